@@ -1,0 +1,61 @@
+"""What spiders yield: a report page (or attachment) found in a report column.
+
+Spiders never parse tables; they say where a report is and what the list said
+of it. The pipeline archives, extracts, checks and stores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from scrapy.http import Response
+
+BODY_LEVELS = ("government", "department", "town", "zone")  # 政府/部门/乡镇街道/开发区
+
+
+@dataclass
+class ReportItem:
+    site: str  # registry slug
+    url: str
+    title: str | None  # the title as the list printed it
+    list_date: str | None  # ISO date from the list entry, if any
+    body_level: str | None  # one of BODY_LEVELS, from the registry column
+    column: str | None  # the column's name as in the registry
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    fetched_at: str = ""
+    archive: dict = field(default_factory=dict)  # set by the archive middleware: warc file, offset, sha256
+
+
+def _headers(response: Response) -> dict[str, str]:
+    out = {}
+    for k, vs in response.headers.items():
+        out[k.decode("latin-1").lower()] = b", ".join(vs).decode("latin-1")
+    return out
+
+
+def report_item_from_response(
+    response: Response,
+    *,
+    site: str,
+    title: str | None = None,
+    list_date: str | None = None,
+    body_level: str | None = None,
+    column: str | None = None,
+) -> ReportItem:
+    """Wrap a fetched report page (or attachment) as the item the pipeline stores."""
+    return ReportItem(
+        site=site,
+        url=response.url,
+        title=title,
+        list_date=list_date,
+        body_level=body_level,
+        column=column,
+        status=response.status,
+        headers=_headers(response),
+        body=response.body,
+        fetched_at=response.meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
+        archive=dict(response.meta.get("archive") or {}),
+    )

@@ -1,0 +1,60 @@
+"""The extraction result that flows from the extractor to the checks and the store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+CellValue = int | float | None
+
+
+@dataclass
+class Finding:
+    """One broken consistency rule (or a cross-report question) of a report."""
+
+    rule: str  # "1", "2", "3", "4" (REPORT_SCHEMA.md) or a named kind
+    key: str  # the cell or column the rule was checked on, e.g. "requests.*.total"
+    detail: str  # a sentence a journalist can read, with the numbers
+    expected: float | None = None
+    actual: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """What one document says: metadata, canonical cells, and where each came from."""
+
+    template: str | None = None  # "2019", "2021", "legacy" or None (not a report)
+    year: int | None = None
+    agency: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO date
+    published_source: str | None = None  # where the date was read (meta, text, url)
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    method: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def is_report(self) -> bool:
+        return self.template is not None
+
+    def to_json(self, with_text: bool = False) -> dict:
+        """The JSON printed by ``nianbao extract`` (scored by tools/score.py)."""
+        out = {
+            "template": self.template,
+            "year": self.year,
+            "agency": self.agency,
+            "title": self.title,
+            "published": self.published,
+            "published_source": self.published_source,
+            "cells": self.cells,
+            "raw": self.raw,
+            "method": self.method,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if with_text:
+            out["text"] = self.text
+        return out
