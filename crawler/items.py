@@ -27,6 +27,7 @@ class ReportItem:
     body: bytes = b""
     fetched_at: str = ""
     archive: dict = field(default_factory=dict)  # set by the archive middleware: warc file, offset, sha256
+    not_modified: bool = False  # a 304 answered by the archived copy
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -58,4 +59,5 @@ def report_item_from_response(
         body=response.body,
         fetched_at=response.meta.get("fetched_at") or datetime.now(UTC).isoformat(timespec="seconds"),
         archive=dict(response.meta.get("archive") or {}),
+        not_modified=bool(response.meta.get("not_modified")),
     )

@@ -1,0 +1,176 @@
+"""`nianbao` — the command line. A thin click layer over the library.
+
+Named errors (crawler.exceptions) become one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.exceptions import NianbaoError
+
+DEFAULT_DB = "archive.db"
+
+
+class NianbaoGroup(click.Group):
+    """Turns a NianbaoError into `Error: <message>` and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NianbaoError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=NianbaoGroup)
+@click.version_option(package_name="nianbao")
+def main() -> None:
+    """nianbao (年报): crawl, archive and check 政府信息公开工作年度报告.
+
+    Example: nianbao demo
+    """
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--text", "with_text", is_flag=True, help="Include the report's full text.")
+def extract(file: Path, with_text: bool) -> None:
+    """Print what one document says, as JSON with the canonical cell names.
+
+    Example: nianbao extract report.html
+    """
+    from crawler.extract import extract_path
+
+    report = extract_path(file)
+    click.echo(json.dumps(report.to_json(with_text=with_text), ensure_ascii=False))
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+@click.option("--serve/--no-serve", default=True, help="Start Datasette after the crawl.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette's port.")
+@click.option("--web-port", default=18080, show_default=True, type=int,
+              help="Port of the demo web (each demo site has its own 127.0.0.x address).")
+def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
+    """Start the demo web, crawl every demo site into DB, then serve it with Datasette.
+
+    Example: nianbao demo --no-serve
+    """
+    from crawler.demo_run import run_demo
+
+    run_demo(db, serve=serve, host=host, port=port, web_port=web_port)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+@click.option("--sites", "registry", default="sites/real.yaml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The site registry.")
+@click.option("--site", "only", multiple=True, help="Crawl only this site (slug); repeatable.")
+@click.option("--alarm-exit/--no-alarm-exit", default=True, show_default=True,
+              help="Exit 2 when a site that yielded reports before yields none.")
+def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool) -> None:
+    """Crawl the registry's sites incrementally into DB.
+
+    Example: nianbao crawl --sites sites/real.yaml --site mengjin
+    """
+    from crawler.registry import load_registry
+    from crawler.runner import crawl as run_crawl
+    from crawler.runner import finish_database
+
+    sites = load_registry(registry)
+    if only:
+        sites = [s for s in sites if s.slug in set(only)]
+        if not sites:
+            raise click.ClickException(f"{registry}: no site named {', '.join(only)}")
+    result = run_crawl(db, sites, registry_name=str(registry))
+    finish_database(db)
+    _print_crawl(result)
+    if result.alarms and alarm_exit:
+        sys.exit(2)
+
+
+def _print_crawl(result) -> None:
+    for s in result.sites:
+        flag = f"  ALARM: {s.alarm}" if s.alarm else ""
+        click.echo(f"{s.site:<16} {s.spider:<8} pages {s.pages:>5}  reports seen {s.reports_seen:>4}  "
+                   f"new {s.reports_new:>4}  changed {s.reports_changed:>3}  unchanged {s.reports_unchanged:>4}"
+                   f"  errors {sum(s.errors.values()):>3}{flag}")
+    t = result.totals()
+    click.echo(f"run {result.run_id}: {t['pages']} pages, {t['reports_new']} new, {t['reports_changed']} changed, "
+               f"{t['reports_unchanged']} unchanged reports; {len(result.alarms)} alarms")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+def ingest(paths: tuple[Path, ...], db: Path) -> None:
+    """Archive local files (or directories of them) as `file:` documents and extract them.
+
+    Example: nianbao ingest ~/Downloads/report.html
+    """
+    from crawler.ingest import ingest_paths
+    from crawler.runner import finish_database
+
+    results = ingest_paths(db, paths)
+    finish_database(db)
+    bad = 0
+    for r in results:
+        if r.error:
+            bad += 1
+            click.echo(f"{r.path}: {r.error}", err=True)
+        else:
+            click.echo(f"{r.path}: {r.status} (template {r.template}, year {r.year}, {r.cells} cells)")
+    if bad:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--progress/--no-progress", default=True)
+def reextract(db: Path, progress: bool) -> None:
+    """Rebuild reports, cells and findings from the archive alone (no network).
+
+    Example: nianbao reextract --db archive.db
+    """
+    from crawler.reextract import reextract_all
+    from crawler.runner import finish_database
+
+    n = reextract_all(db, progress=progress)
+    finish_database(db)
+    click.echo(f"re-extracted {n.reports} reports from {n.documents} documents ({n.errors} errors)")
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db: Path, host: str, port: int) -> None:
+    """Serve archive.db with Datasette (Chinese labels, search, canned queries).
+
+    Example: nianbao serve --port 8001
+    """
+    from crawler.datasette.serve import run_datasette
+    from crawler.runner import finish_database
+
+    finish_database(db)
+    run_datasette(db, host=host, port=port)
+
+
+def _add_optional_commands() -> None:
+    """Command groups that live in their own modules."""
+    try:
+        from crawler.cli_sites import sites
+    except ImportError:
+        return
+    main.add_command(sites)
+
+
+_add_optional_commands()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The `documents` table beside the WARC files: one row per (url, payload).
+
+`DocumentStore` is the one place that decides whether a fetched payload is
+new (write a response record) or known (write a revisit record), and that
+answers the conditional-GET validators of a URL.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from crawler.archive import Stored, WarcArchive, archive_dir_for, read_record_payload, sha256_hex
+from crawler.store import open_db, utcnow
+
+_shared: dict[tuple[str, str], DocumentStore] = {}
+_shared_lock = threading.Lock()
+
+
+@dataclass
+class Validators:
+    etag: str | None
+    last_modified: str | None
+    document_id: int
+
+
+class DocumentStore:
+    """archive.db's documents table plus the WARC directory, for one process."""
+
+    def __init__(self, db_path: str | Path, archive_dir: str | Path | None = None,
+                 max_warc_bytes: int | None = None, fsync: bool = True):
+        self.db_path = str(db_path)
+        self.db: sqlite_utils.Database = open_db(db_path)
+        self._ensure_columns()
+        self.archive_dir = Path(archive_dir) if archive_dir else archive_dir_for(db_path)
+        kwargs = {"fsync": fsync}
+        if max_warc_bytes:
+            kwargs["max_bytes"] = max_warc_bytes
+        self.warc = WarcArchive(self.archive_dir, **kwargs)
+
+    @classmethod
+    def shared(cls, db_path: str | Path, archive_dir: str | Path | None = None, **kw) -> DocumentStore:
+        """One store per (db, archive dir) per process, shared by middleware and pipelines."""
+        key = (str(Path(db_path).resolve()), str(archive_dir or ""))
+        with _shared_lock:
+            if key not in _shared:
+                _shared[key] = cls(db_path, archive_dir, **kw)
+            return _shared[key]
+
+    @classmethod
+    def close_shared(cls) -> None:
+        with _shared_lock:
+            for store in _shared.values():
+                store.close()
+            _shared.clear()
+
+    def close(self) -> None:
+        self.warc.close()
+
+    def _ensure_columns(self) -> None:
+        cols = self.db["documents"].columns_dict
+        for name in ("etag", "last_modified"):
+            if name not in cols:
+                self.db["documents"].add_column(name, str)
+
+    # -- lookups -------------------------------------------------------------
+    def known_payload(self, sha256: str) -> Stored | None:
+        rows = list(self.db.query(
+            "select warc_file, warc_offset, warc_length from documents where sha256 = ? order by id limit 1",
+            [sha256]))
+        if not rows:
+            return None
+        r = rows[0]
+        return Stored(sha256, r["warc_file"], r["warc_offset"], r["warc_length"], True)
+
+    def validators(self, url: str) -> Validators | None:
+        """ETag / Last-Modified of the latest successful fetch of `url`."""
+        rows = list(self.db.query(
+            "select id, etag, last_modified from documents where url = ? and status = 200 "
+            "order by last_fetched_at desc, id desc limit 1", [url]))
+        if not rows or not (rows[0]["etag"] or rows[0]["last_modified"]):
+            return None
+        r = rows[0]
+        return Validators(r["etag"], r["last_modified"], r["id"])
+
+    def payload(self, document_id: int) -> tuple[str | None, bytes]:
+        row = self.db["documents"].get(document_id)
+        ctype, body = read_record_payload(self.archive_dir / row["warc_file"], row["warc_offset"])
+        return row["content_type"] or ctype, body
+
+    # -- writes --------------------------------------------------------------
+    def record_exchange(
+        self,
+        *,
+        url: str,
+        site: str | None,
+        method: str,
+        request_headers: list[tuple[str, str]],
+        request_body: bytes,
+        status: int,
+        response_headers: list[tuple[str, str]],
+        payload: bytes,
+        fetched_at: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> dict:
+        """Archive one HTTP exchange; returns its documents row (existing or new)."""
+        fetched_at = fetched_at or utcnow()
+        digest = sha256_hex(payload)
+        known = self.known_payload(digest)
+        stored = self.warc.write_exchange(
+            url=url, method=method, request_headers=request_headers, request_body=request_body,
+            status=status, response_headers=response_headers, payload=payload, fetched_at=fetched_at,
+            known=known, metadata=metadata,
+        )
+        headers = {k.lower(): v for k, v in response_headers}
+        return self._upsert_document(
+            url=url, site=site, source="http", status=status, fetched_at=fetched_at,
+            content_type=headers.get("content-type"), payload=payload, stored=stored,
+            etag=headers.get("etag"), last_modified=headers.get("last-modified"),
+        )
+
+    def record_file(self, *, url: str, payload: bytes, content_type: str, fetched_at: str | None = None
+                    ) -> dict:
+        """Archive a local file (ingest) as a `file:` document."""
+        fetched_at = fetched_at or utcnow()
+        digest = sha256_hex(payload)
+        stored = self.warc.write_file(url=url, payload=payload, content_type=content_type,
+                                      fetched_at=fetched_at, known=self.known_payload(digest))
+        return self._upsert_document(url=url, site=None, source="file", status=200, fetched_at=fetched_at,
+                                     content_type=content_type, payload=payload, stored=stored)
+
+    def touch(self, document_id: int, fetched_at: str | None = None) -> None:
+        """A 304 answer: the document was seen again, unchanged."""
+        with self.db.atomic():
+            self.db["documents"].update(document_id, {"last_fetched_at": fetched_at or utcnow()})
+
+    def _upsert_document(self, *, url: str, site: str | None, source: str, status: int, fetched_at: str,
+                         content_type: str | None, payload: bytes, stored: Stored,
+                         etag: str | None = None, last_modified: str | None = None) -> dict:
+        with self.db.atomic():
+            rows = list(self.db.query("select * from documents where url = ? and sha256 = ?",
+                                      [url, stored.sha256]))
+            if rows:
+                row = rows[0]
+                update = {"last_fetched_at": fetched_at, "status": status}
+                if etag or last_modified:
+                    update |= {"etag": etag, "last_modified": last_modified}
+                self.db["documents"].update(row["id"], update)
+                return {**row, **update, "is_new": False}
+            row = {
+                "url": url, "source": source, "site": site, "fetched_at": fetched_at,
+                "last_fetched_at": fetched_at, "status": status, "content_type": content_type,
+                "sha256": stored.sha256, "size": len(payload), "warc_file": stored.warc_file,
+                "warc_offset": stored.warc_offset, "warc_length": stored.warc_length,
+                "etag": etag, "last_modified": last_modified,
+            }
+            row["id"] = self.db["documents"].insert(row).last_pk
+        return {**row, "is_new": True}

@@ -1,0 +1,181 @@
+"""Run a crawl of a registry in this process and record what it did.
+
+One Scrapy CrawlerProcess runs one spider per CMS family present in the
+registry, each given its own sites. Before it starts, a `crawl_runs` row is
+opened; after it stops, per-site rows are written from the crawlers' stats,
+and a site that yielded reports before but none now raises an alarm.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+
+from crawler.store import open_db, upsert_sites, utcnow
+
+logger = logging.getLogger(__name__)
+
+DEMO_SETTINGS = {
+    # The demo web runs on this machine: no need to be gentle with it.
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "RETRY_TIMES": 1,
+    "DOWNLOAD_TIMEOUT": 20,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+@dataclass
+class SiteResult:
+    site: str
+    spider: str
+    reports_seen: int = 0
+    reports_new: int = 0
+    reports_changed: int = 0
+    reports_unchanged: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    pages: int = 0
+    bytes: int = 0
+    alarm: str | None = None
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    sites: list[SiteResult]
+
+    @property
+    def alarms(self) -> list[SiteResult]:
+        return [s for s in self.sites if s.alarm]
+
+    def totals(self) -> dict[str, int]:
+        keys = ("reports_seen", "reports_new", "reports_changed", "reports_unchanged", "pages", "bytes")
+        return {k: sum(getattr(s, k) for s in self.sites) for k in keys}
+
+
+def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """crawler.settings plus the archive path and any overrides (demo, tests)."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NIANBAO_DB", str(db_path), priority="cmdline")
+    for k, v in (overrides or {}).items():
+        settings.set(k, v, priority="cmdline")
+    return settings
+
+
+def _known_report_urls(db_path: str | Path) -> set[str]:
+    db = open_db(db_path)
+    return {r["url"] for r in db.query("select url from reports")}
+
+
+def _sites_with_reports(db_path: str | Path) -> set[str]:
+    db = open_db(db_path)
+    return {r["site"] for r in db.query("select distinct site from reports where site is not null")}
+
+
+def crawl(
+    db_path: str | Path,
+    sites: Iterable[Any],
+    *,
+    registry_name: str = "",
+    settings: dict[str, Any] | None = None,
+    incremental: bool = True,
+) -> CrawlResult:
+    """Crawl every site (registry.Site objects) once; blocking; one call per process."""
+    from crawler.documents import DocumentStore
+
+    sites = list(sites)
+    db = open_db(db_path)
+    upsert_sites(db, sites, registry_name)
+    had_reports = _sites_with_reports(db_path)
+    started = utcnow()
+    with db.atomic():
+        run_id = db["crawl_runs"].insert({"started": started, "registry": registry_name,
+                                          "sites": len(sites), "status": "running"}).last_pk
+    known = _known_report_urls(db_path) if incremental else set()
+    scrapy_settings = project_settings(db_path, settings)
+    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    loader = SpiderLoader.from_settings(scrapy_settings)
+    families = sorted({s.family for s in sites})
+    crawlers = {}
+    for family in families:
+        spider_cls = loader.load(family)
+        family_sites = [s for s in sites if s.family == family]
+        crawler = process.create_crawler(spider_cls)
+        crawlers[family] = (crawler, family_sites)
+        process.crawl(crawler, sites=family_sites, known_urls=known)
+    process.start()
+    DocumentStore.close_shared()
+    results = _collect(db_path, crawlers, started, had_reports)
+    _record_run(db_path, run_id, results, started)
+    return CrawlResult(run_id, results)
+
+
+def _collect(db_path: str | Path, crawlers: dict, started: str, had_reports: set[str]) -> list[SiteResult]:
+    db = open_db(db_path)
+    out = []
+    for family, (crawler, family_sites) in crawlers.items():
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        for site in family_sites:
+            prefix = f"nianbao/site/{site.slug}/"
+            r = SiteResult(site.slug, family)
+            for k, v in stats.items():
+                if not k.startswith(prefix):
+                    continue
+                name = k[len(prefix):]
+                if name.startswith("errors/"):
+                    r.errors[name[len("errors/"):]] = v
+                elif hasattr(r, name) and isinstance(v, int):
+                    setattr(r, name, v)
+            row = next(iter(db.query(
+                "select count(*) n, coalesce(sum(size), 0) b from documents where site = ? and last_fetched_at >= ?",
+                [site.slug, started])))
+            r.pages, r.bytes = row["n"], row["b"]
+            if r.reports_seen == 0 and site.slug in had_reports:
+                r.alarm = "yielded reports before, none this run"
+            elif r.reports_seen == 0 and r.pages == 0:
+                r.alarm = "nothing fetched"
+            if r.alarm:
+                logger.error("ALARM %s: %s", site.slug, r.alarm)
+            out.append(r)
+    return out
+
+
+def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], started: str) -> None:
+    db = open_db(db_path)
+    with db.atomic():
+        for r in results:
+            db["crawl_sites"].upsert({
+                "run_id": run_id, "site": r.site, "spider": r.spider, "pages": r.pages, "bytes": r.bytes,
+                "reports_seen": r.reports_seen, "reports_new": r.reports_new,
+                "reports_changed": r.reports_changed, "reports_unchanged": r.reports_unchanged,
+                "errors": sum(r.errors.values()), "errors_json": json.dumps(r.errors),
+                "close_reason": None, "alarm": r.alarm,
+            }, pk=("run_id", "site"))
+        tot = CrawlResult(run_id, results).totals()
+        db["crawl_runs"].update(run_id, {
+            "finished": utcnow(), "pages": tot["pages"], "bytes": tot["bytes"],
+            "reports_new": tot["reports_new"], "reports_changed": tot["reports_changed"],
+            "reports_unchanged": tot["reports_unchanged"],
+            "errors": sum(sum(r.errors.values()) for r in results),
+            "alarms": sum(1 for r in results if r.alarm),
+            "status": "alarm" if any(r.alarm for r in results) else "ok",
+        })
+
+
+def finish_database(db_path: str | Path) -> None:
+    """Views, search indexes and labels for Datasette, after every write run."""
+    try:
+        from crawler.datasette.setup import install_views
+    except ImportError:  # the Datasette layer is optional for a bare crawl
+        return
+    install_views(open_db(db_path))

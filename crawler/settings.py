@@ -1,0 +1,54 @@
+"""Scrapy settings for nianbao: polite by default (district servers are small).
+
+Scrapy's default is noted beside each override. The CLI (crawler/runner.py)
+sets NIANBAO_DB and, for the demo web on loopback, lifts the delays.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Who we are, and how to reach us (default: Scrapy/VERSION (+https://scrapy.org)).
+NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
+USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; open-government annual report archive)"
+
+ROBOTSTXT_OBEY = True  # default False in the project template
+CONCURRENT_REQUESTS = 16  # default 16: across all sites
+CONCURRENT_REQUESTS_PER_DOMAIN = 1  # default 8
+DOWNLOAD_DELAY = 2.0  # default 0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True  # default False
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60  # default 180
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # default 1 GiB: a report is at most a few MB
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3  # default 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10  # default 20: redirect loops end sooner
+COOKIES_ENABLED = True  # some WAFs hand out a cookie on a 302
+TELNETCONSOLE_ENABLED = False  # default True
+LOG_LEVEL = "INFO"  # default DEBUG
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Above RedirectMiddleware (600) and HttpCompressionMiddleware (590): the WARC
+    # keeps every redirect and the bytes as served (scrapy#1988).
+    "crawler.middlewares.ArchiveMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ReportPipeline": 300,
+}
+
+# nianbao's own settings.
+NIANBAO_DB = None  # path of archive.db; the pipeline and archive are off without it
+NIANBAO_ARCHIVE_DIR = None  # default: archive/ beside archive.db
+NIANBAO_WARC_MAX_BYTES = 256 * 1024 * 1024
+NIANBAO_WARC_FSYNC = True
+NIANBAO_CONDITIONAL_GET = True
+NIANBAO_REGISTRY = "sites/real.yaml"
