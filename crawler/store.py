@@ -231,3 +231,16 @@ def replace_cells_and_findings(db: sqlite_utils.Database, report_id: int, report
          "expected": f.expected, "actual": f.actual}
         for f in report.findings
     )
+
+
+def update_reading(db: sqlite_utils.Database, report_id: int, report: Report) -> None:
+    """Replace what the extractor read of a report, keeping its identity and history."""
+    current = db["reports"].get(report_id)
+    db["reports"].update(report_id, {
+        "title": report.title or current["title"], "agency": report.agency, "year": report.year,
+        "template": report.template, "published": report.published,
+        "published_source": report.published_source,
+        "cells_count": sum(1 for v in report.cells.values() if v is not None),
+        "findings_count": len(report.findings), "text": report.text,
+    })
+    replace_cells_and_findings(db, report_id, report)
