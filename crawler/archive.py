@@ -40,9 +40,9 @@ def warc_date(iso: str | None = None) -> str:
 
 
 def archive_dir_for(db_path: str | Path) -> Path:
-    """The default archive directory: `archive/` beside archive.db."""
+    """The default archive directory beside the database: `archive/` for archive.db, else `<name>-archive/`."""
     p = Path(db_path).resolve()
-    return p.parent / (p.stem if p.stem != "archive" else "archive")
+    return p.parent / ("archive" if p.stem == "archive" else f"{p.stem}-archive")
 
 
 @dataclass

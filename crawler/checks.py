@@ -53,9 +53,7 @@ def check_rule2(cells: Mapping[str, CellValue], template: str) -> list[Finding]:
     for row in schema.template_rows(template).get("requests", ()):
         total_key = f"requests.{row.key}.total"
         parts = [f"requests.{row.key}.{c}" for c in schema.APPLICANT_COLUMNS]
-        if cells.get(total_key) is None and not _given(cells, parts):
-            continue
-        if not _given(cells, parts) or cells.get(total_key) is None and not _given(cells, parts):
+        if not _given(cells, parts):  # only a total printed (or nothing): nothing to add up
             continue
         s = sum(_num(cells.get(k)) for k in parts)
         t = _num(cells.get(total_key))
@@ -106,7 +104,6 @@ def check_report(cells: Mapping[str, CellValue], template: str | None) -> list[F
     return findings
 
 
-def rules_satisfied(cells: Mapping[str, CellValue], template: str) -> tuple[int, int]:
-    """(rules broken, checks made): used to choose between two readings of one table."""
-    broken = len(check_report(cells, template))
-    return broken, len(cells)
+def count_broken(cells: Mapping[str, CellValue], template: str) -> int:
+    """How many rule checks a reading breaks: fewer wins between two readings of one table."""
+    return len(check_report(cells, template))

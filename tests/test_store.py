@@ -1,0 +1,44 @@
+"""Reports, cells, versions and cell changes in archive.db."""
+
+from __future__ import annotations
+
+from crawler.checks import check_report
+from crawler.model import Report
+from crawler.store import open_db, store_report
+
+
+def a_report(new_received: int) -> Report:
+    cells = {"requests.new_received.total": new_received, "requests.new_received.natural_person": new_received,
+             "requests.granted.total": None}
+    r = Report(template="2021", year=2023, agency="孟津区城关镇", title="孟津区城关镇2023年政府信息公开工作年度报告",
+               cells=cells, raw={"requests.new_received.total": f"{new_received}件"},
+               method={k: "grid" for k in cells}, text="一、总体情况")
+    r.findings = check_report(r.cells, r.template)
+    return r
+
+
+def put(db, report: Report, sha: str, when: str):
+    with db.atomic():
+        return store_report(db, site="mengjin", url="http://127.0.0.11/2024/01-25/1.html", report=report,
+                            document_id=None, document_sha256=sha, fetched_at=when, body_level="town")
+
+
+def test_new_unchanged_changed(tmp_path):
+    db = open_db(tmp_path / "archive.db")
+    first = put(db, a_report(3), "aaa", "2024-01-25T00:00:00+00:00")
+    assert (first.status, first.version) == ("new", 1)
+    same = put(db, a_report(3), "aaa", "2024-01-26T00:00:00+00:00")
+    assert (same.status, same.version, same.id) == ("unchanged", 1, first.id)
+    changed = put(db, a_report(5), "bbb", "2024-02-01T00:00:00+00:00")
+    assert (changed.status, changed.version) == ("changed", 2)
+    assert db["reports"].count == 1
+    assert db["report_versions"].count == 2
+    changes = {r["key"]: (r["old_value"], r["new_value"]) for r in db["cell_changes"].rows}
+    assert changes == {"requests.new_received.total": (3, 5), "requests.new_received.natural_person": (3, 5)}
+    cells = {r["key"]: r["value"] for r in db["cells"].rows_where("report_id = ?", [first.id])}
+    assert cells["requests.new_received.total"] == 5 and cells["requests.granted.total"] is None
+    raw = db["cells"].get((first.id, "requests.new_received.total"))["raw"]
+    assert raw == "5件"
+    row = db["reports"].get(first.id)
+    assert row["first_seen"].startswith("2024-01-25") and row["last_seen"].startswith("2024-02-01")
+    assert row["cells_count"] == 2
