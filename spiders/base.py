@@ -1,0 +1,461 @@
+"""The base of every family spider: registry entries in, report items out.
+
+How to add a site
+-----------------
+Add one entry to ``sites/real.yaml`` (format: docs/architecture.md) with the
+``family`` of its CMS and one ``columns`` item per report column (区政府,
+部门, 乡镇街道, 开发区). No code is needed when the CMS is a known family.
+
+How to add a family
+-------------------
+Subclass :class:`ReportSpider` in ``spiders/<family>.py``; set ``name`` and
+``family`` to the family; implement ``parse_column`` (the callback of every
+column request) and yield, for each list entry whose title is a report
+(:func:`is_report_title`), ``self.report_request(url, response, title=…,
+list_date=…)``. Page through the list with ``self.should_page(response,
+report_urls)`` so that incremental crawls stop early. The module docstring
+must use the terms ``CMS:``, ``Sample sites:`` and ``Caveats:`` (a test
+enforces it).
+
+What the base does
+------------------
+* reads the registry (``registry`` argument, default ``sites/real.yaml``) and
+  keeps the entries of its family (and only ``site`` when given); a list of
+  :class:`~crawler.registry.Site` objects passed as ``sites`` wins over the file;
+* sets ``allowed_domains`` from those entries;
+* starts from each column URL with ``meta`` carrying ``site``, ``column`` and
+  ``body_level``; every request made with :meth:`follow_list` or
+  :meth:`report_request` carries them on;
+* fetches each report page and yields
+  :func:`~crawler.items.report_item_from_response`; when the page has no
+  table but links a PDF/Word/Excel attachment, the attachment is fetched and
+  yielded too. Spiders never parse tables.
+
+Spider arguments
+----------------
+``registry``
+  path of the registry file (default ``sites/real.yaml``).
+``site``
+  only this slug.
+``sites``
+  a list of Site objects (programmatic use; takes precedence over ``registry``).
+``known_urls``
+  report URLs already archived (a set, or from the command line a file with
+  one URL a line, or a comma-separated string). Listing pagination stops at a
+  list page whose report links are all known. Known reports on the pages
+  visited are still fetched, so that changes to recent reports are seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Request, Response, TextResponse
+
+from crawler.exceptions import RegistryError
+from crawler.items import ReportItem, report_item_from_response
+from crawler.registry import Column, Site, load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_REGISTRY = "sites/real.yaml"
+
+# --- the report-title rule -------------------------------------------------
+
+_SUBJECT_RE = re.compile(r"(政府|政务)?信息公开|政务公开")
+_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告|工作报告")
+_STRICT_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告")
+_DECOY_RE = re.compile(
+    r"通知|指南|要点|编制|格式|模板|样本|范本|解读|培训|意见|方案|办法|规定|制度|目录|征求|征集|"
+    r"公告|答复|申请表|统计表|企业年报|工商年报|年报公示|财务|预算|决算"
+)
+_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|wps|ofd|zip)$", re.I)
+_NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "下一页>", "下一页>>"}
+
+
+def is_report_title(title: str | None, *, loose: bool = False) -> bool:
+    """True when a list title names a 政府信息公开工作年度报告 (decoys such as 工作要点 or 编制指南的通知 are not)."""
+    if not title:
+        return False
+    t = re.sub(r"\s+", "", title)
+    if _DECOY_RE.search(t):
+        return False
+    if loose:
+        return bool(_STRICT_REPORT_RE.search(t))
+    if not _SUBJECT_RE.search(t):
+        return False
+    if _STRICT_REPORT_RE.search(t):
+        return True
+    # 政务公开工作报告 / 信息公开工作报告 with a year is the same document under an older name.
+    return bool(_REPORT_RE.search(t) and re.search(r"(19|20)\d{2}", t))
+
+
+def parse_date(text: str | None) -> str | None:
+    """The first date in ``text`` as ISO ``YYYY-MM-DD``, or None."""
+    if not text:
+        return None
+    m = _DATE_RE.search(text)
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (including &nbsp;) to single spaces."""
+    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ")).strip()
+
+
+def response_text(response: Response, encoding: str | None = None) -> str:
+    """The response as text; GBK/GB2312 decoded as gb18030, ``encoding`` (a site setting) wins."""
+    if encoding:
+        enc = "gb18030" if encoding.lower().replace("-", "") in ("gbk", "gb2312", "gb18030") else encoding
+        return response.body.decode(enc, errors="replace")
+    if isinstance(response, TextResponse):
+        enc = (response.encoding or "").lower().replace("-", "").replace("_", "")
+        if enc in ("gbk", "gb2312", "cp936", "hz"):
+            return response.body.decode("gb18030", errors="replace")
+        return response.text
+    return response.body.decode("utf-8", errors="replace")
+
+
+def anchor_title(a: Selector) -> str:
+    """A list link's title: its ``title`` attribute, else its text."""
+    title = clean(a.attrib.get("title"))
+    return title or clean(" ".join(a.xpath(".//text()").getall()))
+
+
+def anchor_date(a: Selector) -> str | None:
+    """The date printed beside a list link (same ``li``/``tr``/``dd``, else the parent)."""
+    for xp in ("ancestor::li[1]", "ancestor::tr[1]", "ancestor::dd[1]", "ancestor::dl[1]", ".."):
+        row = a.xpath(xp)
+        if row:
+            date = parse_date(clean(" ".join(row[0].xpath(".//text()").getall())))
+            if date:
+                return date
+    return None
+
+
+def load_known_urls(value: Any) -> set[str]:
+    """``known_urls`` as a set: a set/list as is; a string is a file of URLs or a comma-separated list."""
+    if not value:
+        return set()
+    if isinstance(value, str):
+        path = Path(value)
+        if "\n" not in value and len(value) < 4096 and path.is_file():
+            return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+        return {u.strip() for u in value.split(",") if u.strip()}
+    return {str(u) for u in value}
+
+
+def resolve_registry(path: str | Path) -> Path:
+    """A registry path relative to the working directory, else to the project root."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return ROOT / p
+
+
+class ReportSpider(scrapy.Spider):
+    """Base of the family spiders (see the module docstring)."""
+
+    # ReportSpider
+    family: ClassVar[str] = ""
+    #: Follow sub-columns (deeper index pages under a column) up to this depth.
+    max_subcolumn_depth: ClassVar[int] = 2
+
+    def __init__(
+        self,
+        registry: str | None = None,
+        site: str | None = None,
+        sites: list[Site] | None = None,
+        known_urls: Any = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        registry_path = registry or DEFAULT_REGISTRY
+        if sites is None:
+            sites = load_registry(resolve_registry(registry_path))
+        selected = [s for s in sites if s.family == self.family and (not site or s.slug == site)]
+        if site and not selected:
+            raise RegistryError(f"{registry_path}: no {self.family} site with slug {site!r}")
+        self.sites: list[Site] = selected
+        self.sites_by_slug: dict[str, Site] = {s.slug: s for s in selected}
+        self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
+        self.known_urls: set[str] = load_known_urls(known_urls)
+
+    # --- start ---------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Yield one request per registry column (see :meth:`start_requests`)."""
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Request]:
+        """One request per column of every selected site."""
+        for site in self.sites:
+            for column in site.columns:
+                yield self.column_request(site, column)
+
+    def column_request(self, site: Site, column: Column) -> Request:
+        """The first request of a column; ``meta`` carries site slug, column and body level."""
+        meta = {
+            "site": site.slug,
+            "column": column.name,
+            "body_level": column.body_level,
+            "column_url": column.url,
+            "page": 0,
+            "depth_in_column": 0,
+        }
+        return Request(
+            column.url,
+            callback=self.parse_column,
+            meta=meta,
+            headers=self._site_headers(site),
+            dont_filter=True,
+        )
+
+    def _site_headers(self, site: Site) -> dict[str, str]:
+        """Request headers asked for by a site's ``settings`` (``user_agent``, ``referer``)."""
+        headers = {}
+        if site.settings.get("user_agent"):
+            headers["User-Agent"] = str(site.settings["user_agent"])
+        if site.settings.get("referer"):
+            headers["Referer"] = str(site.settings["referer"])
+        return headers
+
+    # --- helpers for family spiders -----------------------------------------
+
+    def parse_column(self, response: Response) -> Iterable[Any]:
+        """Callback of every list page of a column; each family implements it."""
+        raise NotImplementedError
+
+    def site_of(self, response: Response) -> Site | None:
+        """The registry entry a response belongs to."""
+        return self.sites_by_slug.get(response.meta.get("site", ""))
+
+    def text(self, response: Response) -> str:
+        """The response text, honouring a site's ``settings.encoding``."""
+        site = self.site_of(response)
+        encoding = site.settings.get("encoding") if site else None
+        return response_text(response, encoding)
+
+    def carry(self, response: Response, **extra: Any) -> dict[str, Any]:
+        """The meta to pass on from a list response: site, column, body level, column URL."""
+        meta = {k: response.meta[k] for k in ("site", "column", "body_level", "column_url") if k in response.meta}
+        meta["depth_in_column"] = response.meta.get("depth_in_column", 0)
+        meta.update(extra)
+        return meta
+
+    def follow_list(self, url: str, response: Response, *, callback: Any = None, **extra: Any) -> Request:
+        """A request for another list page of the same column (404 is passed to the callback)."""
+        meta = self.carry(response, **extra)
+        meta["handle_httpstatus_list"] = [404]
+        site = self.site_of(response)
+        return Request(
+            url,
+            callback=callback or self.parse_column,
+            meta=meta,
+            headers=self._site_headers(site) if site else None,
+        )
+
+    def report_request(
+        self, url: str, response: Response, *, title: str | None, list_date: str | None = None
+    ) -> Request:
+        """A request for a report page found on a list page."""
+        meta = self.carry(response, title=title, list_date=list_date)
+        site = self.site_of(response)
+        return Request(
+            url,
+            callback=self.parse_report,
+            meta=meta,
+            headers=self._site_headers(site) if site else None,
+        )
+
+    def should_page(self, report_urls: Iterable[str]) -> bool:
+        """False when every report link on a list page is already known (incremental stop)."""
+        urls = set(report_urls)
+        return not (self.known_urls and urls and urls <= self.known_urls)
+
+    def list_links(self, response: Response, selector: Selector | None = None) -> list[tuple[str, str, str | None]]:
+        """Every ``a[href]`` of a list as (absolute URL, title, date), in page order, without repeats."""
+        sel = selector if selector is not None else response
+        base = response.url
+        out, seen = [], set()
+        for a in sel.css("a[href]"):
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            url = urljoin(base, href).split("#")[0]
+            if url in seen or urlsplit(url).scheme not in ("http", "https"):
+                continue
+            seen.add(url)
+            out.append((url, anchor_title(a), anchor_date(a)))
+        return out
+
+    def is_list_missing(self, response: Response) -> bool:
+        """True for a 404 list page (logged); the caller decides whether to page on."""
+        if response.status == 404:
+            self.logger.info("list page missing (404): %s", response.url)
+            return True
+        return False
+
+    # --- report pages ----------------------------------------------------------
+
+    def parse_report(self, response: Response) -> Iterator[Any]:
+        """Yield the report item; follow attachments of a page that has no table of its own."""
+        yield self.report_item(response)
+        if not isinstance(response, TextResponse) or ATTACHMENT_RE.search(urlsplit(response.url).path):
+            return
+        if re.search(rb"<table", response.body, re.I):
+            return
+        for url in self._attachments(response):
+            meta = dict(self.carry(response, title=response.meta.get("title"), list_date=response.meta.get("list_date")))
+            yield Request(url, callback=self.parse_attachment, meta=meta)
+
+    def parse_attachment(self, response: Response) -> Iterator[ReportItem]:
+        """Yield an attachment (PDF, Word, Excel) of a report page as a report item."""
+        yield self.report_item(response)
+
+    def report_item(self, response: Response) -> ReportItem:
+        """The item for a fetched report page or attachment."""
+        m = response.meta
+        return report_item_from_response(
+            response,
+            site=m.get("site", ""),
+            title=m.get("title"),
+            list_date=m.get("list_date"),
+            body_level=m.get("body_level"),
+            column=m.get("column"),
+        )
+
+    def _attachments(self, response: TextResponse) -> list[str]:
+        """Absolute URLs of PDF/Word/Excel links on a page."""
+        urls = []
+        for href in response.css("a::attr(href)").getall():
+            url = urljoin(response.url, href.strip())
+            if ATTACHMENT_RE.search(urlsplit(url).path) and url not in urls:
+                urls.append(url)
+        return urls
+
+    # --- paging shared by several families ------------------------------------
+
+    def js_paging(self, response: Response) -> tuple[int, int, str, str] | None:
+        """TRS-style paging scripts: (total pages, current page 0-based, file name, extension), or None.
+
+        Understands ``createPageHTML(total, current, "index", "html")`` (also
+        the 6-argument form with a div id first and a page size last) and
+        ``var countPage = N`` with an optional ``var currentPage = N``.
+        """
+        text = self.text(response)
+        m = re.search(r"createPageHTML\s*\(([^)]*)\)", text)
+        if m:
+            args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
+            while args and not args[0].isdigit():
+                args.pop(0)
+            if len(args) >= 2 and args[0].isdigit() and args[1].isdigit():
+                name = args[2] if len(args) > 2 and args[2] else "index"
+                ext = args[3] if len(args) > 3 and args[3] else _ext_of(response.url)
+                return int(args[0]), int(args[1]), name, ext
+        m = re.search(r"var\s+countPage\s*=\s*['\"]?(\d+)", text)
+        if m:
+            cur = re.search(r"var\s+currentPage\s*=\s*['\"]?(\d+)", text)
+            return int(m.group(1)), int(cur.group(1)) if cur else response.meta.get("page", 0), "index", _ext_of(response.url)
+        return None
+
+    def next_page_link(self, response: Response) -> str | None:
+        """The "下一页" link of a list page, else the numbered link after the current page."""
+        base = response.url
+        numbered = {}
+        for a in response.css("a[href]"):
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "#")):
+                continue
+            url = urljoin(base, href).split("#")[0]
+            if url == base:
+                continue
+            text = clean(" ".join(a.xpath(".//text()").getall())) or clean(a.attrib.get("title"))
+            if text in _NEXT_TEXTS or text.replace(" ", "") in _NEXT_TEXTS:
+                return url
+            if text.isdigit():
+                numbered.setdefault(int(text), url)
+        current = response.meta.get("page_number", 1)
+        return numbered.get(current + 1)
+
+
+def _ext_of(url: str) -> str:
+    """The extension of a list page URL (``html`` when it has none)."""
+    path = urlsplit(url).path
+    m = re.search(r"\.([A-Za-z]+)$", path)
+    return m.group(1) if m else "html"
+
+
+def page_url(column_page_url: str, name: str, ext: str, n: int) -> str:
+    """TRS page ``n`` (0 = the first) of the list whose first page is ``column_page_url``."""
+    if n == 0:
+        return column_page_url
+    return urljoin(column_page_url, f"{name}_{n}.{ext}")
+
+
+class LinkListSpider(ReportSpider):
+    """Base of families whose lists are plain HTML links with "下一页"/numbered paging.
+
+    Subclasses set ``detail_re`` (a report link's URL path must match it;
+    attachments always qualify) and ``loose_titles`` (True: a title needs
+    only 年度报告/年报, for columns that hold nothing but reports).
+    Paging follows the "下一页" link, else the numbered link after the
+    current page, else a TRS-style ``createPageHTML``/``countPage`` script.
+    """
+
+    # LinkListSpider
+    detail_re: ClassVar[re.Pattern[str]] = re.compile(r".")
+    loose_titles: ClassVar[bool] = False
+    #: Stop after this many list pages of one column (a guard against paging loops).
+    max_pages: ClassVar[int] = 200
+
+    def parse_column(self, response: Response) -> Iterator[Any]:
+        """Parse one list page: report requests, then the next page."""
+        if self.is_list_missing(response):
+            return
+        reports = self._parse_list(response)
+        for url, title, date in reports:
+            yield self.report_request(url, response, title=title, list_date=date)
+        yield from self._next_pages(response, [u for u, _, _ in reports])
+
+    def _parse_list(self, response: Response) -> list[tuple[str, str, str | None]]:
+        """The links of a list page that are reports by URL form and title."""
+        out = []
+        for url, title, date in self.list_links(response):
+            path = urlsplit(url).path
+            if not (self.detail_re.search(path) or ATTACHMENT_RE.search(path)):
+                continue
+            if is_report_title(title, loose=self.loose_titles):
+                out.append((url, title, date))
+        return out
+
+    def _next_pages(self, response: Response, report_urls: list[str]) -> Iterator[Request]:
+        """The next list page, while not every report on this page is known."""
+        number = response.meta.get("page_number", 1)
+        if number >= self.max_pages:
+            return
+        if not self.should_page(report_urls):
+            self.logger.info("all reports known, paging stops: %s", response.url)
+            return
+        url = self.next_page_link(response)
+        if url is None:
+            info = self.js_paging(response)
+            if info and number < info[0]:
+                first = response.meta.get("first_page") or response.url
+                url = page_url(first, info[2], info[3], number)
+                yield self.follow_list(url, response, page_number=number + 1, first_page=first)
+            return
+        yield self.follow_list(url, response, page_number=number + 1)

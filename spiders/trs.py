@@ -1,0 +1,124 @@
+"""TRS WCM "t-date" static lists.
+
+CMS:
+    TRS WCM and the many CMSs that copy its publishing layout. Report pages
+    are ``…/YYYYMM/tYYYYMMDD_ID.html`` (or ``.shtml``/``.htm``; ``_wap.html``
+    is the mobile twin). A column is a directory: ``index.html`` is page 1,
+    then ``index_1.html``, ``index_2.html``… The page count comes from a
+    script: ``createPageHTML(total, current0, "index", "html")`` or, in older
+    templates, ``var countPage = N //共多少页``.
+
+Sample sites:
+    js.changchun.gov.cn (长春 净月区 departments), www.qiaokou.gov.cn (武汉
+    硚口区, ``.shtml``), www.hunnan.gov.cn (沈阳 浑南区, year folders),
+    www.houma.gov.cn (侯马市, 乡镇街道/开发区 sub-columns), cqqj.gov.cn.
+
+Caveats:
+    Reports are often grouped in sub-columns by year (``2022/2022bmdnbg/``)
+    or by body (部门/乡镇街道/开发区); the spider follows index pages that
+    sit below the column's directory, two levels deep at most. One CMS
+    answers 404 for ``index_1`` but serves ``index_2``: a missing list page
+    is skipped, not the end of the list. Deep ``index_N`` pages can be
+    300–400 byte stubs: paging stops at a page with no t-date links. Older
+    sites declare GBK/GB2312 (decoded as gb18030).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.http import Request, Response
+
+from spiders.base import ATTACHMENT_RE, ReportSpider, is_report_title, page_url
+
+TDATE_RE = re.compile(r"/t\d{8}_\d+(?:_wap)?\.s?html?$", re.I)
+_INDEX_RE = re.compile(r"/(?:index(?:_\d+)?\.s?html?)?$", re.I)
+
+
+def is_tdate_url(url: str) -> bool:
+    """True for a TRS detail page URL (``tYYYYMMDD_ID.html``)."""
+    return bool(TDATE_RE.search(urlsplit(url).path))
+
+
+def column_dir(url: str) -> str:
+    """The directory of a list page URL, with a trailing slash."""
+    path = urlsplit(url).path
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+class TrsSpider(ReportSpider):
+    """TRS t-date static lists (see the module docstring)."""
+
+    name = "trs"
+    family = "trs"
+
+    def parse_column(self, response: Response) -> Iterator[Any]:
+        """Parse one list page: report requests, sub-columns, the next page."""
+        if self.is_list_missing(response):
+            yield from self._next_pages(response, report_urls=[], tdate_links=1)
+            return
+        links = self.list_links(response)
+        reports = self._parse_list(links)
+        for url, title, date in reports:
+            yield self.report_request(url, response, title=title, list_date=date)
+        yield from self._subcolumns(response, links)
+        tdate_links = sum(1 for url, _, _ in links if is_tdate_url(url))
+        yield from self._next_pages(response, [u for u, _, _ in reports], tdate_links)
+
+    def _parse_list(self, links: list[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
+        """The list entries that are reports: t-date pages or attachments whose title is a report."""
+        return [
+            (url, title, date)
+            for url, title, date in links
+            if (is_tdate_url(url) or ATTACHMENT_RE.search(urlsplit(url).path)) and is_report_title(title)
+        ]
+
+    def _subcolumns(self, response: Response, links: list[tuple[str, str, str | None]]) -> Iterator[Request]:
+        """Index pages below this column's directory (year, 部门, 乡镇 sub-columns), first page only."""
+        depth = response.meta.get("depth_in_column", 0)
+        if response.meta.get("page", 0) != 0 or depth >= self.max_subcolumn_depth:
+            return
+        here = column_dir(response.url)
+        host = urlsplit(response.url).hostname
+        for url, _, _ in links:
+            parts = urlsplit(url)
+            if parts.hostname != host or is_tdate_url(url) or not _INDEX_RE.search(parts.path):
+                continue
+            target = column_dir(url)
+            if target != here and target.startswith(here) and not re.search(r"_\d+\.s?html?$", parts.path):
+                yield self.follow_list(url, response, page=0, depth_in_column=depth + 1, first_page=url)
+
+    def _next_pages(self, response: Response, report_urls: list[str], tdate_links: int) -> Iterator[Request]:
+        """The next ``index_N`` page, while the list goes on and not every report on this page is known."""
+        page = response.meta.get("page", 0)
+        if page > 0 and tdate_links == 0:
+            return  # a stub page: the list is over whatever the script says
+        if not self.should_page(report_urls):
+            self.logger.info("all reports known, paging stops: %s", response.url)
+            return
+        if response.status == 404:
+            info = (response.meta.get("page_total"), page, response.meta.get("page_name"), response.meta.get("page_ext"))
+            if info[0] is None:
+                return
+        else:
+            info = self.js_paging(response)
+            if info is None:
+                return
+        total, current, name, ext = info
+        current = page if page else current
+        nxt = current + 1
+        if nxt >= total:
+            return
+        first = response.meta.get("first_page") or response.url
+        yield self.follow_list(
+            page_url(first, name, ext, nxt),
+            response,
+            page=nxt,
+            page_total=total,
+            page_name=name,
+            page_ext=ext,
+            first_page=first,
+        )

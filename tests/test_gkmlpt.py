@@ -1,0 +1,85 @@
+"""Guangdong gkmlpt: _CONFIG, the JSON API paged by post_count, report pages (大埔县 大麻镇 layout)."""
+
+from __future__ import annotations
+
+import pytest
+
+from spiders.gkmlpt import GkmlptSpider, article_date, parse_sid, parse_tree, report_categories
+from spiders.testing import file_response, one_site, response_for
+
+COLUMN = "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/index"
+API = "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/api/all/2590"
+
+
+def make_spider(column: str = COLUMN, **kwargs) -> GkmlptSpider:
+    site = one_site("gkmlpt", [column], slug="dabu-dama", body_level="town")
+    return GkmlptSpider(sites=[site], **kwargs)
+
+
+@pytest.fixture
+def spider() -> GkmlptSpider:
+    return make_spider()
+
+
+@pytest.fixture
+def api_request(spider):
+    start = next(spider.start_requests())
+    (req,) = list(spider.parse_column(response_for(start, "gkmlpt_real_index.html")))
+    return req
+
+
+def test_config():
+    text = file_response("gkmlpt_real_index.html", COLUMN).text
+    assert parse_sid(text) == "765037"
+    tree = parse_tree(text)
+    assert [n["id"] for n in tree] == [2585, 2586, 2590, 2595, 2599]
+    assert report_categories(tree) == [2590]  # 企业年报公示 is a decoy; 2611 sits under 2590
+
+
+def test_first_api_request(api_request):
+    assert api_request.url == API + "?page=1&sid=765037"
+    assert api_request.meta["site"] == "dabu-dama"
+    assert api_request.meta["body_level"] == "town"
+
+
+def test_category_from_fragment():
+    spider = make_spider(COLUMN + "#2611")
+    start = next(spider.start_requests())
+    (req,) = list(spider.parse_column(response_for(start, "gkmlpt_real_index.html", url=COLUMN)))
+    assert req.url == "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/api/all/2611?page=1&sid=765037"
+
+
+def test_api_page_1(spider, api_request):
+    out = list(spider.parse_api(response_for(api_request, "gkmlpt_real_api_1.json")))
+    reports = [r for r in out if r.callback.__name__ == "parse_report"]
+    assert [(r.url, r.meta["title"], r.meta["list_date"]) for r in reports] == [
+        ("https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/content/4/4311/post_4311001.html",
+         "大埔县大麻镇人民政府2023年政府信息公开工作年度报告", "2024-01-29"),
+        ("https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/content/2/2590/post_2590436.html",
+         "大埔县大麻镇人民政府2022年政府信息公开工作年度报告", "2023-01-20"),
+    ]
+    pages = [r for r in out if r.callback.__name__ == "parse_api"]
+    assert [r.url for r in pages] == [API + "?page=2&sid=765037"]  # 5 posts, 3 a page
+
+
+def test_api_last_page(spider, api_request):
+    out = list(spider.parse_api(response_for(api_request, "gkmlpt_real_api_1.json")))
+    (page2,) = [r for r in out if r.callback.__name__ == "parse_api"]
+    out2 = list(spider.parse_api(response_for(page2, "gkmlpt_real_api_2.json")))
+    assert len(out2) == 2
+    assert all(r.callback.__name__ == "parse_report" for r in out2)
+
+
+def test_known_urls_stop_paging(api_request):
+    spider = make_spider(known_urls={
+        "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/content/4/4311/post_4311001.html",
+        "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/content/2/2590/post_2590436.html",
+    })
+    out = list(spider.parse_api(response_for(api_request, "gkmlpt_real_api_1.json")))
+    assert [r.callback.__name__ for r in out] == ["parse_report", "parse_report"]
+
+
+def test_article_date():
+    assert article_date(1706515200) == "2024-01-29"
+    assert article_date("2023-01-20 10:00:00") == "2023-01-20"
+    assert article_date(None) is None
