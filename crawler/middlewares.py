@@ -100,3 +100,120 @@ class ArchiveMiddleware:
 def _archive_meta(doc: dict) -> dict:
     return {k: doc[k] for k in ("id", "sha256", "warc_file", "warc_offset") if k in doc} | {
         "document_id": doc["id"]}
+
+
+# -- site health: errors by kind, WAF answers ------------------------------------
+
+WAF_STATUSES = {412, 521}
+WAF_MARKERS = (b"$_ts", b"__jsl_clearance", b"acw_sc__v2", b"wzws_cid", b"_waf_", b"WZWS_CONFIRM")
+
+
+def is_waf_challenge(status: int, body: bytes) -> bool:
+    """A government WAF's JS/cookie challenge (瑞数 412, 加速乐 521, Aliyun, 网站卫士), not a page."""
+    if status in WAF_STATUSES:
+        return True
+    return len(body) < 20_000 and any(m in body for m in WAF_MARKERS) and b"<table" not in body
+
+
+class SiteHealthMiddleware:
+    """Counts every failure by site and kind, and keeps WAF challenge pages away from spiders.
+
+    Sits just below ArchiveMiddleware, so the challenge page is archived (it is
+    what the site answered) but never parsed or stored as a report.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteHealthMiddleware:
+        return cls(crawler)
+
+    def _count(self, request: Request, kind: str) -> None:
+        site = request.meta.get("site") or "unknown"
+        self.stats.inc_value(f"nianbao/errors/{kind}")
+        self.stats.inc_value(f"nianbao/site/{site}/errors/{kind}")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        from scrapy.exceptions import IgnoreRequest
+
+        if is_waf_challenge(response.status, response.body):
+            self._count(request, "waf_blocked")
+            logger.error("blocked by a WAF challenge (HTTP %s): %s", response.status, response.url)
+            raise IgnoreRequest(f"WAF challenge at {response.url}")
+        if response.status >= 400:
+            self._count(request, f"http_{response.status}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._count(request, type(exception).__name__)
+        return None
+
+
+class PoliteRetryMiddleware:
+    """Scrapy's retries, waiting between attempts: `Retry-After` when the site sends it, else backoff.
+
+    Replaces RetryMiddleware (550). The wait is capped by RETRY_MAX_DELAY.
+    """
+
+    def __init__(self, crawler: Crawler):
+        from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+        self._retry = RetryMiddleware.from_crawler(crawler)
+        settings = crawler.settings
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("RETRY_MAX_DELAY", 60.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PoliteRetryMiddleware:
+        return cls(crawler)
+
+    def delay_for(self, request: Request, response: Response | None) -> float:
+        header = response.headers.get(b"Retry-After") if response is not None else None
+        delay = parse_retry_after(header.decode("latin-1") if header else None)
+        if delay is None:
+            delay = self.base * (2 ** request.meta.get("retry_times", 0))
+        return max(0.0, min(delay, self.cap))
+
+    async def _wait(self, seconds: float) -> None:
+        import asyncio
+
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self._retry.retry_http_codes:
+            return response
+        retry = self._retry._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        await self._wait(self.delay_for(request, response))
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        if request.meta.get("dont_retry") or not isinstance(exception, self._retry.exceptions_to_retry):
+            return None
+        retry = self._retry._retry(request, exception)
+        if retry is not None:
+            await self._wait(self.delay_for(request, None))
+        return retry
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -8,9 +8,12 @@ and a site that yielded reports before but none now raises an alarm.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import shutil
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from crawler.archive import archive_dir_for
+from crawler.exceptions import CrawlFailed
 from crawler.store import open_db, upsert_sites, utcnow
 
 logger = logging.getLogger(__name__)
@@ -29,6 +34,8 @@ DEMO_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
     "RETRY_TIMES": 1,
+    "RETRY_BACKOFF_BASE": 0.05,
+    "RETRY_MAX_DELAY": 1.0,
     "DOWNLOAD_TIMEOUT": 20,
     "LOG_LEVEL": "WARNING",
 }
@@ -82,6 +89,26 @@ def _sites_with_reports(db_path: str | Path) -> set[str]:
     return {r["site"] for r in db.query("select distinct site from reports where site is not null")}
 
 
+@contextmanager
+def crawl_lock(db_path: str | Path):
+    """One crawl per archive at a time: a second one (cron overlapping a slow night) stops at once."""
+    lock_path = Path(f"{db_path}.lock")
+    with open(lock_path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise CrawlFailed(f"{db_path}: another crawl is running (lock {lock_path})") from e
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def jobdir_for(db_path: str | Path, family: str, archive_dir: str | Path | None = None) -> Path:
+    """Where a family spider keeps its pending requests, so a killed run resumes."""
+    return Path(archive_dir or archive_dir_for(db_path)) / "jobs" / family
+
+
 def crawl(
     db_path: str | Path,
     sites: Iterable[Any],
@@ -91,9 +118,15 @@ def crawl(
     incremental: bool = True,
 ) -> CrawlResult:
     """Crawl every site (registry.Site objects) once; blocking; one call per process."""
+    with crawl_lock(db_path):
+        return _crawl(db_path, list(sites), registry_name=registry_name, settings=settings,
+                      incremental=incremental)
+
+
+def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, settings: dict[str, Any] | None,
+           incremental: bool) -> CrawlResult:
     from crawler.documents import DocumentStore
 
-    sites = list(sites)
     db = open_db(db_path)
     upsert_sites(db, sites, registry_name)
     had_reports = _sites_with_reports(db_path)
@@ -111,10 +144,16 @@ def crawl(
         spider_cls = loader.load(family)
         family_sites = [s for s in sites if s.family == family]
         crawler = process.create_crawler(spider_cls)
+        crawler.settings.set("JOBDIR", str(jobdir_for(db_path, family, scrapy_settings.get("NIANBAO_ARCHIVE_DIR"))),
+                             priority="cmdline")
         crawlers[family] = (crawler, family_sites)
         process.crawl(crawler, sites=family_sites, known_urls=known)
     process.start()
     DocumentStore.close_shared()
+    for crawler, _ in crawlers.values():
+        # A finished crawl forgets its queue; a killed or interrupted one keeps it for the next start.
+        if crawler.stats and crawler.stats.get_value("finish_reason") == "finished":
+            shutil.rmtree(crawler.settings.get("JOBDIR"), ignore_errors=True)
     results = _collect(db_path, crawlers, started, had_reports)
     _record_run(db_path, run_id, results, started)
     return CrawlResult(run_id, results)

@@ -40,7 +40,14 @@ DOWNLOADER_MIDDLEWARES = {
     # Above RedirectMiddleware (600) and HttpCompressionMiddleware (590): the WARC
     # keeps every redirect and the bytes as served (scrapy#1988).
     "crawler.middlewares.ArchiveMiddleware": 950,
+    # Just below the archive: WAF challenges are archived but never reach a spider.
+    "crawler.middlewares.SiteHealthMiddleware": 940,
+    # Retries that wait (Retry-After, else exponential backoff) instead of Scrapy's immediate ones.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.PoliteRetryMiddleware": 550,
 }
+RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each attempt
+RETRY_MAX_DELAY = 60.0  # cap on any wait, Retry-After included
 ITEM_PIPELINES = {
     "crawler.pipelines.ReportPipeline": 300,
 }
