@@ -1,0 +1,348 @@
+"""Shape archive.db for reading in Datasette; run after every crawl, ingest and reextract.
+
+`install_views(db)` is idempotent. It (re)builds:
+
+* reference tables: `regions` (行政区划 names + coordinates), `cell_labels`
+  (every cell key with its Chinese label) and `rules` (the four rules);
+* `report_facts`: one row per report with every cell as a column and the
+  region names filled in. A table rather than a view because pivoting the
+  `cells` table on every page would scan millions of rows; it is rebuilt in
+  full each run, inside one transaction, so it never disagrees with `cells`;
+* the Chinese views journalists read (`报告一览`, the wide per-part views,
+  `不一致的报告`, `各地报告分布`), all plain projections of `report_facts`;
+* full-text search: `reports_fts` (FTS5 trigram over title + text, kept in
+  step by triggers) for terms of three or more characters, and
+  `report_bigrams_fts` (each report's distinct characters and character
+  pairs) so that one- and two-character terms such as 公开 and 复议 are found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from crawler import checks, schema
+from crawler.datasette import labels
+from crawler.datasette.regions import MUNICIPALITIES, load_regions
+
+REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
+                  "document_id", "findings_count", "cells_count")
+DERIVED_COLUMNS = ("site_name", "body_level_label", "template_label", "province_code", "province",
+                   "city_code", "city", "district_code", "district", "latitude", "longitude")
+INDEXED = ("year", "site", "agency", "province", "city", "district", "body_level_label", "template_label",
+           "findings_count")
+
+
+def _q(name: str) -> str:
+    """A quoted SQL identifier (cell keys contain dots; view columns are Chinese)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- headline figures ---------------------------------------------------------
+
+def _sum_sql(keys: list[str]) -> str:
+    """Sum of cells, NULL when the report gives none of them (blank is not zero)."""
+    cols = [_q(k) for k in keys]
+    return f"(case when coalesce({', '.join(cols)}) is null then null else " + \
+        " + ".join(f"coalesce({c}, 0)" for c in cols) + " end)"
+
+
+def headline_columns() -> list[tuple[str, str, str]]:
+    """(SQL expression over report_facts, Chinese name, description) of `报告一览`'s figures."""
+    t = "total"
+    out = [
+        (_q(f"requests.new_received.{t}"), "收到申请", "本年新收政府信息公开申请数量（总计，件）"),
+        (_q(f"requests.carried_over.{t}"), "上年结转", "上年结转政府信息公开申请数量（总计，件）"),
+        (_q(f"requests.granted.{t}"), "予以公开", "办理结果：予以公开（总计，件）"),
+        (_q(f"requests.partly_granted.{t}"), "部分公开", "办理结果：部分公开（总计，件）"),
+        (_sum_sql([f"requests.{k}.{t}" for k, _ in labels.DENIED_ROWS]), "不予公开",
+         "办理结果：不予公开，八类理由合计（件）"),
+    ]
+    for key, short in labels.DENIED_ROWS:
+        out.append((_q(f"requests.{key}.{t}"), f"不予公开·{short}", f"不予公开理由：{short}（总计，件）"))
+    out += [
+        (_sum_sql([f"requests.{r}.{t}" for r in ("unavailable_not_held", "unavailable_needs_creation",
+                                                "unavailable_unclear")]),
+         "无法提供", "办理结果：无法提供，三类合计（件）"),
+        (_sum_sql([f"requests.{r.key}.{t}" for r in schema.REQUESTS_2021 if r.key.startswith("not_processed_")]),
+         "不予处理", "办理结果：不予处理，五类合计（件）"),
+        (_q(f"requests.results_total.{t}"), "办理结果总计", "办理结果总计（件）"),
+        (_q("appeals.review.total"), "行政复议", "政府信息公开行政复议总数（件）"),
+        (_q("appeals.review.corrected"), "复议纠正", "行政复议结果纠正（件）"),
+        (_sum_sql(["appeals.lawsuit_direct.total", "appeals.lawsuit_after_review.total"]), "行政诉讼",
+         "政府信息公开行政诉讼总数：未经复议直接起诉 + 复议后起诉（件）"),
+        (_sum_sql(["appeals.lawsuit_direct.corrected", "appeals.lawsuit_after_review.corrected"]), "诉讼纠正",
+         "行政诉讼结果纠正：两类合计（件）"),
+        (_q("proactive.fees.amount_wan"), "收费金额（万元）",
+         "主动公开：行政事业性收费本年收费金额（万元，2021版模板才有）"),
+        ("findings_count", "不一致处数", "本报告违反勾稽关系的处数；详见「不一致的报告」"),
+    ]
+    return out
+
+
+# --- reference tables ---------------------------------------------------------
+
+def _replace_table(conn: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple]) -> None:
+    """Raw SQL, not sqlite-utils: its helpers commit, and install_views holds one transaction."""
+    conn.execute(f"drop table if exists {name}")
+    conn.execute(f"create table {name} ({', '.join(columns)})")
+    conn.executemany(f"insert into {name} values ({', '.join('?' * len(columns))})", rows)
+
+
+def install_reference_tables(db: sqlite_utils.Database) -> None:
+    """regions, cell_labels and rules: small, rebuilt from code each run (labels may change)."""
+    conn = db.conn
+    if "regions" not in db.table_names() or not db["regions"].count:
+        _replace_table(conn, "regions", ["code text primary key", "name text", "level text",
+                                         "province_code text", "city_code text", "latitude real",
+                                         "longitude real", "coordinates_from text"],
+                       [(r.code, r.name, r.level, r.province_code, r.city_code, r.latitude, r.longitude,
+                         r.coordinates_from) for r in load_regions()])
+    rows = []
+    for key in labels.all_cell_keys():
+        part, row, col = schema.split_key(key)
+        rows.append((key, part, row, col, schema.PART_LABELS[part], labels.cell_label_any(key)))
+    for col in schema.REQUEST_COLUMNS:
+        key = f"requests.*.{col}"
+        rows.append((key, "requests", "*", col, schema.PART_LABELS["requests"], labels.cell_label_any(key)))
+    _replace_table(conn, "cell_labels", ["key text primary key", "part text", "row text", "col text",
+                                         "part_label text", "label text"], rows)
+    _replace_table(conn, "rules", ["rule text primary key", "description text"], list(checks.RULES.items()))
+
+
+# --- report_facts --------------------------------------------------------------
+
+def _site_places(db: sqlite_utils.Database) -> dict[str, dict]:
+    """site slug → its name, province/city/district names and coordinates."""
+    regions = {r["code"]: r for r in db.query("select * from regions")}
+    out = {}
+    for s in db.query("select slug, name, code from sites"):
+        code = (s["code"] or "").strip()
+        place = {"site_name": s["name"], "province_code": None, "province": None, "city_code": None,
+                 "city": None, "district_code": None, "district": None, "latitude": None, "longitude": None}
+        if len(code) == 6 and code.isdigit():
+            prov = regions.get(code[:2] + "0000")
+            place["province_code"] = code[:2] + "0000"
+            place["province"] = prov["name"] if prov else None
+            if code[:2] in MUNICIPALITIES:
+                place["city_code"], place["city"] = place["province_code"], place["province"]
+            elif not code.endswith("0000"):
+                city = regions.get(code[:4] + "00")
+                place["city_code"] = code[:4] + "00"
+                place["city"] = city["name"] if city else None
+            if not code.endswith("00"):
+                dist = regions.get(code)
+                place["district_code"] = code
+                place["district"] = dist["name"] if dist else None
+            here = regions.get(code) or regions.get(code[:4] + "00") or prov
+            if here:
+                place["latitude"], place["longitude"] = here["latitude"], here["longitude"]
+        out[s["slug"]] = place
+    return out
+
+
+def _fact_rows(conn: sqlite3.Connection, places: dict[str, dict], keys: list[str]) -> Iterator[tuple]:
+    """One tuple per report (REPORT_COLUMNS + DERIVED_COLUMNS + keys), merging reports and cells by id."""
+    empty_place = dict.fromkeys(DERIVED_COLUMNS)
+    index = {k: i for i, k in enumerate(keys)}
+    cells = conn.execute("select report_id, key, value from cells order by report_id")
+    pending = next(cells, None)
+    reports = conn.execute(f"select {', '.join(REPORT_COLUMNS)} from reports order by id")
+    for rep in reports:
+        rid = rep[0]
+        values: list = [None] * len(keys)
+        while pending is not None and pending[0] <= rid:
+            if pending[0] == rid and pending[1] in index and pending[2] is not None:
+                v = pending[2]
+                values[index[pending[1]]] = int(v) if float(v).is_integer() and \
+                    pending[1] not in schema.DECIMAL_CELLS else v
+            pending = next(cells, None)
+        place = places.get(rep[1], empty_place)
+        derived = {**place, "body_level_label": labels.BODY_LEVELS.get(rep[5] or "", labels.UNKNOWN_BODY_LEVEL),
+                   "template_label": labels.TEMPLATE_LABELS.get(rep[7] or "", "非报告")}
+        yield (*rep, *(derived[c] for c in DERIVED_COLUMNS), *values)
+
+
+def rebuild_report_facts(db: sqlite_utils.Database) -> None:
+    """Drop and refill report_facts (the caller holds the transaction)."""
+    keys = labels.all_cell_keys()
+    conn = db.conn
+    conn.execute("drop table if exists report_facts")
+    col_defs = ["id integer primary key", "site text", "url text", "title text", "agency text",
+                "body_level text", "year integer", "template text", "published text",
+                "document_id integer", "findings_count integer", "cells_count integer",
+                "site_name text", "body_level_label text", "template_label text", "province_code text",
+                "province text", "city_code text", "city text", "district_code text", "district text",
+                "latitude real", "longitude real"]
+    col_defs += [f"{_q(k)} {'real' if k in schema.DECIMAL_CELLS else 'integer'}" for k in keys]
+    conn.execute(f"create table report_facts ({', '.join(col_defs)})")
+    n = len(REPORT_COLUMNS) + len(DERIVED_COLUMNS) + len(keys)
+    insert = f"insert into report_facts values ({', '.join('?' * n)})"
+    batch: list[tuple] = []
+    for row in _fact_rows(conn, _site_places(db), keys):
+        batch.append(row)
+        if len(batch) >= 5000:
+            conn.executemany(insert, batch)
+            batch.clear()
+    if batch:
+        conn.executemany(insert, batch)
+    for col in INDEXED:
+        conn.execute(f"create index report_facts_{col} on report_facts({col})")
+    conn.execute("create index report_facts_year_body on report_facts(year, body_level_label)")
+
+
+# --- full-text search ----------------------------------------------------------
+
+def tokens_for_short_terms(*texts: str | None) -> str:
+    """Distinct characters and character pairs of a text (runs of letters/digits only), space-separated.
+
+    Indexed with FTS5's unicode61 tokenizer, a two-character term such as 复议
+    is one token, so `match '"复议"'` finds every report containing it.
+    """
+    seen: set[str] = set()
+    for text in texts:
+        run = ""
+        for ch in (text or "") + " ":
+            if ch.isalnum():
+                run += ch
+                continue
+            for i, c in enumerate(run):
+                seen.add(c)
+                if i + 1 < len(run):
+                    seen.add(run[i : i + 2])
+            run = ""
+    return " ".join(sorted(seen))
+
+
+def _fts_sql(db: sqlite_utils.Database, name: str) -> str:
+    row = db.execute("select sql from sqlite_master where name = ?", [name]).fetchone()
+    return row[0] if row else ""
+
+
+def install_trigram_fts(db: sqlite_utils.Database) -> None:
+    """reports_fts: FTS5 trigram over reports(title, text), kept in step by triggers."""
+    if "trigram" in _fts_sql(db, "reports_fts").lower():
+        return
+    conn = db.conn
+    conn.execute("drop table if exists reports_fts")
+    for trig in ("ai", "ad", "au"):
+        conn.execute(f"drop trigger if exists reports_{trig}")
+    conn.execute("create virtual table reports_fts using fts5(title, text, content='reports', "
+                 "content_rowid='id', tokenize='trigram')")
+    conn.execute("create trigger reports_ai after insert on reports begin "
+                 "insert into reports_fts(rowid, title, text) values (new.id, new.title, new.text); end")
+    conn.execute("create trigger reports_ad after delete on reports begin "
+                 "insert into reports_fts(reports_fts, rowid, title, text) "
+                 "values ('delete', old.id, old.title, old.text); end")
+    conn.execute("create trigger reports_au after update of title, text on reports begin "
+                 "insert into reports_fts(reports_fts, rowid, title, text) "
+                 "values ('delete', old.id, old.title, old.text); "
+                 "insert into reports_fts(rowid, title, text) values (new.id, new.title, new.text); end")
+    conn.execute("insert into reports_fts(reports_fts) values ('rebuild')")
+
+
+def sync_short_term_index(db: sqlite_utils.Database) -> int:
+    """report_bigrams (+ its FTS5 index) follows reports' title and text; returns rows changed."""
+    conn = db.conn
+    if "report_bigrams" not in db.table_names():
+        conn.execute("create table report_bigrams (id integer primary key, digest text, tokens text)")
+        conn.execute("create virtual table report_bigrams_fts using fts5(tokens, content='report_bigrams', "
+                     "content_rowid='id', detail='none')")
+        conn.execute("create trigger report_bigrams_ai after insert on report_bigrams begin "
+                     "insert into report_bigrams_fts(rowid, tokens) values (new.id, new.tokens); end")
+        conn.execute("create trigger report_bigrams_ad after delete on report_bigrams begin "
+                     "insert into report_bigrams_fts(report_bigrams_fts, rowid, tokens) "
+                     "values ('delete', old.id, old.tokens); end")
+    known = dict(conn.execute("select id, digest from report_bigrams"))
+    changed = 0
+    upserts: list[tuple] = []
+    for rid, title, text in conn.execute("select id, title, text from reports"):
+        digest = hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=12).hexdigest()
+        if known.pop(rid, None) == digest:
+            continue
+        upserts.append((rid, digest, tokens_for_short_terms(title, text)))
+        if len(upserts) >= 2000:
+            changed += _write_bigrams(conn, upserts)
+    changed += _write_bigrams(conn, upserts)
+    if known:
+        conn.executemany("delete from report_bigrams where id = ?", [(i,) for i in known])
+    return changed + len(known)
+
+
+def _write_bigrams(conn: sqlite3.Connection, rows: list[tuple]) -> int:
+    n = len(rows)
+    conn.executemany("delete from report_bigrams where id = ?", [(r[0],) for r in rows])
+    conn.executemany("insert into report_bigrams (id, digest, tokens) values (?, ?, ?)", rows)
+    rows.clear()
+    return n
+
+
+# --- views ------------------------------------------------------------------------
+
+def _identity(alias: str = "f") -> list[str]:
+    return [f"{alias}.{c} as {_q(name)}" for c, name, _ in labels.IDENTITY_COLUMNS]
+
+
+def _links(alias: str = "f") -> list[str]:
+    return [f"{alias}.{c} as {_q(name)}" for c, name, _ in labels.LINK_COLUMNS]
+
+
+def view_definitions() -> dict[str, str]:
+    """Every Chinese view: name → select statement."""
+    views = {}
+    figures = [f"{expr} as {_q(name)}" for expr, name, _ in headline_columns()]
+    views["报告一览"] = (
+        f"select {', '.join(_identity() + ['f.published as ' + _q('发布日期')] + figures + _links())} "
+        "from report_facts f where f.template is not null"
+    )
+    for name, template, part in labels.WIDE_VIEWS:
+        cols = [f"f.{_q(k)} as {_q(label)}" for k, label in labels.wide_columns(template, part)]
+        where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
+        views[name] = f"select {', '.join(_identity() + cols + _links())} from report_facts f where {where}"
+    views["不一致的报告"] = (
+        f"select {', '.join(_identity())}, x.rule as {_q('规则')}, r.description as {_q('规则内容')}, "
+        f"coalesce(l.label, x.key) as {_q('单元格')}, x.detail as {_q('说明')}, "
+        f"x.expected as {_q('应为')}, x.actual as {_q('实为')}, x.actual - x.expected as {_q('差额')}, "
+        f"{', '.join(_links())} "
+        "from findings x join report_facts f on f.id = x.report_id "
+        "left join rules r on r.rule = x.rule left join cell_labels l on l.key = x.key"
+    )
+    views["各地报告分布"] = (
+        f"select s.slug as {_q('网站代号')}, s.name as {_q('网站')}, s.code as {_q('行政区划代码')}, "
+        f"max(f.province) as {_q('省')}, max(f.city) as {_q('市')}, max(f.district) as {_q('区县')}, "
+        f"count(f.id) as {_q('报告数')}, min(f.year) as {_q('最早年度')}, max(f.year) as {_q('最近年度')}, "
+        f"sum(f.{_q('requests.new_received.total')}) as {_q('收到申请合计')}, "
+        f"sum(f.findings_count > 0) as {_q('不一致报告数')}, "
+        f"max(f.latitude) as {_q('纬度')}, max(f.longitude) as {_q('经度')} "
+        "from sites s join report_facts f on f.site = s.slug "
+        "where f.latitude is not null group by s.slug"
+    )
+    return views
+
+
+def install_views(db: sqlite_utils.Database) -> None:
+    """Build everything Datasette reads, in one transaction; safe to run any number of times."""
+    conn = db.conn
+    previous = conn.isolation_level
+    conn.isolation_level = None  # explicit BEGIN/COMMIT: sqlite-utils helpers must not commit half-way
+    try:
+        conn.execute("begin immediate")
+        for (name,) in conn.execute("select name from sqlite_master where type = 'view'").fetchall():
+            if name in view_definitions() or not name.isascii():
+                conn.execute(f"drop view {_q(name)}")
+        install_reference_tables(db)
+        rebuild_report_facts(db)
+        install_trigram_fts(db)
+        sync_short_term_index(db)
+        for name, sql in view_definitions().items():
+            conn.execute(f"create view {_q(name)} as {sql}")
+        conn.execute("commit")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("rollback")
+        raise
+    finally:
+        conn.isolation_level = previous
