@@ -1,0 +1,79 @@
+"""TRS WCM (西工区): static lists index.html, index_1.html … paged by createPageHTML; GBK bytes.
+
+Articles at /zwgk/zfxxgknb/<sub>/YYYYMM/tYYYYMMDD_ID.html with the body in
+div.TRS_Editor (which, as on real sites, opens with its own <style> block).
+Pages are GBK and say gb2312 only in a <meta http-equiv> tag; the HTTP
+header names no charset.
+"""
+
+from __future__ import annotations
+
+from crawler.demo import chrome
+from crawler.demo.articles import Article
+from crawler.demo.catalog import SiteSpec
+from crawler.demo.families import chunks, html_page, page_size_for
+from crawler.demo.model import Column, DemoSite
+
+_SUBS = {"government": "qzfnb", "department": "bmnb", "town": "jdnb", "zone": "kfqnb"}
+_CHARSET = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+_PAGER_JS = """<script type="text/javascript">
+function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
+  if(_nPageCount == null || _nPageCount<=1){ return; }
+  var _nCurrIndex = _nCurrIndex || 0;
+  if(_nCurrIndex == 0) document.write("<span>首页</span>&nbsp;");
+  else document.write("<a href=\\""+_sPageName+"."+_sPageExt+"\\">首页</a>&nbsp;");
+  if(_nCurrIndex+1 < _nPageCount)
+    document.write("<a href=\\""+_sPageName+"_" + (_nCurrIndex+1) + "."+_sPageExt+"\\">下一页</a>&nbsp;");
+  document.write("<a href=\\""+_sPageName+"_" + (_nPageCount-1) + "."+_sPageExt+"\\">尾页</a>");
+}
+</script>"""
+
+
+def _dir(level: str) -> str:
+    return f"/zwgk/zfxxgknb/{_SUBS[level]}/"
+
+
+def make_columns(spec: SiteSpec) -> list[Column]:
+    return [Column(name, level, _dir(level) + "index.html") for level, name in spec.column_names.items()]
+
+
+def _rel_path(a: Article) -> str:
+    d = a.published
+    return f"{d.year}{d.month:02d}/t{d.year}{d.month:02d}{d.day:02d}_{2340000 + a.uid * 37}.html"
+
+
+def _frame(spec: SiteSpec, title: str, inner: str, article: Article | None = None, column: str = "") -> bytes:
+    head = chrome.head(title, spec.name, charset_meta=_CHARSET, article=article, column_name=column, extra=_PAGER_JS)
+    body = chrome.nav(spec.name) + inner + chrome.footer(spec.name, "4103030002")
+    return chrome.document(head, body)
+
+
+def _gbk(text: str):
+    return html_page(text, encoding="gbk", content_type="text/html")
+
+
+def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Article]]]) -> None:
+    for col, articles in columns:
+        for a in articles:
+            a.path = _dir(col.body_level) + _rel_path(a)
+    for col, articles in columns:
+        pages = chunks(articles, page_size_for(len(articles), spec.page_size))
+        for n, chunk in enumerate(pages):
+            items = "".join(f'<li><span>{a.date_iso}</span><a href="./{_rel_path(a)}" target="_blank" '
+                            f'title="{chrome.esc(a.title)}">{chrome.esc(a.title)}</a></li>' for a in chunk)
+            inner = (f'<div class="crumb">您当前的位置：<a href="/">首页</a> &gt; <a href="../../">政务公开</a> &gt; '
+                     f'<a href="../">政府信息公开年报</a> &gt; {chrome.esc(col.name)}</div>'
+                     f'<div class="list-box"><ul class="list">{items}</ul>'
+                     f'<div class="page"><script>createPageHTML({len(pages)}, {n}, "index", "html");</script></div></div>')
+            name = "index.html" if n == 0 else f"index_{n}.html"
+            site.pages[_dir(col.body_level) + name] = _gbk(_frame(spec, f"{col.name}_{spec.name}", inner, column=col.name))
+        for a in articles:
+            editor = ('<div class="TRS_Editor"><style type="text/css">\n.TRS_Editor P{margin-top:0;margin-bottom:12px;'
+                      'line-height:1.8;font-family:宋体;font-size:12pt;}.TRS_Editor TABLE{font-size:10.5pt;}\n</style>'
+                      f'<div class="Custom_UnionStyle">{a.body_html}</div></div>')
+            inner = (f'<div class="crumb">您当前的位置：<a href="/">首页</a> &gt; <a href="../../../">政务公开</a> &gt; '
+                     f'<a href="../">{chrome.esc(col.name)}</a></div>{chrome.meta_table(a)}'
+                     f'<div class="detail"><h2 class="title">{chrome.esc(a.title)}</h2>'
+                     f'<p class="source">发布时间：{a.date_iso} &nbsp; 来源：{chrome.esc(a.agency)}</p>'
+                     f'{editor}</div>')
+            site.pages[a.path] = _gbk(_frame(spec, a.title, inner, article=a, column=col.name))

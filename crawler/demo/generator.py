@@ -1,0 +1,189 @@
+"""Builds the whole demo web: which body published which report, its numbers, pages and gold.
+
+Deterministic: every random choice comes from ``random.Random`` seeded by a
+fixed string naming what is being drawn, and no clock is read, so two
+builds are identical and one site's changes do not shift another's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from crawler import schema
+from crawler.demo import catalog, numbers
+from crawler.demo.article import legacy_article, report_article
+from crawler.demo.articles import Article
+from crawler.demo.catalog import Body, SiteSpec
+from crawler.demo.decoys import decoy_body
+from crawler.demo.families import dateid, generic, gkmlpt, hanweb, jhtml, trs
+from crawler.demo.model import Column, DemoCorpus, DemoDecoy, DemoReport, DemoSite, Page
+from crawler.demo.seed import load_seed
+from crawler.demo.style import PrintStyle
+
+FAMILIES = {"dateid": dateid, "trs": trs, "hanweb": hanweb, "gkmlpt": gkmlpt, "jhtml": jhtml, "generic": generic}
+YEARS = range(2018, 2026)
+SEED = "nianbao-demo-2026"
+# Reports printed with a rule broken on purpose: (site, body level, year) → rules.
+PLANTED = {
+    ("mengjin", "department", 2022): ["1"],
+    ("xigong", "government", 2021): ["2"],
+    ("kaihua", "town", 2023): ["3"],
+    ("dabu", "department", 2020): ["4"],
+    ("jinshui", "government", 2024): ["1", "4"],
+    ("yiyang", "government", 2019): ["3"],
+    ("kaihua", "department", 2024): ["2"],
+}
+SEED_SITE = "mengjin"
+SEED_DATE = dt.date(2024, 1, 26)
+
+
+def _rng(*parts: object) -> random.Random:
+    return random.Random(":".join([SEED, *map(str, parts)]))
+
+
+def _title(body: Body, year: int, rng: random.Random) -> str:
+    name = body.name_in(year)
+    short = name.removesuffix("人民政府") if body.level != "government" else name.removesuffix("人民政府") or name
+    word = "年报" if rng.random() < 0.1 else "年度报告"
+    return f"{short}{year}年政府信息公开工作{word}"
+
+
+def _published(body: Body, year: int, rng: random.Random) -> dt.date:
+    """Departments and towns publish in January, governments by 31 March; some are late."""
+    start = dt.date(year + 1, 1, 1)
+    if body.level == "government":
+        return start + dt.timedelta(days=rng.randint(19, 88))
+    if rng.random() < 0.15:
+        return start + dt.timedelta(days=rng.randint(31, 78))
+    return start + dt.timedelta(days=rng.randint(4, 30))
+
+
+def _plans(spec: SiteSpec) -> list[tuple[Body, int]]:
+    """Which body published which year (the seed's body is left out of the seed's year)."""
+    rng = _rng(spec.slug, "plans")
+    out = []
+    for body in spec.bodies:
+        for year in YEARS:
+            if body.level == "zone" and spec.slug == SEED_SITE and year < 2021:
+                continue  # the 开发区 reports under its present name only
+            if spec.slug == SEED_SITE and body.level == "zone" and year == 2023:
+                continue  # the real seed report stands there
+            if body.every_year or rng.random() < 0.55:
+                out.append((body, year))
+    return out
+
+
+def _planted_for(spec: SiteSpec, plans: list[tuple[Body, int]]) -> dict[tuple[str, int], list[str]]:
+    """Map each planted (site, level, year) to the first matching planned report."""
+    out = {}
+    for (slug, level, year), rules in PLANTED.items():
+        if slug != spec.slug:
+            continue
+        for body, y in plans:
+            if body.level == level and y == year and (body.name, y) not in out:
+                out[(body.name, y)] = rules
+                break
+    return out
+
+
+def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: list[str]) -> Article:
+    rng = _rng(spec.slug, body.name, year)
+    agency = body.name_in(year)
+    template = schema.template_for_year(year)
+    title = _title(body, year, rng)
+    published = _published(body, year, rng)
+    heading = rng.choice(("p", "h3", "h4"))
+    gold: dict = {"source": "", "template": template, "year": year, "agency": agency, "title": title,
+                  "published": published.isoformat(), "body_level": body.level}
+    if template == "legacy":
+        html = legacy_article(rng, agency, year, heading)
+        gold.update(cells={}, complete=True)
+    else:
+        cells = numbers.report_cells(rng, template, body.level)
+        for rule in rules:
+            numbers.plant(rng, cells, rule, template)
+        html, gold_cells = report_article(rng, agency, year, template, cells, PrintStyle.draw(rng), heading)
+        gold.update(cells=gold_cells, complete=True)
+        if rules:
+            gold["planted_findings"] = list(rules)
+    return Article(0, col, title, agency, published, html, "report", year=year, template=template, gold=gold)
+
+
+def _decoys(spec: SiteSpec, col: Column) -> list[Article]:
+    rng = _rng(spec.slug, "decoys", col.body_level)
+    kinds = rng.sample(catalog.DECOY_TITLES, rng.randint(2, 3))
+    out = []
+    for kind, pattern in kinds:
+        year = rng.randint(2019, 2025)
+        title = pattern.format(short=spec.short, year=year)
+        published = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(10, 350))
+        out.append(Article(0, col, title, f"{spec.short}人民政府办公室", published,
+                           decoy_body(kind, rng, spec.short, year), "decoy", decoy_kind=kind))
+    return out
+
+
+def _robots(spec: SiteSpec) -> Page:
+    lines = ["User-agent: *"] + [f"Disallow: {p}" for p in spec.robots_disallow] + ["Allow: /", ""]
+    return Page(200, {"Content-Type": "text/plain; charset=utf-8"}, "\n".join(lines).encode())
+
+
+def _home(spec: SiteSpec, columns: list[Column]) -> Page:
+    links = "".join(f'<li><a href="{c.path}">{c.name}</a></li>' for c in columns)
+    if spec.family == "gkmlpt":
+        links += '<li><a href="/gkmlpt/index">政府信息公开目录</a></li>'
+    text = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{spec.name}</title></head>'
+            f"<body><h1>{spec.name}</h1><h2>政府信息公开年报</h2><ul>{links}</ul></body></html>")
+    return Page(200, {"Content-Type": "text/html; charset=utf-8"}, text.encode())
+
+
+def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[DemoReport], list[DemoDecoy]]:
+    family = FAMILIES[spec.family]
+    columns = family.make_columns(spec)
+    by_level = {c.body_level: c for c in columns}
+    plans = _plans(spec)
+    planted = _planted_for(spec, plans)
+    articles = [_report_article(spec, by_level[b.level], b, y, planted.get((b.name, y), [])) for b, y in plans]
+    for col in columns:
+        articles += _decoys(spec, col)
+    if spec.slug == SEED_SITE:
+        seed = load_seed(seed_dir)
+        if seed is not None:
+            gold = dict(seed.gold)
+            articles.append(Article(0, by_level["zone"], seed.title, seed.agency, SEED_DATE, seed.body_html,
+                                    "report", year=seed.year, template=seed.template, gold=gold))
+    # ids grow with the publication date, as CMS ids do
+    articles.sort(key=lambda a: (a.published, a.title))
+    for i, a in enumerate(articles, 1):
+        a.uid = i
+        a.index_no = f"{spec.code}{columns.index(a.column) + 1:02d}/{a.published.year}-{i:05d}"
+    grouped = [(c, sorted((a for a in articles if a.column is c), key=lambda a: (a.published, a.uid), reverse=True))
+               for c in columns]
+    site = DemoSite(spec.slug, spec.name, spec.code, spec.level, spec.family, columns,
+                    robots_disallow=list(spec.robots_disallow), source=f"imitates {spec.domain} ({spec.family})")
+    family.build(spec, site, grouped)
+    site.pages["/robots.txt"] = _robots(spec)
+    site.pages.setdefault("/", _home(spec, columns))
+    reports, decoys = [], []
+    for a in sorted(articles, key=lambda a: a.uid):
+        if a.kind == "decoy":
+            decoys.append(DemoDecoy(spec.slug, a.path, a.title, a.decoy_kind))
+            continue
+        gold = a.gold
+        if gold.get("source") == "":
+            gold["source"] = a.path
+        reports.append(DemoReport(spec.slug, a.path, a.title, a.agency, a.column.body_level, a.year or 0,
+                                  a.template or "", a.date_iso, gold, a.column.name))
+    return site, reports, decoys
+
+
+def build_demo_web(seed_dir: Path | None = None) -> DemoCorpus:
+    """The demo web: six district sites in six CMS families, their reports and gold."""
+    sites, reports, decoys = [], [], []
+    for spec in catalog.SITES:
+        site, rs, ds = build_site(spec, seed_dir)
+        sites.append(site)
+        reports += rs
+        decoys += ds
+    return DemoCorpus(sites, reports, [d.path for d in decoys], decoys)

@@ -1,0 +1,150 @@
+"""The demo web on loopback: each site its own origin (127.0.0.11, .12, …) on an ephemeral port.
+
+Standard-library ThreadingHTTPServer, one per site, each in a daemon
+thread; ``start``/``stop`` are idempotent and can run many times in one
+process (tests do). Static pages are served as stored; dynamic endpoints
+(jpage dataproxy, gkmlpt API) are handlers. Unknown paths are 404.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from crawler.demo.families import BASE_TOKEN
+from crawler.demo.model import DemoCorpus, DemoSite, Page, Request
+from crawler.demo.registry import registry_yaml
+
+log = logging.getLogger(__name__)
+
+FIRST_HOST = 11  # site N listens on 127.0.0.(11 + N)
+_NOT_FOUND = Page(404, {"Content-Type": "text/html; charset=utf-8"},
+                  "<html><head><title>404</title></head><body><h1>404 页面不存在</h1></body></html>".encode())
+
+
+def host_for(index: int) -> str:
+    return f"127.0.0.{FIRST_HOST + index}"
+
+
+def resolve(site: DemoSite, method: str, target: str, body: bytes = b"", base: str = "") -> Page:
+    """The page a site answers for a request: static pages by path (query first), else a handler."""
+    parts = urlsplit(target)
+    path = parts.path or "/"
+    entry = site.pages.get(f"{path}?{parts.query}") if parts.query else None
+    if entry is None:
+        entry = site.pages.get(path)
+    if entry is None:
+        return _NOT_FOUND
+    if isinstance(entry, Page):
+        page = entry
+        if method not in ("GET", "HEAD"):
+            return Page(405, {"Content-Type": "text/plain; charset=utf-8", "Allow": "GET, HEAD"}, b"method not allowed")
+    else:
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if body:
+            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        page = entry(Request(method, path, params, body))
+    if base and BASE_TOKEN.encode() in page.body:
+        page = Page(page.status, page.headers, page.body.replace(BASE_TOKEN.encode(), base.encode()))
+    return page
+
+
+def _handler_for(site: DemoSite, base_ref: list[str]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "nianbao-demo/1.0"
+        protocol_version = "HTTP/1.1"
+
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            page = resolve(site, method, self.path, body, base_ref[0])
+            self.send_response(page.status)
+            for name, value in page.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(page.body)))
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(page.body)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self._answer("GET")
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._answer("HEAD")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._answer("POST")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            log.debug("%s %s", site.slug, format % args)
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class DemoWeb:
+    """Serves a DemoCorpus; use as ``with DemoWeb() as web: web.bases[...]``."""
+
+    def __init__(self, corpus: DemoCorpus | None = None, seed_dir: Path | None = None, port: int = 0):
+        if corpus is None:
+            from crawler.demo.generator import build_demo_web
+
+            corpus = build_demo_web(seed_dir)
+        self.corpus = corpus
+        self.port = port  # 0: an ephemeral port per site
+        self._servers: list[tuple[_Server, threading.Thread]] = []
+        self.bases: dict[str, str] = {}
+
+    def start(self) -> DemoWeb:
+        if self._servers:
+            return self
+        try:
+            for i, site in enumerate(self.corpus.sites):
+                base_ref = [""]
+                server = _Server((host_for(i), self.port), _handler_for(site, base_ref))
+                host, port = server.server_address[:2]
+                base_ref[0] = f"http://{host}:{port}"
+                thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                          name=f"demo-{site.slug}", daemon=True)
+                thread.start()
+                self._servers.append((server, thread))
+                self.bases[site.slug] = base_ref[0]
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for server, thread in self._servers:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+        self._servers.clear()
+        self.bases = {}
+
+    def __enter__(self) -> DemoWeb:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def url(self, slug: str, path: str) -> str:
+        return self.bases[slug] + path
+
+    def registry_text(self) -> str:
+        return registry_yaml(self.corpus, self.bases)
+
+    def write_registry(self, path: Path | str) -> Path:
+        """The demo registry with this run's real URLs in place of {base}/{host}."""
+        if not self.bases:
+            raise RuntimeError("DemoWeb.write_registry needs a started server")
+        out = Path(path)
+        out.write_text(self.registry_text(), encoding="utf-8")
+        return out
