@@ -1,0 +1,127 @@
+"""Document bytes → Report: metadata, canonical cells, their raw text and how each was read.
+
+Layers (DESIGN.md "The extractor, in layers"):
+1. decode (decode.py) and split into lines of cells: HTML tables become grids
+   with spans expanded (htmldoc.py, grid.py), text renderings become cells
+   (textdoc.py);
+2. and 3. the token walker reads rows by label, pairing labels and numbers in
+   order where a rendering scattered them (tokens.py, labels.py, tables.py);
+4. counts stated in sentences fill rows no table gave (prose.py).
+Template and year come from the document itself (meta.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from crawler.checks import check_report
+from crawler.exceptions import ExtractError
+from crawler.extract.decode import decode_bytes
+from crawler.extract.document import Document
+from crawler.extract.htmldoc import html_document, looks_like_html
+from crawler.extract.meta import (
+    detect_template,
+    find_agency,
+    find_published,
+    find_title,
+    find_year,
+    looks_like_report,
+    template_marks,
+)
+from crawler.extract.prose import read_prose
+from crawler.extract.tables import Reading, read_tables
+from crawler.extract.textdoc import text_document
+from crawler.extract.tokens import tokenize
+from crawler.model import Report
+
+__all__ = ["extract_bytes", "extract_path"]
+
+_HTML_NAMES = re.compile(r"\.(?:s?html?|jhtml|xhtml|php|jsp|aspx?)$", re.I)
+_SOURCE = re.compile(r"(?:来源|信息来源|发布机构|发布单位)\s*[:：]\s*([^\s:：|，,。]{2,30})")
+
+
+def extract_path(path: str | Path) -> Report:
+    """Read one file and extract it; a missing or unreadable file is an ExtractError."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise ExtractError(f"{p}: cannot read the file ({e.strerror or e})") from e
+    return extract_bytes(data, filename=str(p))
+
+
+def extract_bytes(data: bytes, *, filename: str | None = None, content_type: str | None = None,
+                  url: str | None = None) -> Report:
+    """Extract one document. A page that is not a report gives template None and no cells."""
+    name = filename or url or "document"
+    if not data or not data.strip():
+        raise ExtractError(f"{name}: empty document")
+    try:
+        return _extract(data, name, filename, content_type, url)
+    except ExtractError:
+        raise
+    except (RecursionError, MemoryError, ValueError, TypeError, LookupError, AttributeError) as e:
+        raise ExtractError(f"{name}: unreadable document ({type(e).__name__}: {e})") from e
+
+
+def _is_html(text: str, filename: str | None, content_type: str | None) -> bool:
+    if content_type and "html" in content_type.lower():
+        return True
+    if filename and _HTML_NAMES.search(filename):
+        return True
+    return looks_like_html(text)
+
+
+def _documents(text: str, html: bool, url: str | None) -> tuple[Document, Document]:
+    if html:
+        return html_document(text, url)
+    doc = text_document(text)
+    doc.url = url
+    return doc, doc
+
+
+def _cells(body: Document, page: Document, template: str) -> Reading:
+    reading = read_tables(tokenize(body.lines), template)
+    if not reading.cells and page is not body:
+        reading = read_tables(tokenize(page.lines), template)
+    prose = read_prose(body.text())
+    given_rows = {k.rsplit(".", 1)[0] for k in reading.cells}
+    for key, value in prose.items():
+        if key.rsplit(".", 1)[0] not in given_rows and key not in reading.cells:
+            reading.cells[key] = value
+            reading.raw[key] = str(value)
+            reading.method[key] = "prose"
+    return reading
+
+
+def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:
+    text = decode_bytes(data, name)
+    body, page = _documents(text, _is_html(text, filename, content_type), url)
+    body_text = body.text()
+    body_lines = [line.cells[0] if len(line.cells) == 1 else " ".join(line.cells) for line in body.lines]
+    title = find_title(body_lines) or body.title
+    if not title and page is not body:
+        title = find_title([" ".join(line.cells) for line in page.lines])
+    year = find_year(title, body_text)
+    marks = template_marks(body_text)
+    report = Report(title=title, year=year, text=body_text)
+    report.agency = find_agency(title, body_text) or body.agency
+    if not report.agency:
+        m = _SOURCE.search(page.text()[:20000])
+        report.agency = m.group(1) if m else None
+    report.published, report.published_source = body.published, body.published_source
+    if not report.published:
+        report.published, report.published_source = find_published(page.text(), url)
+    if not (marks or looks_like_report(title, body_text)):
+        return report  # not a report: metadata only
+    template = detect_template(year, marks)
+    if template is None:
+        return report
+    report.template = template
+    if template == "legacy":
+        return report
+    reading = _cells(body, page, template)
+    report.cells, report.raw, report.method = reading.cells, reading.raw, reading.method
+    report.findings = check_report(report.cells, template)
+    return report

@@ -1,0 +1,29 @@
+"""The intermediate form every reader works on: lines of cells, plus what the page says about itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    """One table row (``grid=True``: cells exactly as the table holds them) or one line of text."""
+
+    cells: list[str]
+    grid: bool = False
+
+
+@dataclass
+class Document:
+    """A decoded document: its lines in reading order and metadata found outside the body."""
+
+    lines: list[Line] = field(default_factory=list)
+    title: str | None = None
+    agency: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    url: str | None = None
+
+    def text(self) -> str:
+        """The body as plain text, one line per line, cells joined by a tab."""
+        return "\n".join("\t".join(c for c in line.cells) for line in self.lines)

@@ -1,0 +1,58 @@
+"""An HTML table → a grid of cell texts with rowspan and colspan expanded."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import Tag
+
+MAX_SPAN = 60
+MAX_COLUMNS = 200
+_SPACE = re.compile(r"\s+")
+
+
+def cell_text(cell: Tag) -> str:
+    """A cell's text on one line (labels split over several <p> or padded with &nbsp; join up)."""
+    return _SPACE.sub(" ", cell.get_text(" ")).strip()
+
+
+def _span(cell: Tag, name: str) -> int:
+    raw = str(cell.get(name) or "1")
+    digits = re.match(r"\s*(\d+)", raw)
+    n = int(digits.group(1)) if digits else 1
+    return max(1, min(n, MAX_SPAN))
+
+
+def own_rows(table: Tag) -> list[Tag]:
+    """The table's rows, not those of tables nested in its cells."""
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def table_grid(table: Tag) -> list[list[str]]:
+    """Rows of cell texts; a spanned cell's text fills every slot it covers."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
+    for r, tr in enumerate(own_rows(table)):
+        row: list[str | None] = []
+        col = 0
+
+        def fill_pending() -> None:
+            nonlocal col
+            while (r, col) in pending:
+                row.append(pending.pop((r, col)))
+                col += 1
+
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            fill_pending()
+            text = cell_text(cell)
+            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            for c in range(colspan):
+                if col >= MAX_COLUMNS:
+                    break
+                row.append(text)
+                for down in range(1, rowspan):
+                    pending[(r + down, col)] = text
+                col += 1
+        fill_pending()
+        grid.append([c or "" for c in row])
+    return grid

@@ -1,0 +1,151 @@
+"""HTML → Document: the article body among the page chrome, its tables as grids, its metadata.
+
+The body is the first known CMS container (#zoom, .TRS_Editor, #UCAP-CONTENT,
+.article-content, div.article_component, Hanweb's ZJEG_RSS markers …) or else
+the block holding the most paragraph text. Title, agency and date may sit
+only in the chrome or in meta tags (ArticleTitle, PubDate, ContentSource).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
+
+from crawler.extract.document import Document, Line
+from crawler.extract.grid import table_grid
+from crawler.extract.values import normalize_width
+
+CONTAINERS = (
+    "#zoom", ".TRS_Editor", "#UCAP-CONTENT", ".article-content", "div.article_component", ".article_con",
+    "#xxgk_content", ".xxgk_content", "#Zoom", ".zoom", ".pages_content", "#content", ".content", "article",
+)
+_HANWEB = re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->(.*?)<!--\s*ZJEG_RSS\.content\.end\s*-->", re.S | re.I)
+_BLOCK = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer dd dt dl blockquote pre "
+    "form center main aside nav hr caption".split()
+)
+_SKIP = frozenset("script style noscript template head iframe object svg select option button".split())
+_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_META_TITLE = ("ArticleTitle", "articletitle", "og:title", "title", "Title")
+_META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time", "PublishDate", "dc.date")
+_META_SOURCE = ("ContentSource", "contentsource", "source", "author", "Author")
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:4096].lower()
+    return bool(re.search(r"<(?:!doctype html|html|head|body|div|table|p|meta|span|td)[\s>]", head))
+
+
+def _lines(root: Tag) -> list[Line]:
+    """Text lines in reading order; each table row becomes one grid line."""
+    lines: list[Line] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = _SPACE.sub(" ", "".join(buf)).strip()
+        buf.clear()
+        for part in text.split("\n"):
+            if part.strip():
+                lines.append(Line([part.strip()]))
+
+    stack: list[object] = [root]
+    # Iterative walk: pages nest deeply enough to break recursion.
+    while stack:
+        node = stack.pop()
+        if node == "\x00flush":
+            flush()
+            continue
+        if isinstance(node, (Comment, Doctype)):
+            continue
+        if isinstance(node, NavigableString):
+            buf.append(str(node).replace("\n", " "))
+            continue
+        if not isinstance(node, Tag) or node.name in _SKIP:
+            continue
+        if node.name == "table":
+            flush()
+            for row in table_grid(node):
+                if any(c.strip() for c in row):
+                    lines.append(Line(row, grid=True))
+            continue
+        block = node.name in _BLOCK
+        if block:
+            flush()
+            stack.append("\x00flush")
+        stack.extend(reversed(node.contents))
+    flush()
+    return lines
+
+
+def _biggest_block(body: Tag) -> Tag:
+    """The element whose paragraphs and tables hold the most text (readability-style scoring)."""
+    scores: dict[int, float] = defaultdict(float)
+    nodes: dict[int, Tag] = {}
+    for el in body.find_all(["p", "table", "span", "font", "td"], limit=20000):
+        if el.name in ("span", "font", "td") and el.find_parent(["p", "table"]):
+            continue
+        n = len(el.get_text())
+        parent = el.parent
+        for weight in (1.0, 0.5):
+            if not isinstance(parent, Tag):
+                break
+            scores[id(parent)] += n * weight
+            nodes[id(parent)] = parent
+            parent = parent.parent
+    if not scores:
+        return body
+    return nodes[max(scores, key=scores.__getitem__)]
+
+
+def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+        if isinstance(tag, Tag):
+            content = str(tag.get("content") or "").strip()
+            if content:
+                return content
+    return None
+
+
+def find_container(soup: BeautifulSoup) -> Tag:
+    for selector in CONTAINERS:
+        for el in soup.select(selector, limit=5):
+            if el.find("table") is not None or len(el.get_text(strip=True)) >= 200:
+                return el
+    body = soup.body or soup
+    return _biggest_block(body)
+
+
+def html_document(text: str, url: str | None = None) -> tuple[Document, Document]:
+    """(article body, whole page) as Documents; metadata from meta tags and chrome is set on both."""
+    hanweb = _HANWEB.search(text)
+    soup = BeautifulSoup(text, "lxml")
+    page_root = soup.body or soup
+    if hanweb:
+        container = BeautifulSoup(hanweb.group(1), "lxml")
+        body_root: Tag = container.body or container
+    else:
+        body_root = find_container(soup)
+    body = Document(lines=_lines(body_root), url=url)
+    page = Document(lines=body.lines if body_root is page_root else _lines(page_root), url=url)
+    title = _meta(soup, _META_TITLE[:3])
+    if not title:
+        for tag in soup.select("h1, .article_title, .title, h2", limit=10):
+            t = tag.get_text(" ", strip=True)
+            if "报告" in t or "年报" in t:
+                title = t
+                break
+    if not title and soup.title:
+        title = soup.title.get_text(" ", strip=True)
+    date = _meta(soup, _META_DATE)
+    for doc in (body, page):
+        doc.title = normalize_width(title).strip() if title else None
+        doc.agency = _meta(soup, _META_SOURCE[:2])
+        if date:
+            m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", date)
+            if m:
+                doc.published = "%04d-%02d-%02d" % tuple(int(g) for g in m.groups())
+                doc.published_source = "meta"
+    return body, page

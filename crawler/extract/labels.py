@@ -1,0 +1,170 @@
+"""Row labels matched by meaning: normalised text, known variants, misspellings, truncation.
+
+A label is compared after full-width → half-width folding, with whitespace,
+punctuation and numbering (一、 （一） 1.) removed, so "（二）部分公开（区分处理的…）",
+"2.其他法律行政止公开" or "规 章" all reach the row they name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler import schema
+from crawler.extract.values import normalize_width
+
+_PUNCT = re.compile(r"[\s\u00a0\u3000()（）\[\]【】{}<>〈〉《》「」『』、，,。.．:：;；\"'“”‘’!！?？·•…\-—–_~/\\|+*#=%]+")
+_NUMBERING = re.compile(
+    r"^(?:第[一二三四五六七八九十]+[条项部分]|[一二三四五六七八九十]{1,3}(?=[、.．,，\s])|\d{1,2}(?=[、.．)）\s])|[(（][一二三四五六七八九十\d]{1,3}[)）])[、.．,，\s]*"
+)
+
+
+def squash(text: str) -> str:
+    """Width-folded text without whitespace or punctuation."""
+    return _PUNCT.sub("", normalize_width(text))
+
+
+_LEADING_PUNCT = re.compile(r"^[\s、，,。.．:：;；]+")
+
+
+def strip_numbering(text: str) -> str:
+    t = _LEADING_PUNCT.sub("", normalize_width(text))
+    for _ in range(4):
+        m = _NUMBERING.match(t)
+        if not m or m.end() == 0:
+            break
+        t = t[m.end():].lstrip()
+    return t
+
+
+def norm_label(text: str) -> str:
+    """What a label is compared as: no numbering, punctuation, whitespace or width differences."""
+    return squash(strip_numbering(text))
+
+
+# Extra spellings seen in real reports, beside the schema's own labels.
+ROW_ALIASES: dict[str, tuple[str, ...]] = {
+    "regulations": ("规章",),
+    "normative_documents": ("行政规范性文件", "规范性文件"),
+    "licensing": ("行政许可",),
+    "other_services": ("其他对外管理服务事项",),
+    "penalties": ("行政处罚",),
+    "coercion": ("行政强制",),
+    "fees": ("行政事业性收费",),
+    "procurement": ("政府集中采购",),
+    "new_received": ("本年新收政府信息公开申请数量", "本年新收"),
+    "carried_over": ("上年结转政府信息公开申请数量", "上年结转"),
+    "granted": ("予以公开",),
+    "partly_granted": ("部分公开",),
+    "denied_state_secret": ("属于国家秘密",),
+    "denied_law_forbids": ("其他法律行政法规禁止公开",),
+    "denied_security_stability": ("危及三安全一稳定",),
+    "denied_third_party": ("保护第三方合法权益",),
+    "denied_internal_affairs": ("属于三类内部事务信息",),
+    "denied_process_info": ("属于四类过程性信息",),
+    "denied_enforcement_file": ("属于行政执法案卷",),
+    "denied_query_matter": ("属于行政查询事项",),
+    "unavailable_not_held": ("本机关不掌握相关政府信息",),
+    "unavailable_needs_creation": ("没有现成信息需要另行制作",),
+    "unavailable_unclear": ("补正后申请内容仍不明确",),
+    "not_processed_petition": ("信访举报投诉类申请",),
+    "not_processed_duplicate": ("重复申请",),
+    "not_processed_publication": ("要求提供公开出版物",),
+    "not_processed_excessive": ("无正当理由大量反复申请",),
+    "not_processed_confirmation": ("要求行政机关确认或重新出具已获取信息",),
+    "other_no_correction": ("申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",),
+    "other_fee_unpaid": ("申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",),
+    "other_misc": ("其他",),
+    "other": ("其他处理",),
+    "results_total": ("总计",),
+    "carried_forward": ("结转下年度继续办理",),
+}
+
+# Labels so short or generic that they only name a row in the right place.
+_OTHER_ROWS = ("other_no_correction", "other_fee_unpaid")
+_RESULT_ROWS = frozenset(schema.RESULT_ROWS_2021) | frozenset(schema.RESULT_ROWS_2019)
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    part: str
+    row: str
+    score: float
+
+
+@lru_cache(maxsize=4)
+def _lexicon(template: str) -> tuple[tuple[str, str, str], ...]:
+    """(part, row, alias) for every row of the template's tables 二 and 三."""
+    out = []
+    for part, rows in schema.template_rows(template).items():
+        if part == "appeals":
+            continue
+        for row in rows:
+            aliases = ROW_ALIASES.get(row.key, ()) + (norm_label(row.label),)
+            for alias in dict.fromkeys(squash(a) for a in aliases):
+                out.append((part, row.key, alias))
+    if template == "2021":
+        out.append(("requests", "other", "其他处理"))
+    return tuple(out)
+
+
+def _lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence (labels are short)."""
+    if not a or not b:
+        return 0
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0]
+        for j, cb in enumerate(b):
+            cur.append(prev[j] + 1 if ca == cb else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def _score(text: str, alias: str) -> float:
+    if not text:
+        return 0.0
+    if text == alias:
+        return 1.0
+    if text.startswith(alias) and (len(alias) >= 3 or len(text) <= len(alias) + 2):
+        return 0.95
+    if alias in text and len(alias) >= 4 and len(text) <= len(alias) + 10:
+        return 0.9
+    if len(text) >= 4 and alias.startswith(text) and len(text) >= 0.5 * len(alias):
+        return 0.85
+    if len(alias) >= 5 and len(text) <= 2 * len(alias) + 4:
+        common = _lcs(text, alias)
+        ratio = common / max(len(alias), len(text))
+        if ratio >= 0.66 and common >= 5:
+            return 0.8 * ratio
+    return 0.0
+
+
+def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch | None:
+    """The template row a label cell names, or None. `last_row` is the row matched before it."""
+    t = norm_label(text)
+    if not t or len(t) > 200:
+        return None
+    head = normalize_width(text).split(":", 1)
+    if len(head) == 2 and norm_label(head[0]):
+        t = norm_label(head[0])  # '规章:地方行政规章指…' names its row before the colon
+    best: RowMatch | None = None
+    for part, row, alias in _lexicon(template):
+        if alias == "其他":
+            if t != "其他" or last_row not in _OTHER_ROWS:
+                continue
+        if alias == "总计":
+            raw = normalize_width(text).strip()
+            if t != "总计" or not (raw.startswith(("(七)", "七")) or last_row in _RESULT_ROWS):
+                continue
+        s = _score(t, alias)
+        if s and (best is None or s > best.score):
+            best = RowMatch(part, row, s)
+    return best
+
+
+def is_sentence(text: str) -> bool:
+    """Running text rather than a table label (long, or punctuated like a sentence)."""
+    t = normalize_width(text)
+    return len(t) > 60 or ("。" in t and len(t) > 25)

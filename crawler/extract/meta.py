@@ -1,0 +1,136 @@
+"""What a document says about itself: title, report year, template, agency, publication date.
+
+The year and template come from the document only (title, body text, table
+labels), never from a caller's hint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from crawler import schema
+from crawler.extract.values import normalize_width
+
+MIN_YEAR, MAX_YEAR = 2007, 2035
+
+_REPORT_TITLE = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开)[^。；;]{0,12}?(?:年度报告|工作报告|年报|情况的?报告|报告)"
+)
+_NOT_REPORT_TITLE = re.compile(r"(?:通知|公告|通告|意见|办法|方案|要点|决定|函|批复|目录|指南|制度)$")
+
+_YEAR_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"(\d{4})\s*年\s*度?\s*(?:[^\d。，,；;]{0,20}?)(?:政府信息公开|政务公开)[^。；;]{0,10}?报告"), 5),
+    (re.compile(r"关于\s*(\d{4})\s*年度?[^。]{0,20}?报告"), 5),
+    (re.compile(r"(\d{4})\s*年\s*度?\s*(?:政府信息公开|政务公开|信息公开)工作"), 3),
+    (re.compile(r"(\d{4})\s*年报"), 3),
+    (re.compile(r"统计(?:期限|时间|区间)[^。]{0,12}?(\d{4})\s*年"), 3),
+    (re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日"), 3),
+)
+
+# Table labels that only one template prints.
+_TEMPLATE_MARKS = {
+    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+             "逾期不补正", "逾期未按收费通知"),
+    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "本年增减",
+             "政府集中采购", "采购项目数量", "其他对外管理服务事项"),
+}
+
+_DATE_LABELLED = re.compile(
+    r"(?:发布日期|发布时间|发文日期|成文日期|生成日期|公开日期|日期|时间|发布)\s*[:：]?\s*"
+    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+)
+_URL_DATE = re.compile(r"/(?:t|art_)?(20\d{2})[-_/]?(\d{2})[-_/]?(\d{2})[_/]")
+
+
+def _plausible(year: int) -> bool:
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
+def find_title(lines: list[str]) -> str | None:
+    """The first short line near the top naming a report; a title split over two lines is joined."""
+    head = [normalize_width(s).strip() for s in lines[:40] if s.strip()]
+    for n, s in enumerate(head):
+        if len(s) <= 80 and _REPORT_TITLE.search(s) and "。" not in s:
+            if re.match(r"^\d{4}\s*年", s) and n > 0 and len(head[n - 1]) <= 30 and not _REPORT_TITLE.search(head[n - 1]):
+                prev = head[n - 1]
+                if re.search(r"(?:政府|办公室|局|委员会|委|办|中心|街道|镇|乡|区|县|市|处|院|所|站|队)$", prev):
+                    return prev + s
+            return s
+    return None
+
+
+def find_year(title: str | None, text: str) -> int | None:
+    """The report year: from the title when it names one, else the most supported mention in the text."""
+    votes: Counter[int] = Counter()
+    for source, weight in ((title or "", 10), (text[:20000], 1)):
+        t = normalize_width(source)
+        for pattern, w in _YEAR_PATTERNS:
+            for m in pattern.finditer(t):
+                y = int(m.group(1))
+                if _plausible(y):
+                    votes[y] += w * weight
+    if not votes:
+        return None
+    return votes.most_common(1)[0][0]
+
+
+def template_marks(text: str) -> str | None:
+    """The template whose own table labels the text prints, if any."""
+    flat = re.sub(r"\s+", "", normalize_width(text)).replace("\\", "/")
+    counts = {t: sum(1 for m in marks if m in flat) for t, marks in _TEMPLATE_MARKS.items()}
+    if counts["2021"] == counts["2019"] == 0:
+        return None
+    return "2021" if counts["2021"] >= counts["2019"] else "2019"
+
+
+def looks_like_report(title: str | None, text: str) -> bool:
+    if title and _NOT_REPORT_TITLE.search(title) and not _REPORT_TITLE.search(title[-12:]):
+        return False
+    flat = normalize_width(text[:30000])
+    return bool(_REPORT_TITLE.search(flat)) or bool(re.search(r"\d{4}\s*年报", flat))
+
+
+def detect_template(year: int | None, marks: str | None) -> str | None:
+    if marks:
+        return marks
+    return schema.template_for_year(year)
+
+
+def find_agency(title: str | None, text: str) -> str | None:
+    """The body that reports: the title's words before the year, or a 'X2023年…报告' phrase in the text."""
+    if title:
+        m = re.match(r"^(.{2,40}?)\s*(?:关于)?\s*\d{4}\s*年", title)
+        if m:
+            return m.group(1).strip(" ：:")
+        m = re.match(r"^\d{4}\s*年\s*度?\s*(.{2,30}?)(?:政府信息公开|政务公开)", title)
+        if m:
+            return m.group(1).strip()
+    flat = normalize_width(text[:5000])
+    m = re.search(r"(?:编制|公布|发布|现将)\s*《?([^\d《》，。,；;]{2,30}?)\s*\d{4}\s*年度?\s*(?:政府信息公开|政务公开)", flat)
+    if m:
+        return m.group(1).strip()
+    return None
+
+
+def find_published(text: str, url: str | None) -> tuple[str | None, str | None]:
+    """(ISO date, 'text' or 'url') of publication, when the page prints or its URL carries one."""
+    m = _DATE_LABELLED.search(normalize_width(text[:5000]))
+    if m:
+        iso = _iso(*m.groups())
+        if iso:
+            return iso, "text"
+    if url:
+        m = _URL_DATE.search(url)
+        if m:
+            iso = _iso(*m.groups())
+            if iso:
+                return iso, "url"
+    return None, None
+
+
+def _iso(y: str, mo: str, d: str) -> str | None:
+    year, month, day = int(y), int(mo), int(d)
+    if _plausible(year) and 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None

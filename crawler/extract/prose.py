@@ -1,0 +1,75 @@
+"""Layer 4: counts stated in sentences ('本年新收政府信息公开申请11件', '未收到政府信息公开申请').
+
+Used only for rows the tables did not give. Precision first: each pattern
+names one cell, and the follow-up counts (办结, 结转, 部分公开 …) are read only
+in the sentences that state the number of requests received.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract.values import normalize_width
+
+_UNIT = r"\s*(?:件|起|份|条|个)"
+_N = r"(\d{1,6})"
+
+_RECEIVED = re.compile(
+    r"(?:新收|收到|受理|接收到|接收|接到|办理)(?!率)([^。；;，,\d]{0,18}?)" + _N + _UNIT
+)
+_NONE_RECEIVED = re.compile(
+    r"(?:未|没有|无)(?:收到|受理|接到|接收到|接收|发生|新收)[^。；;，,\d]{0,14}?(?:政府信息公开|依申请公开|公开政府信息|信息公开)[^。；;，,\d]{0,8}?申请"
+    r"|(?:未|没有|无)(?:收到|受理|接到|接收到)[^。；;，,\d]{0,10}?依申请公开"
+)
+_NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|属于?)自然人")
+_FOLLOW_UPS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("requests.carried_over.total", re.compile(r"(?:上年度?结转|结转上一?年度?|上一?年度?结转)[^。；;，,\d]{0,14}?" + _N + _UNIT)),
+    ("requests.carried_forward.total", re.compile(
+        r"(?:结转(?:至|到)?下一?年度?|下一?年度?继续办理|结转下年度?)[^。；;，,\d]{0,8}?" + _N + _UNIT)),
+    ("requests.partly_granted.total", re.compile(r"部分公开" + _N + _UNIT)),
+    ("requests.granted.total", re.compile(r"(?<![部分不])(?:予以公开|同意公开|公开)" + _N + _UNIT)),
+    ("requests.denied_enforcement_file.total", re.compile(r"属于行政执法案卷[^。；;，,\d]{0,4}?" + _N + _UNIT)),
+    ("requests.results_total.total", re.compile(r"(?<!年度)(?<!继续)(?<!年)(?:办结|答复|办理完毕|已办理|办理)" + _N + _UNIT)),
+)
+_NORMATIVE_ISSUED = re.compile(
+    r"(?:制发|印发|出台|制定|发布)(?:行政)?规范性文件(?:共)?" + _N + r"\s*(?:件|份|个)"
+    r"(?:[，,、]\s*废止" + _N + r"\s*(?:件|份|个))?"
+)
+_NORMATIVE_NONE = re.compile(r"(?:未|没有)(?:制发|印制|印发|出台|制定)(?:任何)?(?:行政)?规范性文件")
+_REVIEW = re.compile(r"(?:引起|引发|提起|申请)?行政复议" + _N + _UNIT)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"[。\n！？!?]", text) if s.strip()]
+
+
+def read_prose(text: str) -> dict[str, int]:
+    """Cells stated in running text, each at most once (the first statement wins)."""
+    flat = re.sub(r"(?<=\d)\s+(?=[件起份条个])|(?<=[^\d\s])\s+(?=\d)|(?<=\d)\s+(?=[^\d\s])", "", normalize_width(text))
+    found: dict[str, int] = {}
+    sentences = _sentences(flat)
+    for n, sentence in enumerate(sentences):
+        m = _RECEIVED.search(sentence)
+        if m and re.search(r"申请|信息公开", m.group(1)) and "requests.new_received.total" not in found:
+            if not re.search(r"政务服务|办件|咨询|投诉|信访|建议|提案|热线", m.group(1)):
+                found["requests.new_received.total"] = int(m.group(2))
+                window = sentence[m.end():] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
+                if _NATURAL_ALL.search(window):
+                    found["requests.new_received.natural_person"] = found["requests.new_received.total"]
+                for key, pattern in _FOLLOW_UPS:
+                    fm = pattern.search(window)
+                    if fm and key not in found:
+                        found[key] = int(fm.group(1))
+        elif "requests.new_received.total" not in found and _NONE_RECEIVED.search(sentence):
+            found["requests.new_received.total"] = 0
+        nm = _NORMATIVE_ISSUED.search(sentence)
+        if nm and "proactive.normative_documents.issued" not in found:
+            found["proactive.normative_documents.issued"] = int(nm.group(1))
+            if nm.group(2) is not None:
+                found["proactive.normative_documents.repealed"] = int(nm.group(2))
+        elif _NORMATIVE_NONE.search(sentence) and "proactive.normative_documents.issued" not in found:
+            found["proactive.normative_documents.issued"] = 0
+        rm = _REVIEW.search(sentence)
+        if rm and "appeals.review.total" not in found and "申请" in sentence:
+            found["appeals.review.total"] = int(rm.group(1))
+    return found

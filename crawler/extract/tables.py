@@ -1,0 +1,236 @@
+"""Layers 2 and 3: walk the token stream with the template's rows and read their cells.
+
+A row label is followed by its values (as many as the row has columns). When
+a rendering lost the grid (a PDF text layer prints some rows' numbers before
+their label, or on the line after a wrapped label), labels and runs of numbers
+between two rows read on one line are paired in order. Appeals (table 四) are
+fifteen values in a row after a header naming 行政复议/行政诉讼.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler import schema
+from crawler.checks import check_report
+from crawler.extract.labels import is_sentence, match_row
+from crawler.extract.tokens import Token
+from crawler.model import CellValue
+
+
+@dataclass
+class Reading:
+    """Cells read by one method, with their raw text and how each was read."""
+
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    method: dict[str, str] = field(default_factory=dict)
+
+    def put(self, key: str, token: Token, method: str) -> None:
+        if token.kind == "junk":
+            return  # unreadable ('+(0) -(0)'): absent rather than guessed
+        self.cells[key] = token.value
+        self.raw[key] = token.text
+        self.method[key] = method
+
+    def merge_missing(self, other: Reading) -> None:
+        for key, value in other.cells.items():
+            if key not in self.cells:
+                self.cells[key] = value
+                self.raw[key] = other.raw[key]
+                self.method[key] = other.method[key]
+
+    def broken(self, template: str) -> int:
+        return len(check_report(self.cells, template))
+
+
+@dataclass
+class Event:
+    """A row label with the values after it, or a run of values with no row label (row is None)."""
+
+    part: str | None
+    row: str | None
+    run: list[Token]
+    label_line: int = -1
+
+    @property
+    def anchored(self) -> bool:
+        """Label and values on one line (a grid row, or a text row printed whole)."""
+        return self.row is not None and bool(self.run) and self.run[0].line == self.label_line
+
+
+def _columns(template: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    return {(part, row.key): row.columns for part, rows in schema.template_rows(template).items() for row in rows}
+
+
+def _run_after(tokens: list[Token], i: int) -> list[Token]:
+    run = []
+    j = i + 1
+    while j < len(tokens) and tokens[j].is_value:
+        run.append(tokens[j])
+        j += 1
+    return run
+
+
+def _events(tokens: list[Token], template: str) -> list[Event]:
+    columns = _columns(template)
+    events: list[Event] = []
+    last_row: str | None = None
+    i = 0
+    if tokens and tokens[0].is_value:
+        run = _run_after(tokens, -1)
+        events.append(Event(None, None, run))
+        i = len(run)
+    while i < len(tokens):
+        tok = tokens[i]
+        run = _run_after(tokens, i)
+        m = match_row(tok.text, template, last_row)
+        if m and is_sentence(tok.text) and m.score < 0.95:
+            m = None
+        if m and template == "2021" and m.row == "other" and not run:
+            m = None  # （六）其他处理 heads three rows in 2021
+        if m:
+            last_row = m.row
+            width = len(columns.get((m.part, m.row), ())) or 7
+            head, rest = run, []
+            if m.part == "requests" and len(run) > width and len(run) % width == 0:
+                head, rest = run[:width], run[width:]
+            events.append(Event(m.part, m.row, head, tok.line))
+            for k in range(0, len(rest), width):
+                events.append(Event(None, None, rest[k:k + width]))
+        elif run:
+            events.append(Event(None, None, run))
+        i += 1 + len(run)
+    return [e for e in events if e.row is not None or any(t.kind == "number" for t in e.run)]
+
+
+def _assign(reading: Reading, template: str, part: str, row: str, run: list[Token], method: str) -> None:
+    cols = _columns(template).get((part, row))
+    if not cols or not run:
+        return
+    if part == "requests" and len(run) < len(cols):
+        return  # a short run in a seven-column row cannot be placed
+    for col, tok in zip(cols, run, strict=False):
+        key = f"{part}.{row}.{col}"
+        if key not in reading.cells:
+            reading.put(key, tok, method)
+
+
+def _paired(events: list[Event]) -> list[tuple[Event, list[Token], bool]]:
+    """(row event, run, paired-by-order) for each row event: between two anchors, labels and runs pair in order."""
+    out: list[tuple[Event, list[Token], bool]] = []
+    segment: list[Event] = []
+
+    def flush() -> None:
+        rows = [e for e in segment if e.row is not None]
+        runs = [e.run for e in segment if e.run]
+        if rows and len(rows) == len(runs) and any(e.row is None for e in segment):
+            out.extend((e, run, True) for e, run in zip(rows, runs, strict=True))
+        else:
+            out.extend((e, e.run, False) for e in rows)
+        segment.clear()
+
+    for e in events:
+        if e.anchored:
+            flush()
+            out.append((e, e.run, False))
+        else:
+            segment.append(e)
+    flush()
+    return out
+
+
+def _read_rows(events: list[Event], template: str, pair: bool) -> Reading:
+    reading = Reading()
+    items = _paired(events) if pair else [(e, e.run, False) for e in events if e.row is not None]
+    for e, run, by_order in items:
+        grid = bool(run) and run[0].grid
+        method = ("grid" if grid else "text") + ("-order" if by_order else "")
+        _assign(reading, template, e.part, e.row, run, method)
+    return reading
+
+
+def _fill_gaps(reading: Reading, events: list[Event], template: str) -> None:
+    """Unlabelled runs between two read rows take the rows missing between them, in template order."""
+    order = [(part, row.key) for part, rows in schema.template_rows(template).items() for row in rows]
+    index = {k: n for n, k in enumerate(order)}
+    read_rows = {tuple(k.split(".")[:2]) for k in reading.cells}
+    last: int | None = None
+    pending: list[Event] = []
+    for e in events:
+        if e.row is None:
+            if last is not None:
+                pending.append(e)
+            continue
+        here = index.get((e.part, e.row))
+        if here is None:
+            continue
+        if last is not None and pending and here > last:
+            missing = [order[k] for k in range(last + 1, here) if order[k] not in read_rows]
+            if len(missing) == len(pending) and here - last - 1 == len(missing):
+                for (part, row), orphan in zip(missing, pending, strict=True):
+                    method = ("grid" if orphan.run[0].grid else "text") + "-order"
+                    _assign(reading, template, part, row, orphan.run, method)
+        pending = []
+        last = here
+
+
+def _read_appeals(tokens: list[Token]) -> Reading:
+    reading = Reading()
+    keys = [f"appeals.{row.key}.{col}" for row in schema.APPEALS for col in row.columns]
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].is_value:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and tokens[j].is_value:
+            j += 1
+        run = tokens[i:j]
+        context = [t.text for t in tokens[max(0, i - 60):i] if t.kind == "label"]
+        if len(run) >= 15 and any(w in c for c in context for w in ("复议", "诉讼", "审结", "维持")):
+            method = "grid" if run[0].grid else "text"
+            for key, tok in zip(keys, run, strict=False):
+                reading.put(key, tok, method)
+            return reading
+        i = j
+    return reading
+
+
+def _total_first(reading: Reading) -> bool:
+    """True when the request rows print 总计 before 自然人 (rule 2 holds only that way round)."""
+    first = last = 0
+    for row in schema.REQUESTS_2021 + schema.REQUESTS_2019:
+        vals = [reading.cells.get(f"requests.{row.key}.{c}") for c in schema.REQUEST_COLUMNS]
+        nums = [v or 0 for v in vals]
+        if not any(nums):
+            continue
+        first += abs(nums[0] - sum(nums[1:])) < 1e-6
+        last += abs(nums[-1] - sum(nums[:-1])) < 1e-6
+    return first > last
+
+
+def _rotate_total(reading: Reading) -> None:
+    for row in {k.split(".")[1] for k in reading.cells if k.startswith("requests.")}:
+        keys = [f"requests.{row}.{c}" for c in schema.REQUEST_COLUMNS]
+        if not all(k in reading.cells for k in keys):
+            continue
+        order = keys[1:] + keys[:1]  # printed: 总计, 自然人, …, 其他
+        saved = [(reading.cells[k], reading.raw[k], reading.method[k]) for k in keys]
+        for k, (v, r, m) in zip(order, saved, strict=True):
+            reading.cells[k], reading.raw[k], reading.method[k] = v, r, m
+
+
+def read_tables(tokens: list[Token], template: str) -> Reading:
+    """Every cell the tables give, choosing the reading that breaks fewer consistency rules."""
+    events = _events(tokens, template)
+    candidates = []
+    for pair in (False, True):
+        reading = _read_rows(events, template, pair)
+        _fill_gaps(reading, events, template)
+        if _total_first(reading):
+            _rotate_total(reading)
+        candidates.append(reading)
+    best = min(candidates, key=lambda r: (r.broken(template), -len(r.cells)))
+    best.merge_missing(_read_appeals(tokens))
+    return best

@@ -1,0 +1,62 @@
+"""Plain text → lines of cells, for every flattened rendering of a table.
+
+Renderings (corpus/README.md): ' | ' joined rows, markdown rows, one cell per
+line ending ' |' (a lone '|' is a blank cell), one cell per line with a lone
+'|' between cells, one cell per paragraph, tab-separated rows, and a PDF text
+layer with page footers such as '- 3 -' inside tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract.document import Document, Line
+
+_PAGE_FOOTER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_ONLY_PIPES = re.compile(r"^\|+$")
+
+
+def _pipe_style(lines: list[str]) -> str:
+    """'sep' when lone '|' lines only separate cells; 'cells' when a lone '|' is a blank cell."""
+    lone = sum(1 for s in lines if s == "|")
+    trailing = sum(1 for s in lines if len(s) > 1 and s.endswith("|") and not _ONLY_PIPES.match(s))
+    if lone and trailing * 4 < lone:
+        return "sep"
+    return "cells"
+
+
+def _split_pipes(s: str) -> list[str]:
+    body = s
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return [c.strip() for c in body.split("|")]
+
+
+def text_lines(text: str) -> list[Line]:
+    """Split text into lines of cells; empty lines and page footers are dropped."""
+    raw = [s.strip() for s in text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    style = _pipe_style(raw)
+    out: list[Line] = []
+    for s in raw:
+        if not s.strip() or _PAGE_FOOTER.match(s):
+            continue
+        if _ONLY_PIPES.match(s):
+            if style == "cells" and s == "|":
+                out.append(Line([""]))
+            continue
+        if "\t" in s:
+            cells = [c.strip() for c in s.split("\t")]
+            while cells and not cells[-1]:
+                cells.pop()
+            out.append(Line(cells))
+        elif "|" in s:
+            out.append(Line(_split_pipes(s)))
+        else:
+            out.append(Line([s]))
+    return out
+
+
+def text_document(text: str) -> Document:
+    return Document(lines=text_lines(text))

@@ -1,0 +1,54 @@
+"""Lines of cells → a stream of label and value tokens.
+
+A text line may carry a label followed by its numbers ('规章 0 0 0'), only
+numbers ('1 0 0 0 0 0 1'), or only words; a grid cell is one token as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.extract.document import Line
+from crawler.extract.values import normalize_width, parse_number, value_kind
+
+
+@dataclass
+class Token:
+    kind: str  # 'label', 'number', 'blank', 'junk'
+    text: str
+    line: int
+    grid: bool
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind != "label"
+
+    @property
+    def value(self) -> int | float | None:
+        return parse_number(self.text) if self.kind == "number" else None
+
+
+def _split_text_cell(cell: str) -> tuple[str, list[str]]:
+    """'规章 0 0 0' → ('规章', ['0', '0', '0']); trailing space-separated values are peeled off."""
+    parts = normalize_width(cell).split()
+    values: list[str] = []
+    while parts and value_kind(parts[-1]) in ("number", "blank") and parts[-1] not in ("无",):
+        values.append(parts.pop())
+    values.reverse()
+    return " ".join(parts), values
+
+
+def tokenize(lines: list[Line]) -> list[Token]:
+    tokens: list[Token] = []
+    for n, line in enumerate(lines):
+        for cell in line.cells:
+            text = cell.strip()
+            kind = value_kind(text)
+            if line.grid or kind != "label":
+                tokens.append(Token(kind, text, n, line.grid))
+                continue
+            label, values = _split_text_cell(text)
+            if label:
+                tokens.append(Token("label", label, n, False))
+            tokens.extend(Token(value_kind(v), v, n, False) for v in values)
+    return tokens

@@ -1,0 +1,64 @@
+"""Cell text → number. Blank and not-applicable marks become None, never 0."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Marks that mean "blank" or "not applicable" (REPORT_SCHEMA.md: recorded as null).
+BLANK_MARKS = frozenset(
+    {"", "/", "-", "--", "---", "—", "——", "–", "_", "__", "___", "无", "空", "\\", "x", "X", "×", "/ /", "…", "......"}
+)
+UNITS = ("万元", "件次", "件", "个", "项", "条", "次", "起", "份", "元", "万", "宗", "家", "人次")
+
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_DIGIT = re.compile(r"\d")
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits, letters and punctuation → half-width; nbsp and ideographic space → space."""
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u3000", " ")
+
+
+def strip_unit(text: str) -> str:
+    for unit in UNITS:
+        if text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)].strip()
+    return text
+
+
+def is_blank_mark(text: str) -> bool:
+    return normalize_width(text).strip() in BLANK_MARKS
+
+
+def parse_number(text: str) -> int | float | None:
+    """A count or amount as printed ('1,234', '０', '4166.24万元', '-3'); None when not a plain number."""
+    t = normalize_width(text).strip().replace(" ", "")
+    t = strip_unit(t)
+    m = _NUMBER.match(t)
+    if not m:
+        return None
+    sign, whole, frac = m.groups()
+    whole = whole.replace(",", "")
+    if frac:
+        value: int | float = float(whole + frac)
+    else:
+        value = int(whole)
+    return -value if sign == "-" else value
+
+
+def value_kind(text: str) -> str:
+    """'number', 'blank' (blank or not applicable), 'junk' (digits but no words, unreadable) or 'label'."""
+    t = normalize_width(text).strip()
+    if t in BLANK_MARKS:
+        return "blank"
+    if parse_number(t) is not None:
+        return "number"
+    if _DIGIT.search(t) and not _CJK.search(t) and len(t) <= 24:
+        return "junk"
+    return "label"
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
