@@ -28,31 +28,28 @@ def own_rows(table: Tag) -> list[Tag]:
     return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
 
 
+def _carry_down(row: list[str | None], pending: dict[tuple[int, int], str], r: int) -> None:
+    """Fill the slots of row r that a cell above covers with its rowspan."""
+    while (r, len(row)) in pending:
+        row.append(pending.pop((r, len(row))))
+
+
 def table_grid(table: Tag) -> list[list[str]]:
     """Rows of cell texts; a spanned cell's text fills every slot it covers."""
     grid: list[list[str | None]] = []
     pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
     for r, tr in enumerate(own_rows(table)):
         row: list[str | None] = []
-        col = 0
-
-        def fill_pending() -> None:
-            nonlocal col
-            while (r, col) in pending:
-                row.append(pending.pop((r, col)))
-                col += 1
-
         for cell in tr.find_all(["td", "th"], recursive=False):
-            fill_pending()
+            _carry_down(row, pending, r)
             text = cell_text(cell)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            for c in range(colspan):
-                if col >= MAX_COLUMNS:
+            for _ in range(colspan):
+                if len(row) >= MAX_COLUMNS:
                     break
-                row.append(text)
                 for down in range(1, rowspan):
-                    pending[(r + down, col)] = text
-                col += 1
-        fill_pending()
+                    pending[(r + down, len(row))] = text
+                row.append(text)
+        _carry_down(row, pending, r)
         grid.append([c or "" for c in row])
     return grid

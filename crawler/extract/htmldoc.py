@@ -146,6 +146,7 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
         if date:
             m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", date)
             if m:
-                doc.published = "%04d-%02d-%02d" % tuple(int(g) for g in m.groups())
+                y, mo, d = (int(g) for g in m.groups())
+                doc.published = f"{y:04d}-{mo:02d}-{d:02d}"
                 doc.published_source = "meta"
     return body, page

@@ -49,7 +49,7 @@ def _plausible(year: int) -> bool:
 
 def find_title(lines: list[str]) -> str | None:
     """The first short line near the top naming a report; a title split over two lines is joined."""
-    head = [normalize_width(s).strip() for s in lines[:40] if s.strip()]
+    head = [normalize_width(s).strip().lstrip("#* ").strip() for s in lines[:40] if s.strip()]
     for n, s in enumerate(head):
         if len(s) <= 80 and _REPORT_TITLE.search(s) and "。" not in s:
             if re.match(r"^\d{4}\s*年", s) and n > 0 and len(head[n - 1]) <= 30 and not _REPORT_TITLE.search(head[n - 1]):

@@ -38,13 +38,18 @@ def _split_text_cell(cell: str) -> tuple[str, list[str]]:
     return " ".join(parts), values
 
 
+def _all_values(text: str) -> bool:
+    parts = normalize_width(text).split()
+    return len(parts) > 1 and all(value_kind(p) in ("number", "blank") for p in parts)
+
+
 def tokenize(lines: list[Line]) -> list[Token]:
     tokens: list[Token] = []
     for n, line in enumerate(lines):
         for cell in line.cells:
             text = cell.strip()
             kind = value_kind(text)
-            if line.grid or kind != "label":
+            if line.grid or kind in ("number", "blank") or (kind == "junk" and not _all_values(text)):
                 tokens.append(Token(kind, text, n, line.grid))
                 continue
             label, values = _split_text_cell(text)

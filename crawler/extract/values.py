@@ -14,6 +14,7 @@ UNITS = ("万元", "件次", "件", "个", "项", "条", "次", "起", "份", "�
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _DIGIT = re.compile(r"\d")
+_SPACED_DIGITS = re.compile(r"\d\s+[\d+-]")
 
 
 def normalize_width(text: str) -> str:
@@ -34,8 +35,10 @@ def is_blank_mark(text: str) -> bool:
 
 def parse_number(text: str) -> int | float | None:
     """A count or amount as printed ('1,234', '０', '4166.24万元', '-3'); None when not a plain number."""
-    t = normalize_width(text).strip().replace(" ", "")
-    t = strip_unit(t)
+    t = normalize_width(text).strip()
+    if _SPACED_DIGITS.search(t):
+        return None  # '9 0 0 0' is several cells, not one number
+    t = strip_unit(t.replace(" ", ""))
     m = _NUMBER.match(t)
     if not m:
         return None
