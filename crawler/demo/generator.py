@@ -186,4 +186,4 @@ def build_demo_web(seed_dir: Path | None = None) -> DemoCorpus:
         sites.append(site)
         reports += rs
         decoys += ds
-    return DemoCorpus(sites, reports, [d.path for d in decoys], decoys)
+    return DemoCorpus(sites, reports, decoys)

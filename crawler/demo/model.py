@@ -93,8 +93,7 @@ class DemoCorpus:
 
     sites: list[DemoSite]
     reports: list[DemoReport]
-    decoys: list[str] = field(default_factory=list)  # paths of non-report articles in report columns
-    decoy_articles: list[DemoDecoy] = field(default_factory=list)  # the same, with site and title
+    decoys: list[DemoDecoy] = field(default_factory=list)  # non-report articles listed in report columns
 
     def site(self, slug: str) -> DemoSite:
         for s in self.sites:
@@ -106,4 +105,4 @@ class DemoCorpus:
         return [r for r in self.reports if r.site == slug]
 
     def decoys_of(self, slug: str) -> list[str]:
-        return [d.path for d in self.decoy_articles if d.site == slug]
+        return [d.path for d in self.decoys if d.site == slug]

@@ -41,4 +41,6 @@ def registry_dict(corpus: DemoCorpus, bases: dict[str, str] | None = None) -> di
 
 def registry_yaml(corpus: DemoCorpus, bases: dict[str, str] | None = None) -> str:
     text = yaml.safe_dump(registry_dict(corpus, bases), allow_unicode=True, sort_keys=False, width=120)
+    if bases:
+        return "# The embedded demo web (crawler/demo) as served now, with live loopback URLs.\n" + text
     return _HEADER + text
