@@ -47,16 +47,30 @@ def _plausible(year: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR
 
 
+_AGENCY_END = re.compile(
+    r"(?:政府|办公室|办公厅|局|委员会|委|办|中心|街道|街道办事处|办事处|镇|乡|区|县|市|处|院|所|站|队|厅|会|署|馆|园)$"
+)
+_CHROME = re.compile(r"位置|首页|>|»|当前|导航|登录|注册")
+
+
+def _agency_like(line: str) -> bool:
+    return 2 <= len(line) <= 30 and bool(_AGENCY_END.search(line)) and not _REPORT_TITLE.search(line) \
+        and not _CHROME.search(line)
+
+
 def find_title(lines: list[str]) -> str | None:
-    """The first short line near the top naming a report; a title split over two lines is joined."""
-    head = [normalize_width(s).strip().lstrip("#* ").strip() for s in lines[:40] if s.strip()]
+    """The first short line near the top naming a report; an agency line above or below a bare title joins it."""
+    head = [normalize_width(s).strip().lstrip("#*•· ").strip() for s in lines[:40] if s.strip()]
     for n, s in enumerate(head):
-        if len(s) <= 80 and _REPORT_TITLE.search(s) and "。" not in s:
-            if re.match(r"^\d{4}\s*年", s) and n > 0 and len(head[n - 1]) <= 30 and not _REPORT_TITLE.search(head[n - 1]):
-                prev = head[n - 1]
-                if re.search(r"(?:政府|办公室|局|委员会|委|办|中心|街道|镇|乡|区|县|市|处|院|所|站|队)$", prev):
-                    return prev + s
-            return s
+        if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s):
+            continue
+        if not re.search(r"\d{4}\s*年|关于", s):
+            continue
+        if re.match(r"^\d{4}\s*年", s):
+            for near in (n - 1, n + 1):
+                if 0 <= near < len(head) and _agency_like(head[near]):
+                    return head[near] + s
+        return s
     return None
 
 
@@ -97,19 +111,29 @@ def detect_template(year: int | None, marks: str | None) -> str | None:
     return schema.template_for_year(year)
 
 
+_AGENCY_IN_TEXT = (
+    re.compile(r"(?:编制|公布|发布|现将)\s*《?([^\d《》，。,；;]{2,30}?)\s*\d{4}\s*年度?\s*(?:政府信息公开|政务公开)"),
+    re.compile(r"请与\s*([^\d，。,；;（）()]{2,30}?)\s*(?:[(（]|联系)"),
+    re.compile(r"\d{4}\s*年\s*度?\s*[,，]\s*([^\d，。,；;（）()]{2,24}?)(?:认真|坚持|深入|严格|全面|紧紧|始终|持续|在)"),
+)
+
+
 def find_agency(title: str | None, text: str) -> str | None:
-    """The body that reports: the title's words before the year, or a 'X2023年…报告' phrase in the text."""
+    """The body that reports: the title's words before the year, or a phrase of the text naming it."""
     if title:
-        m = re.match(r"^(.{2,40}?)\s*(?:关于)?\s*\d{4}\s*年", title)
+        t = re.sub(r"^关于", "", title.strip())
+        m = re.match(r"^(.{2,40}?)\s*\d{4}\s*年", t)
         if m:
             return m.group(1).strip(" ：:")
-        m = re.match(r"^\d{4}\s*年\s*度?\s*(.{2,30}?)(?:政府信息公开|政务公开)", title)
+        m = re.match(r"^\d{4}\s*年\s*度?\s*(.{2,30}?)(?:政府信息公开|政务公开)", t)
         if m:
             return m.group(1).strip()
-    flat = normalize_width(text[:5000])
-    m = re.search(r"(?:编制|公布|发布|现将)\s*《?([^\d《》，。,；;]{2,30}?)\s*\d{4}\s*年度?\s*(?:政府信息公开|政务公开)", flat)
-    if m:
-        return m.group(1).strip()
+    flat = normalize_width(text[:8000])
+    for pattern in _AGENCY_IN_TEXT:
+        for m in pattern.finditer(flat):
+            name = m.group(1).strip()
+            if _agency_like(name) and not name.startswith(("我", "本")):
+                return name
     return None
 
 

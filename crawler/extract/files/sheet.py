@@ -1,0 +1,46 @@
+"""XLSX → lines: each sheet's used range as a grid, merged ranges expanded; one-cell rows as text lines."""
+
+from __future__ import annotations
+
+import io
+
+from crawler.extract.document import Document, Line
+from crawler.extract.files.limits import MAX_SHEET_CELLS, fail
+
+
+def _show(value: object) -> str:
+    """A cell value as a reader sees it: 3.0 → '3', dates and text as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.10g}"
+    return str(value).strip()
+
+
+def read_xlsx(data: bytes, name: str | None = None) -> Document:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), data_only=True)
+    lines: list[Line] = []
+    for ws in wb.worksheets:
+        if ws.max_row * ws.max_column > MAX_SHEET_CELLS:
+            raise fail(name, f"sheet {ws.title!r} has {ws.max_row} x {ws.max_column} cells, more than a report holds")
+        grid = [[_show(c.value) for c in row] for row in ws.iter_rows(max_row=ws.max_row, max_col=ws.max_column)]
+        merged = set()
+        for rng in ws.merged_cells.ranges:
+            text = grid[rng.min_row - 1][rng.min_col - 1]
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    grid[r - 1][c - 1] = text
+                    merged.add(r)
+        for n, row in enumerate(grid, start=1):
+            filled = [c for c in row if c]
+            if not filled:
+                continue
+            if len(filled) == 1 and n not in merged:
+                lines.append(Line([filled[0]]))
+            else:
+                while row and not row[-1]:  # the sheet is wider than this table
+                    row = row[:-1]
+                lines.append(Line(row, grid=True))
+    return Document(lines=lines)
