@@ -193,6 +193,15 @@ class ReportSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
         self.known_urls: set[str] = load_known_urls(known_urls)
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
+        """Take the registry path from the ``NIANBAO_REGISTRY`` setting when no argument gives one."""
+        if kwargs.get("registry") is None and kwargs.get("sites") is None:
+            setting = crawler.settings.get("NIANBAO_REGISTRY")
+            if setting:
+                kwargs["registry"] = setting
+        return super().from_crawler(crawler, *args, **kwargs)
+
     # --- start ---------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
