@@ -8,11 +8,15 @@ column is the label area, split where the boxes leave a gap.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from crawler.extract.files.text import join_pieces
 from crawler.extract.values import value_kind
+
+
+_NEW_ITEM = re.compile(r"^\s*(?:第|[一二三四五六七八九十]+、|[（(]|\d+\s*[.．、])")
 
 
 @dataclass
@@ -64,15 +68,17 @@ def _merge_intervals(spans: list[tuple[float, float]], pad: float) -> list[tuple
     return out
 
 
-def columns(rows: list[list[Box]], pad: float) -> list[tuple[float, float]]:
-    """Column x-intervals: value columns from rows with two or more values, label columns left of them."""
+def columns(rows: list[list[Box]], pad: float) -> tuple[list[tuple[float, float]], int]:
+    """Column x-intervals (value columns from rows with two or more values, label columns left of them)
+    and how many label columns there are."""
     value_spans = [(b.x0, b.x1) for row in rows if sum(b.is_value for b in row) >= 2 for b in row if b.is_value]
     if not value_spans:
-        return []
+        return [], 0
     cols = _merge_intervals(value_spans, pad)
     first = cols[0][0]
     label_spans = [(b.x0, min(b.x1, first - pad)) for row in rows for b in row if b.x0 < first - pad]
-    return _merge_intervals(label_spans, pad) + cols
+    labels = _merge_intervals(label_spans, pad)
+    return labels + cols, len(labels)
 
 
 def _overlaps(b: Box, col: tuple[float, float]) -> float:
@@ -102,7 +108,8 @@ def join_wrapped(grid: list[list[str]], n_label: int) -> list[list[str]]:
     out: list[list[str]] = []
     for row in grid:
         values = row[n_label:]
-        if out and not any(values) and any(row[:n_label]) and any(out[-1][n_label:]):
+        label = join_pieces(row[:n_label])
+        if out and not any(values) and label and not _NEW_ITEM.match(label) and any(out[-1][n_label:]):
             prev = out[-1]
             out[-1] = [join_pieces([a, b]) if i < n_label else a for i, (a, b) in enumerate(zip(prev, row))]
         else:

@@ -1,0 +1,164 @@
+"""Images and image-only PDF pages → lines, with rapidocr (its wheel ships the models; nothing is fetched).
+
+The page is deskewed from its longest horizontal rules, OCR'd, and the boxes
+are put into rows by the bands between horizontal rules when the table has
+them (so a wrapped label stays with its numbers), else by vertical overlap.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, rows_by_rules, to_grid
+from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_SIDE, fail
+from crawler.extract.files.text import is_footer, join_pieces
+
+_LOCK = threading.Lock()  # one OCR at a time: the models are shared and each call uses every core
+MIN_SCORE = 0.5
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+def _gray(image):
+    import numpy as np
+
+    return np.asarray(image.convert("L"))
+
+
+def _rule_mask(gray):
+    """Pixels on long horizontal dark runs (table rules)."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    width = max(20, gray.shape[1] // 25)
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width, 1)))
+
+
+def skew_angle(gray) -> float:
+    """The page's rotation in degrees, from the horizontal rules (0 when there are none)."""
+    import cv2
+    import numpy as np
+
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    lines = cv2.HoughLinesP(ink, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 3, maxLineGap=6)
+    if lines is None:
+        return 0.0
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines[:, 0]]
+    angles = [a for a in angles if abs(a) < 3]
+    return float(np.median(angles)) if angles else 0.0
+
+
+def rule_positions(gray) -> list[float]:
+    """y of each horizontal rule that crosses a good part of the page."""
+    mask = _rule_mask(gray)
+    counts = (mask > 0).sum(axis=1)
+    ys = [y for y, n in enumerate(counts) if n > 0.2 * gray.shape[1]]
+    out: list[float] = []
+    for y in ys:
+        if out and y - out[-1][-1] <= 3:
+            out[-1].append(y)
+        else:
+            out.append([y])
+    return [sum(g) / len(g) for g in out]
+
+
+def table_rules(gray, rules: list[float]) -> list[list[float]]:
+    """Horizontal rules grouped into tables: two rules belong to one table when vertical rules join them."""
+    import cv2
+
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 12)))
+    groups: list[list[float]] = []
+    for a, b in zip(rules, rules[1:]):
+        band = vert[int(a) + 3:max(int(a) + 4, int(b) - 2)]
+        joined = band.size and (band.max(axis=0) > 0).sum() >= 2 and (band > 0).any(axis=1).mean() > 0.8
+        if joined:
+            if groups and groups[-1][-1] == a:
+                groups[-1].append(b)
+            else:
+                groups.append([a, b])
+    return groups
+
+
+def prepare(image, name: str | None):
+    """Bounded, grayscale, deskewed page as a numpy array."""
+    from PIL import Image
+
+    w, h = image.size
+    if w * h > MAX_IMAGE_PIXELS:
+        raise fail(name, f"the image is {w}x{h} pixels, more than a scanned page has")
+    scale = min(1.0, OCR_MAX_SIDE / max(w, h)) if max(w, h) > 3 * OCR_MAX_SIDE else min(1.0, (12_000_000 / (w * h)) ** 0.5)
+    img = image.convert("L")
+    if scale < 1:
+        img = img.resize((int(w * scale), int(h * scale)), Image.LANCZOS)
+    angle = skew_angle(_gray(img))
+    if abs(angle) > 0.05:
+        img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    return _gray(img)
+
+
+def ocr_boxes(gray) -> list[Box]:
+    """rapidocr's text boxes as Box (axis-aligned), low-confidence ones dropped."""
+    import numpy as np
+
+    with _LOCK:
+        result, _ = _engine()(np.ascontiguousarray(gray))
+    boxes = []
+    for quad, text, score in result or []:
+        if float(score) < MIN_SCORE or not str(text).strip():
+            continue
+        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        boxes.append(Box(min(xs), min(ys), max(xs), max(ys), str(text).strip()))
+    return boxes
+
+
+def image_items(image, name: str | None = None) -> list:
+    """One page image → pdf.Item list (tables and text lines, top to bottom)."""
+    from crawler.extract.files.pdf import Item
+
+    gray = prepare(image, name)
+    boxes = ocr_boxes(gray)
+    rules = rule_positions(gray)
+    items: list[Item] = []
+    inside: set[int] = set()
+    for group in table_rules(gray, rules):
+        table = [b for b in boxes if group[0] - 2 <= b.cy <= group[-1] + 2]
+        inside |= {id(b) for b in table}
+        rows = rows_by_rules(table, group)
+        cols, _ = columns(rows, pad=6)
+        grid = to_grid(rows, cols) if cols else [[join_pieces([b.text for b in sorted(r, key=lambda b: b.x0)])] for r in rows]
+        items.append(Item(group[0], grid=[r for r in grid if any(r)]))
+    rest = [b for b in boxes if id(b) not in inside]
+    for row in rows_by_overlap(rest):
+        text = join_pieces([b.text for b in sorted(row, key=lambda b: b.x0)])
+        if not is_footer(text):
+            if sum(b.is_value for b in row) >= 2:
+                cols, n_label = columns([row], pad=6)
+                items.append(Item(min(b.top for b in row), grid=join_wrapped(to_grid([row], cols), n_label)))
+            else:
+                items.append(Item(min(b.top for b in row), text=text))
+    return sorted(items, key=lambda it: it.top)
+
+
+def read_image(data: bytes, name: str | None = None):
+    """A PNG/JPEG scan → Document."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from crawler.extract.document import Document
+    from crawler.extract.files.pdf import stitch
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        raise fail(name, f"unreadable image ({e})") from None
+    return Document(lines=stitch([image_items(image, name)]))

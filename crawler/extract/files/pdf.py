@@ -1,0 +1,190 @@
+"""PDF → lines. Pages with a text layer are read with pdfplumber; pages whose text is garbage go to OCR.
+
+Ruled tables come from the ruling lines (each cell's bbox, so spans are
+known exactly); tables without rules from word positions (layout.py). Page
+footers are dropped, and a table row that a page break cut in two is joined.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from crawler.extract.document import Document, Line
+from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
+from crawler.extract.files.limits import MAX_OCR_PAGES, MAX_PDF_PAGES, fail
+from crawler.extract.files.text import is_footer, join_pieces
+from crawler.extract.values import value_kind
+
+OCR_DPI = 200
+_LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+_PRIVATE = re.compile(r"[\ue000-\uf8ff\ufffd]")
+
+
+@dataclass
+class Item:
+    """A table or a text line of one page, at its vertical position."""
+
+    top: float
+    grid: list[list[str]] = field(default_factory=list)
+    text: str = ""
+
+
+def garbled(page) -> bool:
+    """No text, or text made of unmapped glyphs ((cid:N), private-use code points): only OCR can read it."""
+    chars = [c["text"] for c in page.chars if c["text"].strip()]
+    if len(chars) < 10:
+        return True
+    bad = sum(1 for c in chars if c.startswith("(cid:") or _PRIVATE.search(c))
+    return bad > 0.2 * len(chars)
+
+
+def _snap(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _nearest(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def ruled_grid(cells: list[tuple], boxes: list[Box]) -> tuple[list[list[str]], set[int]]:
+    """A ruled table's cell bboxes → a rectangular grid (a span's text in every slot); the boxes used."""
+    xs = _snap([v for c in cells for v in (c[0], c[2])])
+    ys = _snap([v for c in cells for v in (c[1], c[3])])
+    grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    used: set[int] = set()
+    for x0, top, x1, bottom in cells:
+        inside = [i for i, b in enumerate(boxes)
+                  if x0 <= (b.x0 + b.x1) / 2 <= x1 and top <= b.cy <= bottom and i not in used]
+        used.update(inside)
+        text = join_pieces([boxes[i].text for i in sorted(inside, key=lambda i: (round(boxes[i].top), boxes[i].x0))])
+        for r in range(_nearest(ys, top), _nearest(ys, bottom)):
+            for c in range(_nearest(xs, x0), _nearest(xs, x1)):
+                grid[r][c] = text
+    return [row for row in grid if any(row)], used
+
+
+def _phrases(row: list[Box]) -> list[Box]:
+    """Words closer than a character's height are one phrase ('2023 年' in running text is no table cell)."""
+    out: list[Box] = []
+    for b in sorted(row, key=lambda b: b.x0):
+        last = out[-1] if out else None
+        if last and b.x0 - last.x1 < 0.8 * (b.bottom - b.top):
+            out[-1] = Box(last.x0, min(last.top, b.top), max(last.x1, b.x1), max(last.bottom, b.bottom),
+                          join_pieces([last.text, b.text]))
+        else:
+            out.append(b)
+    return out
+
+
+def _free_items(boxes: list[Box]) -> list[Item]:
+    """Words outside ruled tables: runs of rows with two or more numbers become a table, the rest text lines."""
+    items: list[Item] = []
+    rows = [_phrases(r) for r in rows_by_overlap(boxes) if not is_footer(join_pieces([b.text for b in r]))]
+    block: list[list[Box]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        cols, n_label = columns(block, pad=4)
+        grid = join_wrapped(to_grid(block, cols), n_label) if cols else [[join_pieces([b.text for b in r])] for r in block]
+        items.append(Item(min(b.top for b in block[0]), grid=grid))
+        block.clear()
+
+    for row in rows:
+        row.sort(key=lambda b: b.x0)
+        if sum(b.is_value for b in row) >= 2 or (block and not any(b.is_value for b in row) and len(row) <= 3):
+            block.append(row)
+            continue
+        flush()
+        items.append(Item(min(b.top for b in row), text=join_pieces([b.text for b in row])))
+    flush()
+    return items
+
+
+def text_page_items(page) -> list[Item]:
+    """One text-layer page → its tables and text lines, top to bottom."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
+    boxes = [Box(w["x0"], w["top"], w["x1"], w["bottom"], w["text"]) for w in words]
+    items: list[Item] = []
+    used: set[int] = set()
+    for table in page.find_tables(_LINES):
+        if len(table.cells) < 2:
+            continue
+        grid, took = ruled_grid(table.cells, [b if i not in used else Box(0, -9, 0, -9, "") for i, b in enumerate(boxes)])
+        used |= took
+        if grid:
+            items.append(Item(table.bbox[1], grid=grid))
+    items.extend(_free_items([b for i, b in enumerate(boxes) if i not in used]))
+    return sorted(items, key=lambda it: it.top)
+
+
+def _cut_row(prev: list[str], first: list[str]) -> bool:
+    """The first row of a page continues the last row of the previous page (a row split by the page break)."""
+    if len(prev) != len(first) or not any(first):
+        return False
+    for a, b in zip(prev, first):
+        if b and (value_kind(b) != "label" or not a or value_kind(a) != "label"):
+            return False
+    return True
+
+
+def stitch(pages: list[list[Item]]) -> list[Line]:
+    """All pages' items as lines, joining a table row that a page break cut in two."""
+    lines: list[Line] = []
+    last_grid: list[list[str]] | None = None
+    for items in pages:
+        for n, it in enumerate(items):
+            if not it.grid:
+                if it.text:
+                    lines.append(Line([it.text]))
+                last_grid = None
+                continue
+            grid = it.grid
+            if n == 0 and last_grid and _cut_row(last_grid[-1], grid[0]):
+                joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0])]
+                lines[-1] = Line(joined, grid=True)
+                grid = grid[1:]
+            lines.extend(Line(list(r), grid=True) for r in grid)
+            last_grid = it.grid
+    return lines
+
+
+def read_pdf(data: bytes, name: str | None = None) -> Document:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except Exception as e:  # pdfminer raises many types for broken or encrypted files
+        reason = f"{type(e).__name__} {e}".lower()
+        if "password" in reason or "encrypt" in reason:
+            raise fail(name, "the PDF is encrypted and needs a password") from None
+        raise fail(name, f"not a readable PDF ({type(e).__name__}: {str(e)[:120]})") from None
+    with pdf:
+        if n_pages > MAX_PDF_PAGES:
+            raise fail(name, f"the PDF has {n_pages} pages, more than the {MAX_PDF_PAGES} a report may have")
+        if n_pages == 0:
+            raise fail(name, "the PDF has no pages")
+        pages: list[list[Item]] = []
+        ocr_done = 0
+        for page in pdf.pages:
+            try:
+                if not garbled(page):
+                    pages.append(text_page_items(page))
+                    continue
+            except Exception as e:  # a damaged page: say which
+                raise fail(name, f"page {page.page_number} is unreadable ({type(e).__name__}: {str(e)[:120]})") from None
+            ocr_done += 1
+            if ocr_done > MAX_OCR_PAGES:
+                raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
+            from crawler.extract.files.ocr import image_items
+
+            pages.append(image_items(page.to_image(resolution=OCR_DPI).original, name))
+            page.close()
+    return Document(lines=stitch(pages))
