@@ -82,7 +82,7 @@ def legacy_article(rng: random.Random, agency: str, year: int, heading_tag: str 
     asked = rng.randint(0, 6)
     granted = rng.randint(0, asked)
     out = [
-        _p(f"本报告根据《中华人民共和国政府信息公开条例》规定，由{agency}编制。全文包括概述、主动公开政府信息情况、"
+        _p(f"本报告是根据《中华人民共和国政府信息公开条例》规定，由{agency}编制的{year}年度政府信息公开工作年度报告。全文包括概述、主动公开政府信息情况、"
            f"依申请公开政府信息情况、政府信息公开收费及减免情况、因政府信息公开申请行政复议和提起行政诉讼情况、"
            f"存在的主要问题和改进措施等。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"),
         _h("一、概述", heading_tag),

@@ -83,10 +83,10 @@ def proactive_table(template: str, cells: dict) -> Table:
         out.append([Span(group, cols=4)])
         cols = members[0].columns
         widths = [1] * (len(cols) - 1) + [4 - len(cols)]
-        out.append([Span("信息内容")] + [Span(schema.PROACTIVE_COLUMN_LABELS[c], cols=w) for c, w in zip(cols, widths)])
+        out.append([Span("信息内容")] + [Span(schema.PROACTIVE_COLUMN_LABELS[c], cols=w) for c, w in zip(cols, widths, strict=False)])
         for r in members:
             vals = _values(cells, "proactive", r.key, r.columns)
-            out.append([Span(r.label)] + [Span(v, cols=w) for v, w in zip(vals, widths)])
+            out.append([Span(r.label)] + [Span(v, cols=w) for v, w in zip(vals, widths, strict=False)])
     return out
 
 

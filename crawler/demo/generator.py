@@ -43,11 +43,13 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(":".join([SEED, *map(str, parts)]))
 
 
-def _title(body: Body, year: int, rng: random.Random) -> str:
+def _title(body: Body, year: int, rng: random.Random) -> tuple[str, str]:
+    """(title, the body's name as the title prints it): towns are often named without 人民政府."""
     name = body.name_in(year)
-    short = name.removesuffix("人民政府") if body.level != "government" else name.removesuffix("人民政府") or name
+    if body.level == "town" and name.endswith("人民政府") and rng.random() < 0.6:
+        name = name.removesuffix("人民政府")
     word = "年报" if rng.random() < 0.1 else "年度报告"
-    return f"{short}{year}年政府信息公开工作{word}"
+    return f"{name}{year}年政府信息公开工作{word}", name
 
 
 def _published(body: Body, year: int, rng: random.Random) -> dt.date:
@@ -90,9 +92,9 @@ def _planted_for(spec: SiteSpec, plans: list[tuple[Body, int]]) -> dict[tuple[st
 
 def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: list[str]) -> Article:
     rng = _rng(spec.slug, body.name, year)
-    agency = body.name_in(year)
+    publisher = body.name_in(year)
     template = schema.template_for_year(year)
-    title = _title(body, year, rng)
+    title, agency = _title(body, year, rng)
     published = _published(body, year, rng)
     heading = rng.choice(("p", "h3", "h4"))
     gold: dict = {"source": "", "template": template, "year": year, "agency": agency, "title": title,
@@ -108,7 +110,7 @@ def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: l
         gold.update(cells=gold_cells, complete=True)
         if rules:
             gold["planted_findings"] = list(rules)
-    return Article(0, col, title, agency, published, html, "report", year=year, template=template, gold=gold)
+    return Article(0, col, title, publisher, published, html, "report", year=year, template=template, gold=gold)
 
 
 def _decoys(spec: SiteSpec, col: Column) -> list[Article]:
@@ -173,8 +175,8 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
         gold = a.gold
         if gold.get("source") == "":
             gold["source"] = a.path
-        reports.append(DemoReport(spec.slug, a.path, a.title, a.agency, a.column.body_level, a.year or 0,
-                                  a.template or "", a.date_iso, gold, a.column.name))
+        reports.append(DemoReport(spec.slug, a.path, a.title, gold.get("agency", a.agency), a.column.body_level,
+                                  a.year or 0, a.template or "", a.date_iso, gold, a.column.name))
     return site, reports, decoys
 
 
