@@ -298,10 +298,6 @@ def view_definitions() -> dict[str, str]:
         f"select {', '.join(_identity() + ['f.published as ' + _q('发布日期')] + figures + _links())} "
         "from report_facts f where f.template is not null"
     )
-    for name, template, part in labels.WIDE_VIEWS:
-        cols = [f"f.{_q(k)} as {_q(label)}" for k, label in labels.wide_columns(template, part)]
-        where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
-        views[name] = f"select {', '.join(_identity() + cols + _links())} from report_facts f where {where}"
     views["不一致的报告"] = (
         f"select {', '.join(_identity())}, x.rule as {_q('规则')}, r.description as {_q('规则内容')}, "
         f"coalesce(l.label, x.key) as {_q('单元格')}, x.detail as {_q('说明')}, "
@@ -320,6 +316,10 @@ def view_definitions() -> dict[str, str]:
         "from sites s join report_facts f on f.site = s.slug "
         "where f.latitude is not null group by s.slug"
     )
+    for name, template, part in labels.WIDE_VIEWS:
+        cols = [f"f.{_q(k)} as {_q(label)}" for k, label in labels.wide_columns(template, part)]
+        where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
+        views[name] = f"select {', '.join(_identity() + cols + _links())} from report_facts f where {where}"
     return views
 
 

@@ -1,0 +1,175 @@
+"""Canned queries: the questions a journalist asks, with Chinese parameters (blank = any).
+
+Each is read from the Chinese views of `setup.py`, so a journalist who opens
+"查看 SQL" sees the same names as in the tables. Parameters are Chinese too
+(Datasette takes `:地区` as the form field 地区).
+"""
+
+from __future__ import annotations
+
+from crawler.datasette import labels
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def n(expr: str) -> str:
+    """cells.value is REAL; show counts as integers (12, not 12.0) and keep decimals."""
+    return f"(case when {expr} = cast({expr} as integer) then cast({expr} as integer) else {expr} end)"
+
+
+def _any(column: str, param: str) -> str:
+    """`column = :param`, or no condition when the form field is left blank."""
+    return f"(:{param} = '' or {_q(column)} = :{param})"
+
+
+def _region_by_year() -> str:
+    figures = ["收到申请", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "行政复议", "复议纠正",
+               "行政诉讼", "诉讼纠正"]
+    sums = ", ".join(f"sum({_q(f)}) as {_q(f)}" for f in figures)
+    return (
+        f"select 年度, count(*) as 报告数, {sums}, sum(不一致处数 > 0) as 不一致报告数\n"
+        "from 报告一览\n"
+        "where (:地区 = '' or 省 = :地区 or 市 = :地区 or 区县 = :地区 or 机关 = :地区)\n"
+        f"  and {_any('主体层级', '主体层级')}\n"
+        "group by 年度 order by 年度"
+    )
+
+
+def _reasons_ranked() -> str:
+    parts = []
+    for _, short in labels.DENIED_ROWS:
+        col = f"不予公开·{short}"
+        parts.append(
+            f"select '{short}' as 理由, sum({_q(col)}) as 件数, sum({_q(col)} > 0) as 报告数 from 报告一览\n"
+            f"  where {_any('年度', '年度')} and {_any('主体层级', '主体层级')}"
+        )
+    return "select 理由, 件数, 报告数 from (\n" + "\nunion all\n".join(parts) + "\n) order by 件数 desc"
+
+
+def _agencies_by_reason() -> str:
+    """One branch per reason; the constant guard skips the others, each branch sorts on its own index."""
+    branches = []
+    for _, short in labels.DENIED_ROWS:
+        col = _q(f"不予公开·{short}")
+        branches.append(
+            f"select * from (select '{short}' as 理由, {col} as 件数, 报告编号, 机关, 省, 市, 区县, 主体层级, 年度, "
+            f"收到申请, 来源网址, 存档原件 from 报告一览\n"
+            f"  where '{short}' like '%' || :理由 || '%' and {col} > 0 and {_any('年度', '年度')} "
+            f"and {_any('主体层级', '主体层级')}\n  order by {col} desc limit 100)"
+        )
+    return "select * from (\n" + "\nunion all\n".join(branches) + "\n) order by 件数 desc limit 100"
+
+
+CORRECTION_RATE = """select 机关, 省, 市, 区县, 主体层级, count(*) as 报告数,
+  sum(行政复议) as 行政复议, sum(复议纠正) as 复议纠正,
+  round(100.0 * sum(复议纠正) / nullif(sum(行政复议), 0), 1) as "复议纠正率（%）",
+  sum(行政诉讼) as 行政诉讼, sum(诉讼纠正) as 诉讼纠正,
+  round(100.0 * sum(诉讼纠正) / nullif(sum(行政诉讼), 0), 1) as "诉讼纠正率（%）"
+from 报告一览
+where (:年度 = '' or 年度 = :年度) and (:主体层级 = '' or 主体层级 = :主体层级)
+  and (行政复议 > 0 or 行政诉讼 > 0)
+group by 机关, 省, 市, 区县, 主体层级
+order by "复议纠正率（%）" desc, 行政复议 desc
+limit 500"""
+
+RULE_BREAKERS = """select 规则, 规则内容, 报告编号, 标题, 机关, 省, 市, 区县, 年度, 单元格, 说明, 应为, 实为, 差额,
+  来源网址, 存档原件
+from 不一致的报告
+where (:规则 = '' or 规则 = :规则) and (:年度 = '' or 年度 = :年度)
+order by 规则, abs(差额) desc
+limit 1000"""
+
+RULE_COUNTS = """select r.rule as 规则, r.description as 规则内容,
+  count(x.id) as 不一致处数, count(distinct x.report_id) as 报告数
+from rules r left join findings x on x.rule = r.rule
+group by r.rule order by r.rule"""
+
+TWO_YEARS = f"""with a as (select id from report_facts where agency = :机关 and year = :第一年度 order by id desc limit 1),
+b as (select id from report_facts where agency = :机关 and year = :第二年度 order by id desc limit 1)
+select l.part_label as 部分, l.label as 项目,
+  {n('ca.value')} as 第一年度数值, {n('cb.value')} as 第二年度数值, {n('cb.value - ca.value')} as 变化
+from cell_labels l
+left join cells ca on ca.report_id = (select id from a) and ca.key = l.key
+left join cells cb on cb.report_id = (select id from b) and cb.key = l.key
+where ca.value is not null or cb.value is not null
+order by l.rowid"""
+
+MISSING_REPORTS = """select 网站, 机关, 省, 市, 区县, 主体层级, 最近报告年度, 往年报告数 from (
+  select site_name as 网站, agency as 机关, province as 省, city as 市, district as 区县,
+    body_level_label as 主体层级, max(year) as 最近报告年度, count(*) as 往年报告数,
+    sum(year = :年度) as 本年度
+  from report_facts where agency is not null and template is not null
+  group by site, agency
+  union all
+  select s.name, null, null, null, null, null, null, 0, 0 from sites s
+  where not exists (select 1 from reports r where r.site = s.slug)
+) where 本年度 = 0
+order by 省, 市, 区县, 机关"""
+
+SEARCH = """select f.id as 报告编号, f.title as 标题, f.agency as 机关, f.province as 省, f.city as 市,
+  f.district as 区县, f.year as 年度, f.url as 来源网址, f.document_id as 存档原件
+from report_facts f
+where f.id in (
+  select rowid from reports_fts
+    where length(:词) >= 3 and reports_fts match '"' || replace(:词, '"', '""') || '"'
+  union
+  select rowid from report_bigrams_fts
+    where length(:词) between 1 and 2 and report_bigrams_fts match '"' || replace(:词, '"', '""') || '"'
+)
+order by f.year desc, f.id desc
+limit 500"""
+
+
+def canned_queries() -> dict[str, dict]:
+    """name → Datasette canned query (title, description, sql, params), in the order shown."""
+    return {
+        "地区历年数据": {
+            "title": "一个地区历年的数字",
+            "description": "填省、市、区县或机关全称（如 孟津区），逐年汇总该地区全部报告的申请与办理数字（件）。"
+                           "主体层级可填 政府/部门/乡镇街道/开发区，留空为全部。",
+            "sql": _region_by_year(), "params": ["地区", "主体层级"],
+        },
+        "按理由排名机关": {
+            "title": "按不予公开理由给机关排名",
+            "description": "理由填关键词（如 国家秘密、过程性、第三方），年度如 2023，主体层级如 部门；"
+                           "列出该理由不予公开件数最多的报告。",
+            "sql": _agencies_by_reason(), "params": ["理由", "年度", "主体层级"],
+        },
+        "不予公开理由排名": {
+            "title": "不予公开的理由排名",
+            "description": "八类不予公开理由各有多少件（件）、出现在多少份报告中。年度与主体层级留空为全部。",
+            "sql": _reasons_ranked(), "params": ["年度", "主体层级"],
+        },
+        "复议诉讼纠正率": {
+            "title": "各机关行政复议、行政诉讼的纠正率",
+            "description": "纠正率 = 结果纠正 ÷ 总数 × 100（%）。只列有复议或诉讼的机关。",
+            "sql": CORRECTION_RATE, "params": ["年度", "主体层级"],
+        },
+        "违反各规则的报告": {
+            "title": "数字对不上的报告（按规则）",
+            "description": "规则填 1–4（见「各规则不一致数」），留空为全部；按差额从大到小。",
+            "sql": RULE_BREAKERS, "params": ["规则", "年度"],
+        },
+        "各规则不一致数": {
+            "title": "各规则不一致数",
+            "description": "四条勾稽关系规则各被违反多少处、涉及多少份报告。",
+            "sql": RULE_COUNTS,
+        },
+        "同一机关两年对比": {
+            "title": "同一机关两个年度逐项对比",
+            "description": "机关填报告上的全称（如 洛阳市孟津区人民政府），再填两个年度；逐个单元格并排，变化 = 第二年度 − 第一年度。",
+            "sql": TWO_YEARS, "params": ["机关", "第一年度", "第二年度"],
+        },
+        "某年无报告的机关": {
+            "title": "某年没有报告的机关",
+            "description": "填年度：列出往年发过报告、这一年却没有报告的机关，以及从未有报告的网站。",
+            "sql": MISSING_REPORTS, "params": ["年度"],
+        },
+        "全文检索": {
+            "title": "全文检索（一个字、两个字也能搜）",
+            "description": "在标题和报告正文中查找一个词。三个字及以上用三元组索引，一两个字（如 公开、复议）用单字与双字索引。",
+            "sql": SEARCH, "params": ["词"],
+        },
+    }

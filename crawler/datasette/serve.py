@@ -1,0 +1,75 @@
+"""Serve archive.db with Datasette, read-only, with nianbao's metadata, plugins and templates.
+
+`nianbao serve`, `make serve` and `nianbao demo` call `run_datasette`; the tests
+and the benchmark start `serve_command_args(...)` as a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from crawler.datasette.metadata import write_metadata
+
+HERE = Path(__file__).resolve().parent
+PLUGINS_DIR = HERE / "plugins"
+TEMPLATES_DIR = HERE / "templates"
+
+# Settings that keep pages quick on a national archive and stop anything from being written or
+# downloaded wholesale: the database is opened immutable (-i).
+SETTINGS = {
+    "default_page_size": "50",
+    "sql_time_limit_ms": "3000",
+    "facet_time_limit_ms": "1000",
+    "suggest_facets": "off",
+    "truncate_cells_html": "300",
+    "allow_download": "off",
+    "default_cache_ttl": "60",
+}
+
+
+def metadata_path(db_path: str | Path) -> Path:
+    """Where the generated metadata for this database is written (outside the data directory)."""
+    folder = Path(tempfile.gettempdir()) / f"nianbao-datasette-{os.getuid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"metadata-{Path(db_path).stem}.yml"
+
+
+def serve_command_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    """The full `datasette serve` command line; writes the metadata file it names."""
+    db_path = Path(db_path)
+    meta = write_metadata(metadata_path(db_path), db_name=db_path.stem)
+    args = [
+        sys.executable, "-m", "datasette", "serve", "-i", str(db_path),
+        "--host", host, "--port", str(port),
+        "--metadata", str(meta),
+        "--plugins-dir", str(PLUGINS_DIR),
+        "--template-dir", str(TEMPLATES_DIR),
+    ]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, value]
+    return args
+
+
+def checkpoint(db_path: str | Path) -> None:
+    """Fold a leftover WAL into the database file: an immutable reader would not see it."""
+    wal = Path(f"{db_path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        conn = sqlite3.connect(db_path)
+        try:
+            conn.execute("pragma wal_checkpoint(truncate)")
+        finally:
+            conn.close()
+
+
+def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
+    """Serve until interrupted; returns Datasette's exit code."""
+    checkpoint(db_path)
+    try:
+        return subprocess.call(serve_command_args(db_path, host, port))
+    except KeyboardInterrupt:
+        return 0
