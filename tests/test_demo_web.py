@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import socket
@@ -20,7 +21,7 @@ from crawler.checks import check_report
 from crawler.demo.generator import build_demo_web
 from crawler.demo.model import DemoCorpus, Page
 from crawler.demo.registry import registry_yaml
-from crawler.demo.server import DemoWeb
+from crawler.demo.server import DemoWeb, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -339,3 +340,15 @@ def test_printed_tables_read_back_as_gold(web, corpus):
         assert _read_tables(doc, r.template) == r.gold["cells"], r.path
         checked += 1
     assert checked > 150
+
+
+def test_saved_fixtures_are_current(corpus):
+    """tests/files/*_demo_* are what the demo web serves now (else: run tests/files/make_fixtures.py)."""
+    spec = importlib.util.spec_from_file_location("make_fixtures", ROOT / "tests" / "files" / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    index = {s.slug: i for i, s in enumerate(corpus.sites)}
+    for name, slug, path, data, _ in module.fixtures(corpus):
+        base = f"http://127.0.0.{11 + index[slug]}:{module.PORT}"
+        page = resolve(corpus.site(slug), "POST" if data else "GET", path, data or b"", base)
+        assert (ROOT / "tests" / "files" / name).read_bytes() == page.body, f"{name} is stale"
