@@ -95,6 +95,17 @@ def _cells(body: Document, page: Document, template: str) -> Reading:
     return reading
 
 
+def _agency(title: str | None, body: Document, page: Document) -> str | None:
+    """From the title or text; the chrome's source (meta ContentSource, 来源/发布机构) completes or replaces it."""
+    named = find_agency(title, body.text())
+    sources = [body.agency] if body.agency else []
+    sources += [m.group(1) for m in _SOURCE.finditer(page.text()[:20000])]
+    for source in sources:
+        if named and source == named + "人民政府":
+            return source  # titles drop 人民政府 from a town's or county's name
+    return named or (sources[0] if sources else None)
+
+
 def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:
     text = decode_bytes(data, name)
     body, page = _documents(text, _is_html(text, filename, content_type), url)
@@ -106,10 +117,7 @@ def _extract(data: bytes, name: str, filename: str | None, content_type: str | N
     year = find_year(title, body_text)
     marks = template_marks(body_text)
     report = Report(title=title, year=year, text=body_text)
-    report.agency = find_agency(title, body_text) or body.agency
-    if not report.agency:
-        m = _SOURCE.search(page.text()[:20000])
-        report.agency = m.group(1) if m else None
+    report.agency = _agency(title, body, page)
     report.published, report.published_source = body.published, body.published_source
     if not report.published:
         report.published, report.published_source = find_published(page.text(), url)

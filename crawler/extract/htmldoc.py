@@ -67,7 +67,7 @@ def _lines(root: Tag) -> list[Line]:
         if node.name == "table":
             flush()
             for row in table_grid(node):
-                if any(c.strip() for c in row):
+                if len(row) > 1 or any(c.strip() for c in row):
                     lines.append(Line(row, grid=True))
             continue
         block = node.name in _BLOCK

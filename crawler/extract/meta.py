@@ -17,7 +17,7 @@ MIN_YEAR, MAX_YEAR = 2007, 2035
 _REPORT_TITLE = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)[^。；;]{0,12}?(?:年度报告|工作报告|年报|情况的?报告|报告)"
 )
-_NOT_REPORT_TITLE = re.compile(r"(?:通知|公告|通告|意见|办法|方案|要点|决定|函|批复|目录|指南|制度)$")
+_NOT_REPORT_TITLE = re.compile(r"(?:通知|通报|公告|通告|公示|意见|办法|方案|要点|决定|函|批复|目录|指南|制度)$")
 
 _YEAR_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(\d{4})\s*年\s*度?\s*(?:[^\d。，,；;]{0,20}?)(?:政府信息公开|政务公开)[^。；;]{0,10}?报告"), 5),
@@ -101,7 +101,7 @@ def template_marks(text: str) -> str | None:
 def looks_like_report(title: str | None, text: str) -> bool:
     if title and _NOT_REPORT_TITLE.search(title) and not _REPORT_TITLE.search(title[-12:]):
         return False
-    flat = normalize_width(text[:30000])
+    flat = normalize_width((title or "") + "\n" + text[:30000])
     return bool(_REPORT_TITLE.search(flat)) or bool(re.search(r"\d{4}\s*年报", flat))
 
 

@@ -108,6 +108,9 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
     cols = _columns(template).get((part, row))
     if not cols or not run:
         return
+    run = list(run)
+    while len(run) > len(cols) and run[0].kind == "blank":
+        run.pop(0)  # an empty second label column before the numbers
     if part == "requests" and len(run) < len(cols):
         return  # a short run in a seven-column row cannot be placed
     for col, tok in zip(cols, run, strict=False):

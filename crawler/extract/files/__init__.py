@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+from crawler.exceptions import ExtractError
 from crawler.extract.document import Document
 from crawler.extract.files.limits import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO, fail
 from crawler.extract.files.sniff import sniff
-from crawler.exceptions import ExtractError
 
 __all__ = ["read_file", "sniff"]
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from crawler.extract.files.text import join_pieces
 from crawler.extract.values import value_kind
 
-
 _NEW_ITEM = re.compile(r"^\s*(?:第|[一二三四五六七八九十]+、|[（(]|\d+\s*[.．、])")
 
 
@@ -111,7 +110,7 @@ def join_wrapped(grid: list[list[str]], n_label: int) -> list[list[str]]:
         label = join_pieces(row[:n_label])
         if out and not any(values) and label and not _NEW_ITEM.match(label) and any(out[-1][n_label:]):
             prev = out[-1]
-            out[-1] = [join_pieces([a, b]) if i < n_label else a for i, (a, b) in enumerate(zip(prev, row))]
+            out[-1] = [join_pieces([a, b]) if i < n_label else a for i, (a, b) in enumerate(zip(prev, row, strict=False))]
         else:
             out.append(row)
     return out

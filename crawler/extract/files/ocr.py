@@ -49,7 +49,7 @@ def skew_angle(gray) -> float:
     lines = cv2.HoughLinesP(ink, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 3, maxLineGap=6)
     if lines is None:
         return 0.0
-    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines[:, 0]]
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
     angles = [a for a in angles if abs(a) < 3]
     return float(np.median(angles)) if angles else 0.0
 
@@ -75,7 +75,7 @@ def table_rules(gray, rules: list[float]) -> list[list[float]]:
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 12)))
     groups: list[list[float]] = []
-    for a, b in zip(rules, rules[1:]):
+    for a, b in zip(rules, rules[1:], strict=False):
         band = vert[int(a) + 3:max(int(a) + 4, int(b) - 2)]
         joined = band.size and (band.max(axis=0) > 0).sum() >= 2 and (band > 0).any(axis=1).mean() > 0.8
         if joined:

@@ -128,7 +128,7 @@ def _cut_row(prev: list[str], first: list[str]) -> bool:
     """The first row of a page continues the last row of the previous page (a row split by the page break)."""
     if len(prev) != len(first) or not any(first):
         return False
-    for a, b in zip(prev, first):
+    for a, b in zip(prev, first, strict=False):
         if b and (value_kind(b) != "label" or not a or value_kind(a) != "label"):
             return False
     return True
@@ -147,7 +147,7 @@ def stitch(pages: list[list[Item]]) -> list[Line]:
                 continue
             grid = it.grid
             if n == 0 and last_grid and _cut_row(last_grid[-1], grid[0]):
-                joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0])]
+                joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0], strict=False)]
                 lines[-1] = Line(joined, grid=True)
                 grid = grid[1:]
             lines.extend(Line(list(r), grid=True) for r in grid)

@@ -12,6 +12,7 @@ import io
 from crawler.extract.document import Document, Line
 from crawler.extract.files.text import join_pieces
 
+SLIVER_TWIPS = 60  # ~1 mm: narrower grid columns are layout artefacts, not printed columns
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -49,7 +50,13 @@ def _table_grid(tbl) -> list[list[str]]:
         row.extend([""] * int(after or 0))
         grid.append(row)
     width = max((len(r) for r in grid), default=0)
-    return [r + [""] * (width - len(r)) for r in grid]
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    # Converters leave sliver grid columns (a few twips wide) that split one printed column in two.
+    widths = [int(gc.get(f"{W}w") or 0) for gc in tbl.findall(f"{W}tblGrid/{W}gridCol")]
+    if len(widths) == width and any(0 < w < SLIVER_TWIPS for w in widths):
+        keep = [j for j, w in enumerate(widths) if w == 0 or w >= SLIVER_TWIPS]
+        grid = [[r[j] for j in keep] for r in grid]
+    return grid
 
 
 def _blocks(parent):
