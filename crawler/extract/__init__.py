@@ -107,8 +107,16 @@ def _agency(title: str | None, body: Document, page: Document) -> str | None:
 
 
 def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:
-    text = decode_bytes(data, name)
-    body, page = _documents(text, _is_html(text, filename, content_type), url)
+    # Attachments (PDF, Word, WPS, Excel, scans) are read by crawler.extract.files; None means "not one".
+    from crawler.extract.files import read_file
+
+    attachment = read_file(data, filename or name, content_type)
+    if attachment is not None:
+        attachment.url = url
+        body = page = attachment
+    else:
+        text = decode_bytes(data, name)
+        body, page = _documents(text, _is_html(text, filename, content_type), url)
     body_text = body.text()
     body_lines = [line.cells[0] if len(line.cells) == 1 else " ".join(line.cells) for line in body.lines]
     title = find_title(body_lines) or body.title
