@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Page:
-    """One response as the server sends it: status, headers, body bytes."""
+class Page(NamedTuple):
+    """One response as the server sends it: status, headers, body bytes (unpacks as a tuple too)."""
 
     status: int
     headers: dict[str, str]

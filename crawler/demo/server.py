@@ -24,6 +24,8 @@ FIRST_HOST = 11  # site N listens on 127.0.0.(11 + N)
 _NOT_FOUND = Page(404, {"Content-Type": "text/html; charset=utf-8"},
                   "<html><head><title>404</title></head><body><h1>404 页面不存在</h1></body></html>".encode())
 
+_SERVER_ERROR = Page(500, {"Content-Type": "text/plain; charset=utf-8"}, b"internal server error")
+
 
 def host_for(index: int) -> str:
     return f"127.0.0.{FIRST_HOST + index}"
@@ -56,11 +58,16 @@ def _handler_for(site: DemoSite, base_ref: list[str]) -> type[BaseHTTPRequestHan
     class Handler(BaseHTTPRequestHandler):
         server_version = "nianbao-demo/1.0"
         protocol_version = "HTTP/1.1"
+        timeout = 20  # idle keep-alive connections end, so no thread outlives a stopped server for long
 
         def _answer(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            page = resolve(site, method, self.path, body, base_ref[0])
+            try:
+                page = resolve(site, method, self.path, body, base_ref[0])
+            except Exception:  # a bug in a demo endpoint: answer 500 and keep serving
+                log.exception("demo site %s failed on %s %s", site.slug, method, self.path)
+                page = _SERVER_ERROR
             self.send_response(page.status)
             for name, value in page.headers.items():
                 self.send_header(name, value)
