@@ -171,6 +171,8 @@ def test_gkmlpt_api_pages(web, corpus):
             assert 'class="article-content"' in detail
     assert len(all_ids) == len(set(all_ids))
     assert fetch(f"{base}/gkmlpt/api/all/999?page=1&sid={sid}")[0] == 404
+    parent = json.loads(fetch(f"{base}/gkmlpt/api/all/{tree[0]['id']}?page=1&sid={sid}")[2])
+    assert parent["classify"]["post_count"] == len(all_ids)
 
 
 def _list_links(family: str, text: str) -> tuple[list[str], list[str]]:

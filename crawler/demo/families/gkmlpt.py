@@ -83,7 +83,8 @@ def api_handler(spec: SiteSpec, cats: dict[int, tuple[Column, list[Article], int
             return Page(404, {"Content-Type": "application/json"}, b'{"error":"not found"}')
         col, articles, size = cats[cat]
         chosen = articles[(page - 1) * size:page * size] if page >= 1 else []
-        body = {"classify": {"id": cat, "name": col.name, "parent": _PARENT, "post_count": len(articles)},
+        body = {"classify": {"id": cat, "name": col.name, "parent": 0 if cat == _PARENT else _PARENT,
+                             "post_count": len(articles)},
                 "articles": [_entry(a) for a in chosen], "page": page, "per_page": size}
         return Page(200, {"Content-Type": "application/json; charset=utf-8"}, _json(body))
 
@@ -121,6 +122,9 @@ def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Artic
         for a in articles:
             site.pages[a.path] = html_page(_detail_page(spec, col, a))
     site.pages["/gkmlpt/index"] = html_page(_index_page(spec, columns))
+    everything = sorted((a for _, arts in columns for a in arts), key=lambda a: (a.published, a.uid), reverse=True)
+    parent = Column("政府信息公开年报", "", api_path(_PARENT))
+    cats[_PARENT] = (parent, everything, spec.page_size)  # api/all of a parent includes its sub-categories
     handler = api_handler(spec, cats)
     for cat in cats:
         site.pages[api_path(cat)] = handler
