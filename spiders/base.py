@@ -72,7 +72,7 @@ _REPORT_RE = re.compile(r"年度报告|年报|年度工作报告|工作报告")
 _STRICT_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告")
 _DECOY_RE = re.compile(
     r"通知|指南|要点|编制|格式|模板|样本|范本|解读|培训|意见|方案|办法|规定|制度|目录|征求|征集|"
-    r"公告|答复|申请表|统计表|企业年报|工商年报|年报公示|财务|预算|决算"
+    r"公告|答复|申请表|统计表|企业年报|工商年报|年报公示|财务|预算|决算|通报|考核|填报|法治政府|法治建设"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|wps|ofd|zip)$", re.I)
@@ -86,14 +86,13 @@ def is_report_title(title: str | None, *, loose: bool = False) -> bool:
     t = re.sub(r"\s+", "", title)
     if _DECOY_RE.search(t):
         return False
-    if loose:
-        return bool(_STRICT_REPORT_RE.search(t))
-    if not _SUBJECT_RE.search(t):
-        return False
-    if _STRICT_REPORT_RE.search(t):
-        return True
-    # 政务公开工作报告 / 信息公开工作报告 with a year is the same document under an older name.
-    return bool(_REPORT_RE.search(t) and re.search(r"(19|20)\d{2}", t))
+    if _SUBJECT_RE.search(t):
+        if _STRICT_REPORT_RE.search(t):
+            return True
+        # 政务公开工作报告 / 信息公开工作报告 with a year is the same document under an older name.
+        if _REPORT_RE.search(t) and re.search(r"(19|20)\d{2}", t):
+            return True
+    return loose and bool(_STRICT_REPORT_RE.search(t))
 
 
 def parse_date(text: str | None) -> str | None:
@@ -366,8 +365,8 @@ class ReportSpider(scrapy.Spider):
         ``var countPage = N`` with an optional ``var currentPage = N``.
         """
         text = self.text(response)
-        m = re.search(r"createPageHTML\s*\(([^)]*)\)", text)
-        if m:
+        for m in re.finditer(r"createPageHTML\s*\(([^)]*)\)", text):
+            # The first call with numbers; a template may also define the function itself.
             args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
             while args and not args[0].isdigit():
                 args.pop(0)

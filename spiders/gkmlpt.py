@@ -17,7 +17,8 @@ Sample sites:
 
 Caveats:
     A column URL may name its category in the fragment
-    (``/gkmlpt/index#2590``); without one, the spider takes the TREE
+    (``/gkmlpt/index#2590``) or be the API URL of one category
+    (``/gkmlpt/api/all/2590?page=1&sid=NNN``); without either, the spider takes the TREE
     categories whose names say 年报/年度报告 (the topmost match of each
     branch, since ``api/all`` includes sub-categories). Page size is the
     number of articles on page 1; pages = ceil(post_count / size).
@@ -35,7 +36,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scrapy.http import Request, Response
 
@@ -125,6 +126,19 @@ def api_url(index_url: str, category: int, page: int, sid: str) -> str:
     return urljoin(base, f"api/all/{category}?page={page}&sid={sid}")
 
 
+def api_page(url: str) -> int:
+    """The ``page`` parameter of an API URL (1 when absent)."""
+    values = parse_qs(urlsplit(url).query).get("page") or ["1"]
+    return int(values[0]) if values[0].isdigit() else 1
+
+
+def with_page(url: str, page: int) -> str:
+    """The same API URL asking for another page."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+    return urlunsplit(parts._replace(query=urlencode([("page", str(page)), *query]), fragment=""))
+
+
 class GkmlptSpider(ReportSpider):
     """Guangdong gkmlpt: _CONFIG, then the JSON API, then report pages (see the module docstring)."""
 
@@ -132,7 +146,14 @@ class GkmlptSpider(ReportSpider):
     family = "gkmlpt"
 
     def parse_column(self, response: Response) -> Iterator[Request]:
-        """Read SID and TREE from ``/gkmlpt/index``; request page 1 of each report category."""
+        """Read SID and TREE from ``/gkmlpt/index`` and request page 1 of each report category.
+
+        A column URL may also be an API URL (``/gkmlpt/api/all/{cat}?page=1&sid=…``): it is
+        read as page 1 of that category.
+        """
+        if "/api/all/" in urlsplit(response.url).path:
+            yield from self.parse_api(response)
+            return
         if self.is_list_missing(response):
             return
         text = self.text(response)
@@ -149,9 +170,7 @@ class GkmlptSpider(ReportSpider):
         if not categories:
             self.logger.warning("no 年报 category in the TREE: %s", response.url)
         for cat in categories:
-            url = api_url(response.url, cat, 1, sid)
-            yield self.follow_list(url, response, callback=self.parse_api, sid=sid, category=cat, page=1,
-                                   index_url=response.url)
+            yield self.follow_list(api_url(response.url, cat, 1, sid), response, callback=self.parse_api)
 
     def parse_api(self, response: Response) -> Iterator[Request]:
         """One API page: a request per report article, then the next page."""
@@ -179,15 +198,13 @@ class GkmlptSpider(ReportSpider):
 
     def _next_pages(self, response: Response, data: dict, articles: list, report_urls: list[str]) -> Iterator[Request]:
         """The next API page while ``post_count`` says there are more and some reports are new."""
-        page = response.meta["page"]
-        size = response.meta.get("page_size") or len(articles)
+        page = api_page(response.url)
+        size = data.get("per_page") or response.meta.get("page_size") or len(articles)
         count = (data.get("classify") or {}).get("post_count") or 0
-        if not articles or not size or page >= math.ceil(count / size):
+        if not articles or not size or page >= math.ceil(count / int(size)):
             return
         if not self.should_page(report_urls):
             self.logger.info("all reports known, paging stops: %s", response.url)
             return
-        meta = response.meta
-        url = api_url(meta["index_url"], meta["category"], page + 1, meta["sid"])
-        yield self.follow_list(url, response, callback=self.parse_api, sid=meta["sid"], category=meta["category"],
-                               page=page + 1, page_size=size, index_url=meta["index_url"])
+        yield self.follow_list(with_page(response.url, page + 1), response, callback=self.parse_api,
+                               page_size=int(size))

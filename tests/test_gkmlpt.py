@@ -83,3 +83,12 @@ def test_article_date():
     assert article_date(1706515200) == "2024-01-29"
     assert article_date("2023-01-20 10:00:00") == "2023-01-20"
     assert article_date(None) is None
+
+
+def test_column_url_may_be_the_api():
+    spider = make_spider(API + "?page=1&sid=765037")
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(response_for(start, "gkmlpt_real_api_1.json")))
+    assert [r.callback.__name__ for r in out] == ["parse_report", "parse_report", "parse_api"]
+    assert out[-1].url == API + "?page=2&sid=765037"
+    assert out[0].meta["body_level"] == "town"

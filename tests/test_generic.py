@@ -1,0 +1,104 @@
+"""Generic columns: report-titled links of any URL form, "下一页" paging, attachments (邓州 layout, GBK)."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import Request
+
+from crawler.items import ReportItem
+from spiders.base import is_report_title, parse_date
+from spiders.generic import GenericSpider
+from spiders.testing import one_site, response_for
+
+COLUMN = "http://www.dengzhou.gov.cn/zl/zfxxgk/zfxxgknb/index.htm"
+BASE = "http://www.dengzhou.gov.cn/zl/zfxxgk/zfxxgknb/"
+
+
+def make_spider(**kwargs) -> GenericSpider:
+    return GenericSpider(sites=[one_site("generic", [COLUMN], slug="dengzhou", body_level="town")], **kwargs)
+
+
+@pytest.fixture
+def spider() -> GenericSpider:
+    return make_spider()
+
+
+@pytest.fixture
+def out(spider):
+    start = next(spider.start_requests())
+    return list(spider.parse_column(response_for(start, "generic_real_list.html")))
+
+
+def test_reports(out):
+    reports = [r for r in out if r.callback.__name__ == "parse_report"]
+    assert [(r.url, r.meta["title"], r.meta["list_date"]) for r in reports] == [
+        (BASE + "webinfo/2024/01/1695967376343260.htm", "张楼乡2023年政府信息公开工作年度报告", "2024-01-18"),
+        (BASE + "webinfo/2023/01/1673000000000001.htm", "张楼乡2022年度报告", "2023-01-16"),
+        (BASE + "webinfo/2022/01/zlx2021nb.pdf", "张楼乡2021年政府信息公开年报（PDF）", "2022-01-20"),
+    ]
+
+
+def test_decoys_skipped(out):
+    urls = {r.url for r in out}
+    assert BASE + "webinfo/2023/12/1701000000000002.htm" not in urls  # 编制指南
+    assert BASE + "webinfo/2023/06/1686000000000003.htm" not in urls  # 企业年报公示
+
+
+def test_next_page(out):
+    assert [r.url for r in out if r.callback.__name__ == "parse_column"] == [BASE + "index_2.htm"]
+
+
+def test_known_urls_stop_paging(out):
+    known = {r.url for r in out if r.callback.__name__ == "parse_report"}
+    spider = make_spider(known_urls=",".join(sorted(known)))  # the command-line form
+    start = next(spider.start_requests())
+    again = list(spider.parse_column(response_for(start, "generic_real_list.html")))
+    assert not [r for r in again if r.callback.__name__ == "parse_column"]
+
+
+def test_attachments_of_a_page_without_table(spider, out):
+    report = next(r for r in out if r.url.endswith("1695967376343260.htm"))
+    results = list(spider.parse_report(response_for(report, "generic_real_report_pdf_only.html")))
+    assert isinstance(results[0], ReportItem)
+    assert results[0].title == "张楼乡2023年政府信息公开工作年度报告"
+    assert results[0].body_level == "town"
+    follow = results[1:]
+    assert [r.url for r in follow] == [BASE + "webinfo/2022/01/zlx2021nb.pdf", BASE + "webinfo/2022/01/zlx2021nb.docx"]
+    assert all(isinstance(r, Request) and r.meta["title"] == results[0].title for r in follow)
+
+
+def test_no_attachments_followed_when_page_has_a_table(spider, out):
+    report = next(r for r in out if r.url.endswith("1695967376343260.htm"))
+    results = list(spider.parse_report(response_for(report, "generic_real_list.html")))
+    assert len(results) == 1
+
+
+@pytest.mark.parametrize(
+    "title, strict, loose",
+    [
+        ("洛阳市孟津区人民政府2023年政府信息公开工作年度报告", True, True),
+        ("孟津区2023年信息公开年报", True, True),
+        ("2023年政务公开年度报告", True, True),
+        ("2019年度政府信息公开工作报告", True, True),
+        ("张楼乡2022年度报告", False, True),
+        ("2024年政务公开工作要点", False, False),
+        ("关于印发政府信息公开工作年度报告编制指南的通知", False, False),
+        ("政府信息公开工作年度报告格式", False, False),
+        ("企业年报公示", False, False),
+        ("宜阳县2023年法治政府建设年度报告", False, False),
+        ("宜阳县2023年统计年报填报说明", False, False),
+        ("关于2023年度政府信息公开工作考核结果的通报", False, False),
+        ("孟津区先进制造业开发区 2023 年政府信息公开工作年度报告", True, True),
+        ("审计局2023年政府信息公开工作年度报告", True, True),
+        ("", False, False),
+    ],
+)
+def test_report_title_rule(title, strict, loose):
+    assert is_report_title(title) is strict
+    assert is_report_title(title, loose=True) is loose
+
+
+def test_parse_date():
+    assert parse_date("发布时间：2024年1月8日") == "2024-01-08"
+    assert parse_date("2023/12/31") == "2023-12-31"
+    assert parse_date("索引号 2024-13-99") is None

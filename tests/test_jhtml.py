@@ -1,0 +1,66 @@
+"""Zhengzhou public.* JEECMS channels: /D42Y/index.jhtml, index_N.jhtml paging."""
+
+from __future__ import annotations
+
+import pytest
+
+from spiders.jhtml import JHTML_RE, JhtmlSpider
+from spiders.testing import one_site, response_for
+
+COLUMN = "http://public.jinshui.gov.cn/D42Y/index.jhtml"
+HOST = "http://public.jinshui.gov.cn"
+
+
+def make_spider(**kwargs) -> JhtmlSpider:
+    return JhtmlSpider(sites=[one_site("jhtml", [COLUMN], slug="jinshui", body_level="department")], **kwargs)
+
+
+@pytest.fixture
+def spider() -> JhtmlSpider:
+    return make_spider()
+
+
+@pytest.fixture
+def out(spider):
+    start = next(spider.start_requests())
+    return list(spider.parse_column(response_for(start, "jhtml_real_list.html")))
+
+
+def test_reports(out):
+    reports = [r for r in out if r.callback.__name__ == "parse_report"]
+    assert [(r.url, r.meta["title"], r.meta["list_date"], r.meta["body_level"]) for r in reports] == [
+        (HOST + "/D42Y/7012345.jhtml", "金水区发展和改革委员会2023年度报告", "2024-01-30", "department"),
+        (HOST + "/D42Y/7012001.jhtml", "金水区文化路街道办事处2023年政府信息公开工作年度报告", "2024-01-29", "department"),
+    ]
+
+
+def test_decoys_skipped(out):
+    urls = {r.url for r in out}
+    assert HOST + "/D42Y/6990000.jhtml" not in urls  # 编制工作的通知
+    assert HOST + "/D01X/7013000.jhtml" not in urls  # 政务公开工作要点
+
+
+def test_next_page(out):
+    pages = [r for r in out if r.callback.__name__ == "parse_column"]
+    assert [(r.url, r.meta["page_number"], r.meta["site"]) for r in pages] == [
+        (HOST + "/D42Y/index_2.jhtml", 2, "jinshui")
+    ]
+
+
+def test_known_urls_stop_paging(out):
+    known = {r.url for r in out if r.callback.__name__ == "parse_report"}
+    spider = make_spider(known_urls=known)
+    start = next(spider.start_requests())
+    again = list(spider.parse_column(response_for(start, "jhtml_real_list.html")))
+    assert [r.callback.__name__ for r in again] == ["parse_report", "parse_report"]
+
+
+def test_missing_page_stops(spider, out):
+    (page2,) = [r for r in out if r.callback.__name__ == "parse_column"]
+    assert list(spider.parse_column(response_for(page2, "jhtml_real_list.html", status=404))) == []
+
+
+def test_url_form():
+    assert JHTML_RE.search("/D42Y/1478612.jhtml")
+    assert JHTML_RE.search("/02MC/2090413.jhtml")
+    assert not JHTML_RE.search("/D42Y/index_2.jhtml")
