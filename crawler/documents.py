@@ -16,6 +16,28 @@ import sqlite_utils
 from crawler.archive import Stored, WarcArchive, archive_dir_for, read_record_payload, sha256_hex
 from crawler.store import open_db, utcnow
 
+
+def open_document_store(settings) -> DocumentStore:
+    """The store the archive middleware writes through, chosen by NIANBAO_DOCUMENT_STORE.
+
+    Default: archive.db's documents table (NIANBAO_DB). A fleet worker, which
+    must not open archive.db, names a class whose `from_settings` builds it
+    (crawler.fleet.sink.StreamDocumentStore).
+    """
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.misc import load_object
+
+    if settings.get("NIANBAO_DOCUMENT_STORE"):
+        return load_object(settings["NIANBAO_DOCUMENT_STORE"]).from_settings(settings)
+    db = settings.get("NIANBAO_DB")
+    if not db:
+        raise NotConfigured("NIANBAO_DB is not set")
+    return DocumentStore.shared(
+        db, settings.get("NIANBAO_ARCHIVE_DIR"),
+        max_warc_bytes=settings.getint("NIANBAO_WARC_MAX_BYTES") or None,
+        fsync=settings.getbool("NIANBAO_WARC_FSYNC", True),
+    )
+
 _shared: dict[tuple[str, str], DocumentStore] = {}
 _shared_lock = threading.Lock()
 
@@ -132,6 +154,14 @@ class DocumentStore:
         return self._upsert_document(url=url, site=None, source="file", status=200, fetched_at=fetched_at,
                                      content_type=content_type, payload=payload, stored=stored)
 
+    def add_document(self, *, url: str, site: str | None, source: str, status: int, fetched_at: str,
+                     content_type: str | None, size: int, stored: Stored, etag: str | None = None,
+                     last_modified: str | None = None) -> dict:
+        """The row of a payload archived elsewhere (a fleet worker's WARC file): no bytes here."""
+        return self._upsert_document(url=url, site=site, source=source, status=status, fetched_at=fetched_at,
+                                     content_type=content_type, payload=b"", size=size, stored=stored,
+                                     etag=etag, last_modified=last_modified)
+
     def touch(self, document_id: int, fetched_at: str | None = None) -> None:
         """A 304 answer: the document was seen again, unchanged."""
         with self.db.atomic():
@@ -139,7 +169,8 @@ class DocumentStore:
 
     def _upsert_document(self, *, url: str, site: str | None, source: str, status: int, fetched_at: str,
                          content_type: str | None, payload: bytes, stored: Stored,
-                         etag: str | None = None, last_modified: str | None = None) -> dict:
+                         etag: str | None = None, last_modified: str | None = None,
+                         size: int | None = None) -> dict:
         with self.db.atomic():
             rows = list(self.db.query("select * from documents where url = ? and sha256 = ?",
                                       [url, stored.sha256]))
@@ -153,7 +184,7 @@ class DocumentStore:
             row = {
                 "url": url, "source": source, "site": site, "fetched_at": fetched_at,
                 "last_fetched_at": fetched_at, "status": status, "content_type": content_type,
-                "sha256": stored.sha256, "size": len(payload), "warc_file": stored.warc_file,
+                "sha256": stored.sha256, "size": len(payload) if size is None else size, "warc_file": stored.warc_file,
                 "warc_offset": stored.warc_offset, "warc_length": stored.warc_length,
                 "etag": etag, "last_modified": last_modified,
             }

@@ -13,10 +13,9 @@ import logging
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.documents import DocumentStore
+from crawler.documents import DocumentStore, open_document_store
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +39,7 @@ class ArchiveMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveMiddleware:
-        db = crawler.settings.get("NIANBAO_DB")
-        if not db:
-            raise NotConfigured("NIANBAO_DB is not set")
-        store = DocumentStore.shared(
-            db, crawler.settings.get("NIANBAO_ARCHIVE_DIR"),
-            max_warc_bytes=crawler.settings.getint("NIANBAO_WARC_MAX_BYTES") or None,
-            fsync=crawler.settings.getbool("NIANBAO_WARC_FSYNC", True),
-        )
+        store = open_document_store(crawler.settings)  # archive.db's, or a fleet worker's stream
         mw = cls(crawler, store, crawler.settings.getbool("NIANBAO_CONDITIONAL_GET", True))
         crawler.signals.connect(mw.engine_stopped, signal=signals.engine_stopped)
         return mw

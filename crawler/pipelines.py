@@ -8,6 +8,7 @@ its URL is not re-extracted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -43,34 +44,43 @@ class ReportPipeline:
     def process_item(self, item: ReportItem) -> ReportItem:
         if not isinstance(item, ReportItem):
             return item
-        db = self.store.db
-        self._inc(item.site, "reports_seen")
-        sha = item.archive.get("sha256")
-        current = list(db.query("select id, document_sha256 from reports where url = ?", [item.url]))
-        if current and sha and current[0]["document_sha256"] == sha:
-            with db.atomic():
-                db["reports"].update(current[0]["id"], {"last_seen": item.fetched_at, "gone_since": None})
-            self._inc(item.site, "reports_unchanged")
-            return item
-        from crawler.extract import extract_bytes  # the extractor is heavy; load it when needed
-
-        try:
-            report = extract_bytes(item.body, url=item.url, content_type=item.headers.get("content-type"))
-        except ExtractError as e:
-            logger.error("extract failed: %s", e)
-            self._inc(item.site, "errors/extract")
-            return item
-        if report.template is None:
-            logger.warning("not a report, not stored: %s (%s)", item.url, item.title)
-            self._inc(item.site, "not_report")
-            return item
-        report.findings = check_report(report.cells, report.template)
-        with db.atomic():
-            stored = store_report(
-                db, site=item.site, url=item.url, report=report,
-                document_id=item.archive.get("document_id"), document_sha256=sha,
-                fetched_at=item.fetched_at, title_hint=item.title, body_level=item.body_level,
-                column_name=item.column,
-            )
-        self._inc(item.site, f"reports_{stored.status}")
+        store_report_item(self.store.db, item, self._inc)
         return item
+
+
+def store_report_item(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
+    """Extract → check → store one report item; returns the outcome it counted.
+
+    A function, not only the pipeline's method, because the fleet writer
+    (crawler/fleet/writer.py) stores the items workers hand it with it.
+    """
+    count(item.site, "reports_seen")
+    sha = item.archive.get("sha256")
+    current = list(db.query("select id, document_sha256 from reports where url = ?", [item.url]))
+    if current and sha and current[0]["document_sha256"] == sha:
+        with db.atomic():
+            db["reports"].update(current[0]["id"], {"last_seen": item.fetched_at, "gone_since": None})
+        count(item.site, "reports_unchanged")
+        return "unchanged"
+    from crawler.extract import extract_bytes  # the extractor is heavy; load it when needed
+
+    try:
+        report = extract_bytes(item.body, url=item.url, content_type=item.headers.get("content-type"))
+    except ExtractError as e:
+        logger.error("extract failed: %s", e)
+        count(item.site, "errors/extract")
+        return "errors/extract"
+    if report.template is None:
+        logger.warning("not a report, not stored: %s (%s)", item.url, item.title)
+        count(item.site, "not_report")
+        return "not_report"
+    report.findings = check_report(report.cells, report.template)
+    with db.atomic():
+        stored = store_report(
+            db, site=item.site, url=item.url, report=report,
+            document_id=item.archive.get("document_id"), document_sha256=sha,
+            fetched_at=item.fetched_at, title_hint=item.title, body_level=item.body_level,
+            column_name=item.column,
+        )
+    count(item.site, f"reports_{stored.status}")
+    return stored.status
