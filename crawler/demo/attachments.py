@@ -33,7 +33,7 @@ CONTENT_TYPES = {
     "scan": "application/pdf",
     "png": "image/png",
 }
-LAYOUT_VERSION = "1"  # bump when the layout changes, so cached files are rebuilt
+LAYOUT_VERSION = "2"  # bump when the layout changes, so cached files are rebuilt
 FONT = "Noto Serif CJK SC"
 SCAN_DPI = 150
 
@@ -321,7 +321,7 @@ def scan_pages(pdf: bytes, seed: int) -> list:
         angle = rng.uniform(-0.8, 0.8)
         page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
         page = page.filter(ImageFilter.GaussianBlur(0.6))
-        noise = Image.effect_noise(page.size, 40).point(lambda v: 0 if v < 20 else 255)  # sparse dark specks
+        noise = Image.effect_noise(page.size, 40).point(lambda v: 0 if v < 6 else 255)  # sparse dark specks
         page = Image.composite(page, noise, noise.point(lambda v: 255 if v else 0))
         out.append(page.point(lambda v: min(255, v + 18)))  # greyish paper
     return out

@@ -92,7 +92,6 @@ def _planted_for(spec: SiteSpec, plans: list[tuple[Body, int]]) -> dict[tuple[st
 
 def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: list[str]) -> Article:
     rng = _rng(spec.slug, body.name, year)
-    publisher = body.name_in(year)
     template = schema.template_for_year(year)
     title, agency = _title(body, year, rng)
     published = _published(body, year, rng)
@@ -110,7 +109,8 @@ def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: l
         gold.update(cells=gold_cells, complete=True)
         if rules:
             gold["planted_findings"] = list(rules)
-    return Article(0, col, title, publisher, published, html, "report", year=year, template=template, gold=gold)
+    # 发布机构, ContentSource and the list's publisher name the body as its title does
+    return Article(0, col, title, agency, published, html, "report", year=year, template=template, gold=gold)
 
 
 def _decoys(spec: SiteSpec, col: Column) -> list[Article]:
