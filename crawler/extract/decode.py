@@ -49,8 +49,19 @@ def _declared(data: bytes) -> str | None:
         return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
 def decode_bytes(data: bytes, name: str = "document") -> str:
     """The document's text. Raises ExtractError for binary or undecodable input."""
+    text = _decode(data, name)
+    sample = text[:20000]
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 20):
+        raise ExtractError(f"{name}: binary data, not a text or HTML document")
+    return text
+
+
+def _decode(data: bytes, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

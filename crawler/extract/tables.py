@@ -218,7 +218,7 @@ def _rotate_total(reading: Reading) -> None:
         keys = [f"requests.{row}.{c}" for c in schema.REQUEST_COLUMNS]
         if not all(k in reading.cells for k in keys):
             continue
-        order = keys[1:] + keys[:1]  # printed: 总计, 自然人, …, 其他
+        order = keys[-1:] + keys[:-1]  # printed: 总计, 自然人, …, 其他
         saved = [(reading.cells[k], reading.raw[k], reading.method[k]) for k in keys]
         for k, (v, r, m) in zip(order, saved, strict=True):
             reading.cells[k], reading.raw[k], reading.method[k] = v, r, m

@@ -7,15 +7,17 @@ them (so a wrapped label stays with its numbers), else by vertical overlap.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, rows_by_rules, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_SIDE, fail
 from crawler.extract.files.text import is_footer, join_pieces
+from crawler.extract.values import value_kind
 
 _LOCK = threading.Lock()  # one OCR at a time: the models are shared and each call uses every core
-MIN_SCORE = 0.5
+MIN_SCORE = 0.3
 
 
 @lru_cache(maxsize=1)
@@ -114,8 +116,46 @@ def ocr_boxes(gray) -> list[Box]:
         if float(score) < MIN_SCORE or not str(text).strip():
             continue
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        boxes.append(Box(min(xs), min(ys), max(xs), max(ys), str(text).strip()))
+        boxes.extend(split_numbers(Box(min(xs), min(ys), max(xs), max(ys), clean(str(text)))))
     return boxes
+
+
+_EDGE_PUNCT = re.compile(r"^[.:：,，·、'\"“”‘’*_~]+|[.:：,，·、'\"“”‘’*_~\-—]+$")
+_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
+
+
+def clean(text: str) -> str:
+    """Specks read as punctuation around a number ('4463-', ':37', '0.') and a lone O/l read for 0/1."""
+    t = text.strip()
+    if t in _DIGIT_LOOKALIKES:
+        return _DIGIT_LOOKALIKES[t]
+    bare = _EDGE_PUNCT.sub("", t).strip()
+    if bare and value_kind(bare) == "number" and value_kind(t) != "number":
+        return bare
+    return t
+
+
+def split_numbers(box: Box) -> list[Box]:
+    """One OCR box that ran over several cells ('10 1') → one box per number, x split by character offset."""
+    parts = box.text.split()
+    if len(parts) < 2 or not all(value_kind(clean(p)) == "number" for p in parts):
+        return [box]
+    width = (box.x1 - box.x0) / max(1, len(box.text))
+    out, pos = [], 0
+    for p in parts:
+        start = box.text.index(p, pos)
+        pos = start + len(p)
+        out.append(Box(box.x0 + start * width, box.top, box.x0 + pos * width, box.bottom, clean(p)))
+    return out
+
+
+def drop_empty_columns(grid: list[list[str]]) -> list[list[str]]:
+    """Columns blank in every row that carries numbers are gaps of the column clustering, not columns."""
+    data = [r for r in grid if sum(value_kind(c) == "number" for c in r) >= 2]
+    if not data or not grid:
+        return grid
+    keep = [j for j in range(len(grid[0])) if any(r[j] for r in data)]
+    return [[r[j] for j in keep] for r in grid]
 
 
 def image_items(image, name: str | None = None) -> list:
@@ -133,7 +173,7 @@ def image_items(image, name: str | None = None) -> list:
         rows = rows_by_rules(table, group)
         cols, _ = columns(rows, pad=6)
         grid = to_grid(rows, cols) if cols else [[join_pieces([b.text for b in sorted(r, key=lambda b: b.x0)])] for r in rows]
-        items.append(Item(group[0], grid=[r for r in grid if any(r)]))
+        items.append(Item(group[0], grid=drop_empty_columns([r for r in grid if any(r)])))
     rest = [b for b in boxes if id(b) not in inside]
     for row in rows_by_overlap(rest):
         text = join_pieces([b.text for b in sorted(row, key=lambda b: b.x0)])

@@ -1,0 +1,174 @@
+"""HTML pages: article body among chrome, spans expanded, blanks and '/', units, encodings, fragments."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from crawler.exceptions import ExtractError
+from crawler.extract import extract_bytes
+
+FILES = Path(__file__).parent / "files"
+
+
+@pytest.fixture(scope="module")
+def page_text() -> str:
+    return (FILES / "extract_report_2021.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def report(page_text: str):
+    return extract_bytes(page_text.encode("utf-8"), filename="extract_report_2021.html")
+
+
+def test_metadata_from_meta_tags(report) -> None:
+    assert report.template == "2021"
+    assert report.year == 2022
+    assert report.title == "示例县示例镇2022年政府信息公开工作年度报告"
+    assert report.agency == "示例县示例镇人民政府"
+    assert (report.published, report.published_source) == ("2023-01-16", "meta")
+
+
+def test_every_cell_of_the_template(report) -> None:
+    assert len(report.cells) == 200
+    assert report.findings == []
+
+
+def test_rowspan_and_colspan(report) -> None:
+    assert report.cells["requests.granted.natural_person"] == 4
+    assert report.cells["requests.unavailable_not_held.legal_services"] == 1
+    assert report.cells["requests.other_misc.total"] == 1
+    assert report.cells["requests.carried_forward.natural_person"] == 1
+    assert report.cells["proactive.licensing.decisions"] == 1234
+
+
+def test_split_label_over_paragraphs(report) -> None:
+    assert report.cells["requests.other_no_correction.total"] == 0
+
+
+def test_blank_and_not_applicable_are_null(report) -> None:
+    assert report.cells["proactive.regulations.issued"] is None
+    assert report.raw["proactive.regulations.issued"] == "/"
+    assert report.cells["proactive.penalties.decisions"] is None
+    assert report.cells["requests.denied_state_secret.total"] is None
+    assert report.cells["appeals.lawsuit_after_review.total"] is None
+    assert report.cells["appeals.lawsuit_direct.total"] == 0
+
+
+def test_units_and_full_width_digits(report) -> None:
+    assert report.cells["proactive.normative_documents.issued"] == 3
+    assert report.raw["proactive.normative_documents.issued"] == "３件"
+    assert report.cells["proactive.fees.amount_wan"] == 12.5
+
+
+def test_appeals(report) -> None:
+    assert [report.cells[f"appeals.review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == [
+        1, 0, 0, 1, 2]
+
+
+def test_method_is_grid(report) -> None:
+    assert set(report.method.values()) == {"grid"}
+
+
+def test_chrome_links_are_not_read(report) -> None:
+    assert "相关链接" not in report.text
+    assert "版权所有" not in report.text
+
+
+def _same_cells(a, b) -> None:
+    assert (a.template, a.year) == (b.template, b.year)
+    assert a.cells == b.cells
+
+
+def test_gbk_bytes(page_text: str, report) -> None:
+    data = page_text.replace('charset="utf-8"', 'charset="gbk"').encode("gbk")
+    _same_cells(extract_bytes(data, filename="page.html"), report)
+
+
+def test_meta_charset_that_lies(page_text: str, report) -> None:
+    _same_cells(extract_bytes(page_text.encode("gb18030"), filename="page.html"), report)
+
+
+def test_utf16_with_bom(page_text: str, report) -> None:
+    _same_cells(extract_bytes(page_text.encode("utf-16"), filename="page.html"), report)
+
+
+def test_utf16_without_bom(page_text: str, report) -> None:
+    _same_cells(extract_bytes(page_text.encode("utf-16-le"), filename="page.html"), report)
+
+
+def test_bare_fragment(page_text: str) -> None:
+    tables = re.findall(r"<table border=\"1\">.*?</table>", page_text, re.S)
+    fragment = "<p>三、收到和处理政府信息公开申请情况</p>" + tables[1]
+    r = extract_bytes(fragment.encode("utf-8"))
+    assert r.template == "2021"
+    assert r.cells["requests.new_received.total"] == 13
+    assert r.cells["requests.results_total.natural_person"] == 10
+
+
+def test_hanweb_markers(page_text: str, report) -> None:
+    body = page_text.split('<div id="zoom">', 1)[1].rsplit("</div>\n</div>", 1)[0]
+    page = ("<html><head><title>x</title></head><body><div class='nav'><p>首页 政务公开</p></div>"
+            "<table><tr><td><!--ZJEG_RSS.content.begin-->" + body + "<!--ZJEG_RSS.content.end--></td></tr></table>"
+            "<div>示例县2022年政府信息公开工作年度报告 相关链接</div></body></html>")
+    r = extract_bytes(page.encode("utf-8"))
+    assert r.cells == report.cells
+
+
+def test_prose_count_in_spans_is_not_used_when_tables_give_it(report) -> None:
+    assert report.method["requests.new_received.total"] == "grid"
+
+
+def test_notice_is_not_a_report() -> None:
+    page = ("<html><head><title>关于做好2022年度政府信息公开工作年度报告编制发布工作的通知</title></head><body>"
+            "<div id='zoom'><p>各镇人民政府、各部门：</p><p>请于2023年1月31日前发布2022年度政府信息公开工作年度报告。</p>"
+            "</div></body></html>")
+    r = extract_bytes(page.encode("utf-8"), filename="notice.html")
+    assert r.template is None
+    assert r.cells == {}
+
+
+def test_legacy_report_keeps_text_only() -> None:
+    page = ("<html><head><meta name='ArticleTitle' content='示例镇2017年政府信息公开工作年度报告'></head><body>"
+            "<div id='zoom'><p>一、概述</p><p>2017年全年共受理政府信息公开申请4件。</p></div></body></html>")
+    r = extract_bytes(page.encode("utf-8"), filename="old.html")
+    assert (r.template, r.year) == ("legacy", 2017)
+    assert r.cells == {}
+    assert "受理政府信息公开申请4件" in r.text
+
+
+def test_template_from_labels_not_year() -> None:
+    """A 2020 report printed on the 2021 form is read with the form it uses."""
+    text = ("示例局2020年政府信息公开工作年度报告\n二、主动公开政府信息情况\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+            "规章 | 0 | 0 | 0\n行政规范性文件 | 2 | 0 | 5\n")
+    r = extract_bytes(text.encode("utf-8"), filename="r.txt")
+    assert (r.template, r.year) == ("2021", 2020)
+    assert r.cells["proactive.normative_documents.in_force"] == 5
+
+
+def test_total_printed_first_is_moved() -> None:
+    text = ("示例局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "申请人情况 | 总计 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他\n"
+            "一、本年新收政府信息公开申请数量 | 5 | 3 | 2 | 0 | 0 | 0 | 0\n"
+            "二、上年结转政府信息公开申请数量 | 1 | 1 | 0 | 0 | 0 | 0 | 0\n"
+            "逾期不补正\n")
+    r = extract_bytes(text.encode("utf-8"), filename="r.txt")
+    assert r.cells["requests.new_received.total"] == 5
+    assert r.cells["requests.new_received.natural_person"] == 3
+    assert r.cells["requests.new_received.business"] == 2
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n", b"%PDF-1.7\n\x00\x01binary", b"\x00\x01\x02\x03" * 50])
+def test_unreadable_input_is_a_named_error(data: bytes) -> None:
+    if not data.strip() or b"\x00" in data or data.startswith(b"%PDF"):
+        with pytest.raises(ExtractError, match="bad.bin"):
+            extract_bytes(data, filename="bad.bin")
+
+
+def test_missing_file_is_a_named_error(tmp_path: Path) -> None:
+    from crawler.extract import extract_path
+
+    with pytest.raises(ExtractError, match="nowhere.html"):
+        extract_path(tmp_path / "nowhere.html")
