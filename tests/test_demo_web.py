@@ -6,6 +6,7 @@ import importlib.util
 import json
 import re
 import socket
+import threading
 import unicodedata
 import urllib.error
 import urllib.request
@@ -55,6 +56,7 @@ def is_report_title(title: str) -> bool:
 
 
 def test_start_stop_many_times(corpus):
+    threads = threading.active_count()
     for _ in range(3):
         web = DemoWeb(corpus).start()
         base = web.bases["mengjin"]
@@ -64,6 +66,20 @@ def test_start_stop_many_times(corpus):
         with pytest.raises(OSError), socket.create_connection((host, port), timeout=1):
             pass
     web.stop()  # idempotent
+    assert threading.active_count() <= threads
+
+
+def test_two_demo_webs_at_once(corpus):
+    with DemoWeb(corpus) as a, DemoWeb(corpus) as b:
+        assert a.bases["kaihua"] != b.bases["kaihua"]
+        assert fetch(b.bases["kaihua"] + "/robots.txt")[0] == 200
+
+
+def test_main_writes_the_placeholder_registry(tmp_path, capsys):
+    from crawler.demo.__main__ import main
+
+    assert main(["--registry", str(tmp_path / "demo.yaml")]) == 0
+    assert (tmp_path / "demo.yaml").read_text(encoding="utf-8") == (ROOT / "sites" / "demo.yaml").read_text(encoding="utf-8")
 
 
 def test_each_site_on_its_own_host(web, corpus):
