@@ -171,3 +171,102 @@ def test_domain_allowed():
     assert domain_allowed("www.houma.gov.cn", ["houma.gov.cn"])
     assert domain_allowed("WWW.houma.gov.cn", ["www.houma.gov.cn"])
     assert not domain_allowed("evilhouma.gov.cn", ["houma.gov.cn"])
+
+
+# --- crawler.sites_check and `nianbao sites` -------------------------------------------------
+
+FILES = Path(__file__).resolve().parent / "files"
+
+
+def _fake_fetcher(answers: dict[str, tuple[int, bytes]]):
+    """A fetcher that answers from memory: url -> (status, body); anything else is a connection error."""
+
+    def fetch(url: str):
+        if url not in answers:
+            raise ConnectionRefusedError("connection refused")
+        status, body = answers[url]
+        return status, {"Content-Type": "text/html"}, body, url
+
+    return fetch
+
+
+def _site(family: str, url: str, guessed: bool, slug: str = "s") -> Site:
+    from urllib.parse import urlsplit
+
+    return Site(slug=slug, name="测试", code="410308", level="district", family=family,
+                columns=[Column("年报", url, "government")], allowed_domains=[urlsplit(url).hostname],
+                guessed=guessed)
+
+
+def test_check_sites_outcomes():
+    from crawler.sites_check import check_sites
+
+    ok = "http://www.hunnan.gov.cn/zwgk/zfxxgknb/index.html"
+    gone = "http://www.mengjin.gov.cn/zfxxgk/zfxxgknb/"
+    waf = "http://www.example.gov.cn/col/col1/index.html"
+    jsl = "http://www.example2.gov.cn/zfxxgknb/"
+    empty = "http://www.example3.gov.cn/zfxxgknb/"
+    down = "http://www.example4.gov.cn/zfxxgknb/"
+    fetch = _fake_fetcher({
+        ok: (200, (FILES / "trs_real_list.html").read_bytes()),
+        gone: (404, b"not found"),
+        waf: (412, b"<html><script>$_ts=window['$_ts'];</script></html>"),
+        jsl: (200, b"<script>document.cookie='__jsl_clearance=1';location.href=location.pathname</script>"),
+        empty: (200, b"<html><body><a href='/'>home</a></body></html>"),
+    })
+    sites = [_site("trs", ok, False, "a"), _site("dateid", gone, True, "b"), _site("hanweb", waf, False, "c"),
+             _site("generic", jsl, False, "d"), _site("generic", empty, False, "e"), _site("trs", down, False, "f")]
+    results = check_sites(sites, fetcher=fetch, delay=0)
+    got = [(r.slug, r.columns[0].outcome, r.columns[0].detail) for r in results]
+    assert got == [
+        ("a", "ok", "3 report link(s), 3 further list request(s)"),
+        ("b", "gone", "HTTP 404: this column URL was guessed, not seen published; find the real column and fix the entry"),
+        ("c", "blocked", "blocked by a WAF: HTTP 412 (瑞数-style JS challenge)"),
+        ("d", "blocked", "blocked by a WAF: 加速乐 (Jiasule) JS challenge"),
+        ("e", "no-reports", "HTTP 200, 46 bytes, no report link and no paging understood"),
+        ("f", "error", "ConnectionRefusedError: connection refused"),
+    ]
+    assert [r.ok for r in results] == [True, False, False, False, False, False]
+    assert results[0].columns[0].report_links == 3
+
+
+def test_check_sites_without_fetch():
+    from crawler.sites_check import check_sites
+
+    def never(url):
+        raise AssertionError("fetched")
+
+    (result,) = check_sites([_site("trs", "http://www.houma.gov.cn/x/", True)], fetch=False, fetcher=never)
+    assert result.ok and result.columns[0].outcome == "not-fetched"
+
+
+def test_cli_sites_list_and_check(good, tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli_sites import sites
+
+    path = write(tmp_path, ENTRY.format(**OK))
+    runner = CliRunner()
+    result = runner.invoke(sites, ["list", "--registry", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "ceshi\t410308\tdistrict\ttrs\t1 column(s)\tseen\t测试区人民政府\n1 site(s), 0 with guessed column URLs\n"
+    result = runner.invoke(sites, ["check", "--no-fetch", "--registry", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "ceshi\ttrs\t410308\tdistrict\tseen\t测试区人民政府",
+        "  not-fetched\tgovernment\thttp://www.example.gov.cn/xxgk/zfxxgknb/",
+        "1 site(s) valid (not fetched)",
+    ]
+    result = runner.invoke(sites, ["check", "--no-fetch", "--registry", str(path), "--site", "nope"])
+    assert result.exit_code == 1 and "no site with slug nope" in result.output
+
+
+def test_cli_sites_check_bad_registry(tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    path = write(tmp_path, ENTRY.format(**{**OK, "family": "wordpress"}))
+    result = CliRunner().invoke(main, ["sites", "check", "--no-fetch", "--registry", str(path)])
+    assert result.exit_code == 1
+    assert "unknown family 'wordpress'" in result.output
