@@ -73,7 +73,9 @@ def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
 @click.option("--site", "only", multiple=True, help="Crawl only this site (slug); repeatable.")
 @click.option("--alarm-exit/--no-alarm-exit", default=True, show_default=True,
               help="Exit 2 when a site that yielded reports before yields none.")
-def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool) -> None:
+@click.option("--redis", "redis_url", default=None, envvar="NIANBAO_REDIS",
+              help="Crawl as one worker of a fleet sharing this Redis (redis://HOST:PORT/N); docs/scale.md.")
+def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, redis_url: str | None) -> None:
     """Crawl the registry's sites incrementally into DB.
 
     Example: nianbao crawl --sites sites/real.yaml --site mengjin
@@ -87,6 +89,10 @@ def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool) -> 
         sites = [s for s in sites if s.slug in set(only)]
         if not sites:
             raise click.ClickException(f"{registry}: no site named {', '.join(only)}")
+    if redis_url:  # archive.db is the writer's (`nianbao writer`); this process only fetches
+        from crawler.fleet.cli import crawl_as_worker
+
+        return crawl_as_worker(db, sites, registry=str(registry), redis_url=redis_url)
     result = run_crawl(db, sites, registry_name=str(registry))
     finish_database(db)
     _print_crawl(result)
@@ -163,6 +169,9 @@ def serve(db: Path, host: str, port: int) -> None:
 
 def _add_optional_commands() -> None:
     """Command groups that live in their own modules."""
+    from crawler.fleet.cli import writer
+
+    main.add_command(writer)
     try:
         from crawler.cli_sites import sites
     except ImportError:

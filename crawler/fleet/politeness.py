@@ -1,0 +1,110 @@
+"""Per-site politeness for the fleet as a whole: a download slot per host, leased in Redis.
+
+Scrapy's DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN hold per process;
+with N workers a site would see N times the load. Here each request first
+takes one of the host's fleet-wide slots (at most NIANBAO_FLEET_SITE_CONCURRENCY
+holders, starts at least NIANBAO_FLEET_SITE_DELAY seconds apart), and gives it
+back when the response or error comes back. A slot is a lease: a killed
+worker's slot frees itself after NIANBAO_FLEET_SLOT_TTL. A site's registry
+`settings` may set `download_delay` and `concurrency`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor, task
+
+from crawler.fleet.keys import Keys, resilient
+from crawler.fleet.queue import _NOW
+
+ACQUIRE = _NOW + """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
+local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < nxt then return math.ceil((nxt - now) * 1000) end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 60)
+redis.call('SET', KEYS[2], string.format('%.6f', now + tonumber(ARGV[2])), 'EX', math.ceil(tonumber(ARGV[2])) + 60)
+return 0
+"""
+
+BUSY_POLL = 0.05  # seconds between tries while every slot of a host is held
+
+
+class FleetSlotMiddleware:
+    """Downloader middleware, closest to the downloader: take a host slot before, give it back after."""
+
+    def __init__(self, crawler: Crawler, client, keys: Keys, delay: float, concurrency: int, ttl: float,
+                 randomize: bool):
+        self.crawler = crawler
+        self.client = client
+        self.keys = keys
+        self.delay = delay
+        self.concurrency = concurrency
+        self.ttl = ttl
+        self.randomize = randomize
+        self.stats = crawler.stats
+        self._acquire = client.register_script(ACQUIRE)
+        self._tokens = itertools.count()
+        self.worker = crawler.settings["NIANBAO_FLEET_WORKER"]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FleetSlotMiddleware:
+        s = crawler.settings
+        if not s.get("NIANBAO_FLEET_REDIS") or not s.getbool("NIANBAO_FLEET_POLITENESS", True):
+            raise NotConfigured("not a fleet worker, or fleet politeness is off")
+        return cls(crawler, resilient(s["NIANBAO_FLEET_REDIS"]), Keys(s.get("NIANBAO_FLEET_PREFIX") or "nianbao"),
+                   delay=s.getfloat("NIANBAO_FLEET_SITE_DELAY", 2.0),
+                   concurrency=s.getint("NIANBAO_FLEET_SITE_CONCURRENCY", 1),
+                   ttl=s.getfloat("NIANBAO_FLEET_SLOT_TTL", s.getfloat("DOWNLOAD_TIMEOUT", 60) + 30),
+                   randomize=s.getbool("RANDOMIZE_DOWNLOAD_DELAY", True))
+
+    def _site_rules(self, request: Request) -> tuple[float, int]:
+        spider = self.crawler.spider
+        site = getattr(spider, "sites_by_slug", {}).get(request.meta.get("site", ""))
+        conf = site.settings if site is not None else {}
+        delay = float(conf.get("download_delay", self.delay))
+        concurrency = int(conf.get("concurrency", self.concurrency))
+        if self.randomize and delay:
+            delay *= random.uniform(0.5, 1.5)  # as Scrapy's RANDOMIZE_DOWNLOAD_DELAY
+        return delay, concurrency
+
+    async def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        delay, concurrency = self._site_rules(request)
+        token = f"{self.worker}:{next(self._tokens)}"
+        waited = False
+        while True:
+            wait_ms = self._acquire(keys=[self.keys.slot(host), self.keys.slot_next(host)],
+                                    args=[concurrency, delay, self.ttl, token])
+            if wait_ms == 0:
+                break
+            waited = True
+            pause = BUSY_POLL if wait_ms < 0 else min(wait_ms / 1000, 1.0)
+            await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
+        if waited:
+            self.stats.inc_value("nianbao/fleet/slot_waits")
+        request.meta["fleet_slot"] = (host, token)
+        return None
+
+    def _release(self, request: Request) -> None:
+        held = request.meta.pop("fleet_slot", None)
+        if held:
+            host, token = held
+            self.client.zrem(self.keys.slot(host), token)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(request)
+        return response
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        self._release(request)
+        return None

@@ -1,0 +1,303 @@
+"""`nianbao writer --redis URL`: the one process that writes archive.db for a fleet.
+
+It reads the workers' stream as consumer group `writer` and applies each
+entry with the single-machine code: a document record through
+DocumentStore.add_document (one row per url + sha256, so a document
+delivered twice is stored once), a report item through
+crawler.pipelines.store_report_item (extract → check → store). A batch of
+entries is one SQLite transaction that also advances `fleet_cursor`; only
+after it commits are the entries XACKed (and deleted). A writer killed at any
+point therefore resumes from its unacknowledged entries (its own pending
+list, or XAUTOCLAIM of a dead consumer's), and skips any it had already
+committed. When a run is over (seeds done, frontier and stream empty, no
+worker alive) it writes crawl_runs / crawl_sites for the whole fleet.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import redis
+
+from crawler.archive import Stored
+from crawler.documents import DocumentStore
+from crawler.fleet.keys import Keys, resilient
+from crawler.fleet.run import live_workers
+from crawler.fleet.sink import item_from_fields
+from crawler.pipelines import store_report_item
+from crawler.runner import SiteResult, _record_run
+from crawler.store import upsert_sites, utcnow
+
+logger = logging.getLogger(__name__)
+
+STORED = ("new", "changed", "unchanged")
+
+
+def _id(entry_id: bytes | str) -> tuple[int, int]:
+    ms, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-")
+    return int(ms), int(seq)
+
+
+@dataclass
+class WriterStats:
+    entries: int = 0
+    documents: int = 0
+    items: int = 0
+    skipped: int = 0  # already committed before a crash: acked again, not re-applied
+    reclaimed: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    runs_finished: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Writer:
+    """Consumes the fleet stream into archive.db (see the module docstring)."""
+
+    def __init__(self, db_path: str | Path, redis_url: str, *, prefix: str = "nianbao", consumer: str = "writer",
+                 archive_dir: str | Path | None = None, batch: int = 64, block_ms: int = 500,
+                 claim_idle_ms: int = 10_000):
+        self.db_path = str(db_path)
+        self.keys = Keys(prefix)
+        self.client: redis.Redis = resilient(redis_url)
+        self.consumer = consumer
+        self.batch = batch
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        self.store = DocumentStore(db_path, archive_dir)
+        self.db = self.store.db
+        self.stats = WriterStats()
+        self._runs: dict[str, int] = {}
+        self._ensure_tables()
+
+    # -- setup -------------------------------------------------------------------------
+    def _ensure_tables(self) -> None:
+        db = self.db
+        if "fleet_cursor" not in db.table_names():
+            db["fleet_cursor"].create({"stream": str, "last_id": str}, pk="stream")
+        if "fleet_runs" not in db.table_names():
+            db["fleet_runs"].create({"token": str, "run_id": int, "started": str, "registry": str,
+                                     "sites_json": str, "finished": str}, pk="token")
+        if "fleet_items" not in db.table_names():
+            db["fleet_items"].create({"run_token": str, "url": str, "site": str, "outcome": str},
+                                     pk=("run_token", "url"))
+
+    def ensure_group(self) -> None:
+        try:
+            self.client.xgroup_create(self.keys.stream, self.keys.group, id="0", mkstream=True)
+        except redis.ResponseError as e:
+            if "BUSYGROUP" not in str(e):
+                raise
+
+    def prime_caches(self) -> None:
+        """Fill the workers' view of archive.db: known report URLs and archived payloads."""
+        urls = [r["url"] for r in self.db.query("select url from reports")]
+        for i in range(0, len(urls), 5000):
+            self.client.sadd(self.keys.known_urls, *urls[i:i + 5000])
+        rows = self.db.query("select sha256, min(warc_file) f, warc_offset o, warc_length n from documents "
+                             "where source = 'http' group by sha256")
+        pipe = self.client.pipeline(transaction=False)
+        for n, r in enumerate(rows, 1):
+            pipe.hsetnx(self.keys.payloads, r["sha256"], f"{r['f']} {r['o']} {r['n']}")
+            if n % 5000 == 0:
+                pipe.execute()
+        pipe.execute()
+
+    # -- the loop ------------------------------------------------------------------------
+    def run(self, *, until_done: bool = False, max_seconds: float | None = None) -> WriterStats:
+        """Consume forever (a service), or until a run is finished (`until_done`)."""
+        t0 = time.monotonic()
+        self.ensure_group()
+        self.prime_caches()
+        self._drain_pending()
+        last_claim = time.monotonic()
+        while True:
+            got = self.client.xreadgroup(self.keys.group, self.consumer, {self.keys.stream: ">"},
+                                         count=self.batch, block=self.block_ms)
+            entries = got[0][1] if got else []
+            if entries:
+                self.apply(entries)
+            elif self.maybe_finish_run() and until_done and (self.stats.runs_finished or self.stats.entries):
+                break
+            if time.monotonic() - last_claim > self.claim_idle_ms / 1000:
+                self._claim_abandoned()
+                last_claim = time.monotonic()
+            if max_seconds and time.monotonic() - t0 > max_seconds:
+                break
+        self.stats.seconds = time.monotonic() - t0
+        return self.stats
+
+    def _drain_pending(self) -> None:
+        """Entries delivered before a crash: this consumer's own, then any dead consumer's."""
+        while True:
+            got = self.client.xreadgroup(self.keys.group, self.consumer, {self.keys.stream: "0"}, count=self.batch)
+            entries = [e for e in (got[0][1] if got else []) if e[1]]
+            if not entries:
+                break
+            self.stats.reclaimed += len(entries)
+            self.apply(entries)
+        self._claim_abandoned(min_idle=0)
+
+    def _claim_abandoned(self, min_idle: int | None = None) -> None:
+        start = "0-0"
+        while True:
+            start, entries, *_ = self.client.xautoclaim(
+                self.keys.stream, self.keys.group, self.consumer,
+                self.claim_idle_ms if min_idle is None else min_idle, start_id=start, count=self.batch)
+            entries = [e for e in entries if e[1]]
+            if entries:
+                self.stats.reclaimed += len(entries)
+                self.apply(entries)
+            if start in (b"0-0", "0-0"):
+                break
+
+    # -- applying entries --------------------------------------------------------------------
+    def _cursor(self) -> tuple[int, int]:
+        rows = list(self.db.query("select last_id from fleet_cursor where stream = ?", [self.keys.stream]))
+        return _id(rows[0]["last_id"]) if rows else (0, 0)
+
+    def apply(self, entries: list) -> None:
+        """One transaction for the batch, then XACK: see the module docstring."""
+        entries = sorted(entries, key=lambda e: _id(e[0]))
+        cursor = self._cursor()
+        known: list[str] = []
+        with self.db.atomic():
+            for entry_id, fields in entries:
+                if _id(entry_id) <= cursor:
+                    self.stats.skipped += 1
+                    continue
+                try:
+                    with self.db.atomic():
+                        url = self._apply_one(fields)
+                    if url:
+                        known.append(url)
+                except Exception:
+                    logger.exception("fleet entry %s could not be applied; skipped", entry_id)
+                    self.stats.outcomes["errors/writer"] += 1
+            last = max(entries, key=lambda e: _id(e[0]))[0]
+            last = last.decode() if isinstance(last, bytes) else last
+            if _id(last) > cursor:
+                self.db["fleet_cursor"].upsert({"stream": self.keys.stream, "last_id": last}, pk="stream")
+        ids = [e[0] for e in entries]
+        pipe = self.client.pipeline(transaction=False)
+        pipe.xack(self.keys.stream, self.keys.group, *ids)
+        pipe.xdel(self.keys.stream, *ids)
+        if known:
+            pipe.sadd(self.keys.known_urls, *known)
+        pipe.execute()
+        self.stats.entries += len(entries)
+
+    def _apply_one(self, fields: dict) -> str | None:
+        f = {k.decode(): v for k, v in fields.items()}
+        kind = f["kind"].decode()
+        token = f.get("run", b"").decode()
+        if kind == "run_start":
+            self._open_run(token, f["started"].decode(), f["registry"].decode(), json.loads(f["sites"]))
+        elif kind == "doc":
+            d = json.loads(f["data"])
+            stored = Stored(d["sha256"], d["warc_file"], d["warc_offset"], d["warc_length"], False)
+            self.store.add_document(url=d["url"], site=d["site"], source=d["source"], status=d["status"],
+                                    fetched_at=d["fetched_at"], content_type=d["content_type"], size=d["size"],
+                                    stored=stored, etag=d.get("etag"), last_modified=d.get("last_modified"))
+            self.stats.documents += 1
+        elif kind == "item":
+            return self._store_item(token, f)
+        return None
+
+    def _store_item(self, token: str, f: dict) -> str | None:
+        item = item_from_fields(f["data"], f["body"])
+        sha = item.archive.get("sha256")
+        rows = list(self.db.query("select id from documents where url = ? and sha256 = ?", [item.url, sha]))
+        item.archive["document_id"] = rows[0]["id"] if rows else None
+        outcome = store_report_item(self.db, item, lambda site, key: None)
+        self.stats.items += 1
+        self.stats.outcomes[outcome] += 1
+        self.db.execute("insert or ignore into fleet_items (run_token, url, site, outcome) values (?, ?, ?, ?)",
+                        [token, item.url, item.site, outcome])
+        return item.url if outcome in STORED else None
+
+    # -- runs ------------------------------------------------------------------------------------
+    def _open_run(self, token: str, started: str, registry: str, sites: list[dict]) -> int:
+        rows = list(self.db.query("select run_id from fleet_runs where token = ?", [token]))
+        if rows:
+            return rows[0]["run_id"]
+        objs = [SimpleNamespace(**s) for s in sites]
+        upsert_sites(self.db, objs, registry)
+        run_id = self.db["crawl_runs"].insert({"started": started, "registry": registry, "sites": len(sites),
+                                               "status": "running"}).last_pk
+        self.db["fleet_runs"].insert({"token": token, "run_id": run_id, "started": started, "registry": registry,
+                                      "sites_json": json.dumps(sites, ensure_ascii=False)})
+        logger.info("fleet run %s opened as crawl_runs %d", token, run_id)
+        return run_id
+
+    def maybe_finish_run(self) -> bool:
+        """Close the current run if the fleet is done with it; True when no run is left open."""
+        token = self.client.hget(self.keys.run, "token")
+        if token is None:
+            return self._no_open_runs()
+        token = token.decode()
+        spiders = json.loads(self.client.hget(self.keys.run, "spiders") or b"[]")
+        for name in spiders:
+            if self.client.get(self.keys.seeded(name)) != b"done":
+                return False
+            if self.client.zcard(self.keys.queue(name)) or self.client.zcard(self.keys.processing(name)):
+                return False
+        if live_workers(self.client, self.keys) or self.client.xlen(self.keys.stream):
+            return False
+        pending = self.client.xpending(self.keys.stream, self.keys.group)
+        if pending and pending.get("pending"):
+            return False
+        rows = list(self.db.query("select * from fleet_runs where token = ?", [token]))
+        if rows and not rows[0]["finished"]:
+            self._finish(rows[0])
+        pipe = self.client.pipeline()
+        pipe.delete(self.keys.run, self.keys.run_stats)
+        for name in spiders:
+            pipe.delete(self.keys.seeded(name), self.keys.queue(name), self.keys.processing(name),
+                        self.keys.priorities(name), self.keys.dupefilter(name))
+        pipe.execute()
+        return True
+
+    def _no_open_runs(self) -> bool:
+        return not list(self.db.query("select 1 from fleet_runs where finished is null limit 1"))
+
+    def _finish(self, run: dict) -> None:
+        token, run_id, started = run["token"], run["run_id"], run["started"]
+        errors: dict[str, dict[str, int]] = {}
+        for k, v in self.client.hgetall(self.keys.run_stats).items():
+            site, _, kind = k.decode().partition("/errors/")
+            errors.setdefault(site, {})[kind] = int(v)
+        had = {r["site"] for r in self.db.query("select distinct site from reports where first_seen < ?", [started])}
+        results = []
+        for s in json.loads(run["sites_json"]):
+            r = SiteResult(s["slug"], s["family"], errors=errors.get(s["slug"], {}))
+            for row in self.db.query("select outcome, count(*) n from fleet_items where run_token = ? and site = ? "
+                                     "group by outcome", [token, s["slug"]]):
+                r.reports_seen += row["n"]
+                if row["outcome"] in STORED:
+                    setattr(r, f"reports_{row['outcome']}", row["n"])
+                elif row["outcome"].startswith("errors/"):
+                    kind = row["outcome"][len("errors/"):]
+                    r.errors[kind] = r.errors.get(kind, 0) + row["n"]
+            row = next(iter(self.db.query(
+                "select count(*) n, coalesce(sum(size), 0) b from documents where site = ? and last_fetched_at >= ?",
+                [s["slug"], started])))
+            r.pages, r.bytes = row["n"], row["b"]
+            if r.reports_seen == 0 and s["slug"] in had:
+                r.alarm = "yielded reports before, none this run"
+            elif r.reports_seen == 0 and r.pages == 0:
+                r.alarm = "nothing fetched"
+            results.append(r)
+        _record_run(self.db_path, run_id, results, started)
+        with self.db.atomic():
+            self.db["fleet_runs"].update(token, {"finished": utcnow()})
+        self.stats.runs_finished.append(run_id)
+        logger.info("fleet run %s finished: crawl_runs %d", token, run_id)
+
+    def close(self) -> None:
+        self.store.close()
