@@ -1,0 +1,176 @@
+"""End to end: `nianbao demo --no-serve` crawls the demo web into archive.db, exactly.
+
+One crawl (a real subprocess, a real demo web on loopback) is shared by the
+tests of this module: every generated report is stored once with every cell
+equal to its gold, no decoy is, the seed reads 200/200, a second run adds
+nothing, and a real Datasette answers a JSON query for the seed's agency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from crawler.demo.generator import build_demo_web
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_AGENCY = "孟津区先进制造业开发区"
+
+
+def free_port(hosts: tuple[str, ...] = ("127.0.0.1",)) -> int:
+    """A port free on every given loopback address (the demo binds one port on several)."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        ok = True
+        for host in hosts:
+            with socket.socket() as s:
+                try:
+                    s.bind((host, port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return port
+    raise RuntimeError("no free port")
+
+
+def run_demo(db: Path, web_port: int) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", "demo", "--no-serve", "--db", str(db), "--web-port", str(web_port)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {t: db[t].count for t in ("reports", "cells", "findings", "documents", "report_versions")}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, shared_dir):
+    corpus = build_demo_web(seed_dir=shared_dir / "seeds")
+    hosts = tuple(f"127.0.0.{11 + i}" for i in range(len(corpus.sites)))
+    port = free_port(hosts)
+    db_path = tmp_path_factory.mktemp("demo") / "archive.db"
+    first = run_demo(db_path, port)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    db = sqlite_utils.Database(db_path)
+    before = counts(db)
+    second = run_demo(db_path, port)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    after = counts(sqlite_utils.Database(db_path))
+    return {"path": db_path, "db": sqlite_utils.Database(db_path), "corpus": corpus, "port": port,
+            "before": before, "after": after, "stdout": first.stdout}
+
+
+def report_urls(demo_db) -> dict[str, object]:
+    """Gold reports by the URL the demo web serves them at."""
+    corpus, port = demo_db["corpus"], demo_db["port"]
+    hosts = {s.slug: f"http://127.0.0.{11 + i}:{port}" for i, s in enumerate(corpus.sites)}
+    return {hosts[r.site] + r.path: r for r in corpus.reports}
+
+
+def test_every_generated_report_stored_once(demo_db):
+    db = demo_db["db"]
+    expected = report_urls(demo_db)
+    stored = {r["url"] for r in db.query("select url from reports")}
+    assert len(expected) >= 100
+    assert stored == set(expected)
+    assert db["reports"].count == len(expected)
+
+
+def test_no_decoy_stored(demo_db):
+    corpus = demo_db["corpus"]
+    stored_paths = {urllib.parse.urlsplit(r["url"]).path for r in demo_db["db"].query("select url from reports")}
+    assert corpus.decoys
+    assert not stored_paths & {d.path for d in corpus.decoys}
+
+
+def test_every_cell_equals_gold(demo_db):
+    db = demo_db["db"]
+    mismatches = []
+    for url, rep in report_urls(demo_db).items():
+        row = next(db.query("select id, template, year from reports where url = ?", [url]))
+        assert (row["template"], row["year"]) == (rep.gold["template"], rep.gold["year"]), url
+        got = {c["key"]: c["value"] for c in db.query("select key, value from cells where report_id = ?",
+                                                      [row["id"]])}
+        for key, value in rep.gold.get("cells", {}).items():
+            g = got.get(key)
+            if (g is None) != (value is None) or (g is not None and abs(float(g) - float(value)) > 1e-9):
+                mismatches.append((url, key, g, value))
+    assert mismatches == []
+
+
+def test_seed_report_reads_200_of_200(demo_db):
+    db = demo_db["db"]
+    row = next(db.query("select id, template, year from reports where agency = ?", [SEED_AGENCY]))
+    assert (row["template"], row["year"]) == ("2021", 2023)
+    n = next(db.query("select count(*) n from cells where report_id = ? and value is not null", [row["id"]]))["n"]
+    assert n == 200
+
+
+def test_findings_match_planted_rules(demo_db):
+    db = demo_db["db"]
+    for url, rep in report_urls(demo_db).items():
+        planted = sorted(set(rep.gold.get("planted_findings", [])))
+        rules = sorted({f["rule"] for f in db.query(
+            "select rule from findings join reports on reports.id = findings.report_id where reports.url = ?",
+            [url])})
+        assert rules == planted, url
+
+
+def test_second_run_adds_nothing(demo_db):
+    assert demo_db["before"] == demo_db["after"]
+    runs = list(demo_db["db"].query("select reports_new, reports_changed from crawl_runs order by id"))
+    assert len(runs) == 2
+    assert runs[1]["reports_new"] == 0 and runs[1]["reports_changed"] == 0
+
+
+def test_warc_files_are_valid(demo_db):
+    archive = demo_db["path"].parent / "archive"
+    files = sorted(archive.glob("*.warc.gz"))
+    assert files
+    for f in files:
+        out = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(f)], capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_datasette_answers_for_the_seed_agency(demo_db):
+    from crawler.datasette.serve import serve_command_args
+
+    port = free_port()
+    args = serve_command_args(demo_db["path"], "127.0.0.1", port)
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = (f"http://127.0.0.1:{port}/archive/reports.json?_shape=array&agency="
+               + urllib.parse.quote(SEED_AGENCY))
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    assert resp.status == 200
+                    rows = json.load(resp)
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        assert len(rows) == 1
+        assert rows[0]["template"] == "2021" and rows[0]["cells_count"] == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
