@@ -95,6 +95,11 @@ def is_report_title(title: str | None, *, loose: bool = False) -> bool:
     return loose and bool(_STRICT_REPORT_RE.search(t))
 
 
+def is_decoy(title: str | None) -> bool:
+    """True when a title names something that is not a report (通知, 指南, 工作要点, 企业年报…)."""
+    return bool(title and _DECOY_RE.search(re.sub(r"\s+", "", title)))
+
+
 def parse_date(text: str | None) -> str | None:
     """The first date in ``text`` as ISO ``YYYY-MM-DD``, or None."""
     if not text:

@@ -19,8 +19,9 @@ Caveats:
     A column URL may name its category in the fragment
     (``/gkmlpt/index#2590``) or be the API URL of one category
     (``/gkmlpt/api/all/2590?page=1&sid=NNN``); without either, the spider takes the TREE
-    categories whose names say 年报/年度报告 (the topmost match of each
-    branch, since ``api/all`` includes sub-categories). Page size is the
+    categories whose names say 年报/年度报告 and every sub-category below
+    them (whether ``api/all`` of a parent includes its children is not
+    known; report URLs seen twice are fetched once). Page size is the
     number of articles on page 1; pages = ceil(post_count / size).
     gd.gov.cn resets connections unless a browser User-Agent is sent (set
     ``settings.user_agent`` in the registry entry). The portal CMS of the
@@ -40,7 +41,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlu
 
 from scrapy.http import Request, Response
 
-from spiders.base import ReportSpider, clean, is_report_title, parse_date
+from spiders.base import ReportSpider, clean, is_decoy, is_report_title, parse_date
 
 _SID_RE = re.compile(r"""SID\s*:\s*['"]?(\w+)""")
 _CATEGORY_RE = re.compile(r"年报|年度报告")
@@ -96,14 +97,27 @@ def parse_tree(text: str) -> list[dict]:
 
 
 def report_categories(tree: list[dict]) -> list[int]:
-    """Ids of the topmost categories whose name says 年报/年度报告 (decoys left out)."""
+    """Ids of the categories whose name says 年报/年度报告, each followed by its sub-categories (decoys left out)."""
     out: list[int] = []
     for node in tree:
         name = clean(str(node.get("name", "")))
         if _CATEGORY_RE.search(name) and is_report_title(name, loose=True) and not node.get("jump_url"):
             out.append(int(node["id"]))
+            out.extend(_descendants(node.get("children") or []))
         else:
             out.extend(report_categories(node.get("children") or []))
+    return out
+
+
+def _descendants(children: list[dict]) -> list[int]:
+    """Ids of every sub-category below a 年报 category, except decoys and links elsewhere."""
+    out: list[int] = []
+    for node in children:
+        name = clean(str(node.get("name", "")))
+        if node.get("jump_url") or is_decoy(name):
+            continue
+        out.append(int(node["id"]))
+        out.extend(_descendants(node.get("children") or []))
     return out
 
 

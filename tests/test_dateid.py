@@ -66,3 +66,47 @@ def test_url_forms():
     assert DATEID_RE.search("/2024/0111/15120.html")
     assert DATEID_RE.search("/html/1//2/151/164/175/552/554/59946.html")
     assert not DATEID_RE.search("/zwgk/zfxxgknb/index_2.html")
+
+
+# --- the demo web's 孟津区 pages (tests/files/README.md) ----------------------------------------
+
+DEMO = "http://127.0.0.11:18011"
+
+
+@pytest.fixture
+def demo_spider() -> DateidSpider:
+    return DateidSpider(sites=[one_site("dateid", [DEMO + "/list/4032.html"], slug="mengjin", body_level="department")])
+
+
+def test_demo_list_pages(demo_spider):
+    start = next(demo_spider.start_requests())
+    page1 = list(demo_spider.parse_column(response_for(start, "dateid_demo_list.html")))
+    assert [r.url for r in page1] == [
+        DEMO + "/2026/02-25/1483642.html",
+        DEMO + "/2025/01-22/1363936.html",
+        DEMO + "/2024/01-19/1253228.html",
+        DEMO + "/2024/01-06/1249327.html",
+        DEMO + "/2023/01-27/1146123.html",
+        DEMO + "/2023/01-11/1141321.html",
+        DEMO + "/list/4032_2.html",
+    ]
+    assert page1[0].meta["title"] == "孟津区教育局2025年政府信息公开工作年度报告"  # full title, the link text is cut
+    assert page1[0].meta["list_date"] == "2026-02-25"
+    page2 = list(demo_spider.parse_column(response_for(page1[-1], "dateid_demo_list_2.html")))
+    assert [r.url for r in page2] == [
+        DEMO + "/2022/01-31/1037815.html",
+        DEMO + "/2022/01-07/1030613.html",
+        DEMO + "/2020/01-18/814606.html",
+        DEMO + "/2019/01-17/704803.html",
+    ]  # the last page: no next page; 公开指南 and 考核结果的通报 skipped
+    assert all(r.meta["body_level"] == "department" for r in page1 + page2)
+
+
+def test_demo_report_item(demo_spider):
+    start = next(demo_spider.start_requests())
+    page2 = list(demo_spider.parse_column(response_for(start, "dateid_demo_list_2.html")))
+    report = next(r for r in page2 if r.url.endswith("/1030613.html"))
+    (item,) = list(demo_spider.parse_report(response_for(report, "dateid_demo_detail.html")))
+    assert (item.site, item.url, item.title, item.body_level) == (
+        "mengjin", DEMO + "/2022/01-07/1030613.html", "孟津区发展和改革委员会2021年政府信息公开工作年度报告", "department")
+    assert item.body.startswith(b"<!DOCTYPE html>")

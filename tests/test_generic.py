@@ -102,3 +102,22 @@ def test_parse_date():
     assert parse_date("发布时间：2024年1月8日") == "2024-01-08"
     assert parse_date("2023/12/31") == "2023-12-31"
     assert parse_date("索引号 2024-13-99") is None
+
+
+# --- the demo web's 宜阳县 pages (tests/files/README.md) -----------------------------------------
+
+DEMO = "http://127.0.0.16:18011"
+
+
+def test_demo_list_pages():
+    spider = GenericSpider(sites=[one_site("generic", [DEMO + "/xxgk/ndbg/bm/index.html"], slug="yiyang")])
+    start = next(spider.start_requests())
+    page1 = list(spider.parse_column(response_for(start, "generic_demo_list.html")))
+    assert [r.url for r in page1] == [DEMO + f"/html/122/{n}.html" for n in (5217, 5199, 5196, 5181, 5169)] + [
+        DEMO + "/xxgk/ndbg/bm/index.html?page=2"]  # 政府信息公开目录 (5214) skipped
+    assert page1[0].meta["list_date"] == "2026-01-18"
+    page2 = list(spider.parse_column(response_for(page1[-1], "generic_demo_list_2.html")))
+    assert [r.url for r in page2] == [DEMO + f"/html/122/{n}.html" for n in (5163, 5151, 5148, 5136, 5118)] + [
+        DEMO + "/xxgk/ndbg/bm/index.html?page=3"]  # 考核结果的通报 (5160) skipped
+    (item,) = [x for x in spider.parse_report(response_for(page2[4], "generic_demo_detail.html"))]
+    assert item.title == "宜阳县农业农村局2019年政府信息公开工作年度报告"

@@ -24,8 +24,9 @@ def spider() -> GkmlptSpider:
 @pytest.fixture
 def api_request(spider):
     start = next(spider.start_requests())
-    (req,) = list(spider.parse_column(response_for(start, "gkmlpt_real_index.html")))
-    return req
+    reqs = list(spider.parse_column(response_for(start, "gkmlpt_real_index.html")))
+    assert [r.url for r in reqs] == [API + "?page=1&sid=765037", API.replace("2590", "2611") + "?page=1&sid=765037"]
+    return reqs[0]
 
 
 def test_config():
@@ -33,7 +34,7 @@ def test_config():
     assert parse_sid(text) == "765037"
     tree = parse_tree(text)
     assert [n["id"] for n in tree] == [2585, 2586, 2590, 2595, 2599]
-    assert report_categories(tree) == [2590]  # 企业年报公示 is a decoy; 2611 sits under 2590
+    assert report_categories(tree) == [2590, 2611]  # 企业年报公示 is a decoy; 2611 sits under 2590
 
 
 def test_first_api_request(api_request):
@@ -92,3 +93,43 @@ def test_column_url_may_be_the_api():
     assert [r.callback.__name__ for r in out] == ["parse_report", "parse_report", "parse_api"]
     assert out[-1].url == API + "?page=2&sid=765037"
     assert out[0].meta["body_level"] == "town"
+
+
+# --- the demo web's 大埔县 pages (tests/files/README.md) -----------------------------------------
+
+DEMO = "http://127.0.0.14:18011"
+
+
+def test_demo_index_categories():
+    spider = make_spider(DEMO + "/gkmlpt/index")
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(response_for(start, "gkmlpt_demo_index.html")))
+    assert [r.url for r in out] == [f"{DEMO}/gkmlpt/api/all/{c}?page=1&sid=753" for c in (2590, 2597, 2598, 2599)]
+
+
+def test_demo_api_pages():
+    url = DEMO + "/gkmlpt/api/all/2598?page=1&sid=753"
+    spider = make_spider(url)
+    start = next(spider.start_requests())
+    page1 = list(spider.parse_column(response_for(start, "gkmlpt_demo_api_1.json")))
+    assert [r.url for r in page1] == [
+        DEMO + "/gkmlpt/content/2/2592/post_2592226.html",
+        DEMO + "/gkmlpt/content/2/2592/post_2592173.html",
+        DEMO + "/gkmlpt/content/2/2591/post_2591961.html",
+        DEMO + "/gkmlpt/content/2/2591/post_2591855.html",
+        DEMO + "/gkmlpt/api/all/2598?page=2&sid=753",
+    ]  # 法治政府建设年度报告 skipped; per_page 5 of 16 posts
+    assert page1[0].meta["list_date"] == "2026-01-30"
+    page2 = list(spider.parse_api(response_for(page1[-1], "gkmlpt_demo_api_2.json")))
+    assert [r.url for r in page2][-1] == DEMO + "/gkmlpt/api/all/2598?page=3&sid=753"
+    assert len(page2) == 5  # 政务公开工作要点 skipped
+
+
+def test_demo_report_item():
+    spider = make_spider(DEMO + "/gkmlpt/index")
+    req = spider.report_request(DEMO + "/gkmlpt/content/2/2591/post_2591060.html",
+                                response_for(next(spider.start_requests()), "gkmlpt_demo_index.html"),
+                                title="大埔县发展和改革局2021年政府信息公开工作年报", list_date="2022-01-23")
+    (item,) = list(spider.parse_report(response_for(req, "gkmlpt_demo_detail.html")))
+    assert (item.site, item.title, item.list_date, item.body_level) == (
+        "dabu-dama", "大埔县发展和改革局2021年政府信息公开工作年报", "2022-01-23", "town")

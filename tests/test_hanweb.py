@@ -106,3 +106,33 @@ def test_column_without_param_uses_column_id(spider):
     (req,) = groups(out)
     assert "columnid=1229214366" in req.body.decode()
     assert req.url.endswith("startrecord=46&endrecord=60&perpage=15")
+
+
+# --- the demo web's 开化县 pages (tests/files/README.md) -----------------------------------------
+
+DEMO = "http://127.0.0.13:18011"
+DEMO_FORM = {"col": "1", "appid": "1", "webid": "3", "path": "/", "columnid": "1229792462", "sourceContentType": "1",
+             "unitid": "4698", "webname": "开化县人民政府", "permissiontype": "0"}
+
+
+def test_demo_column_and_group():
+    spider = HanwebSpider(sites=[one_site("hanweb", [DEMO + "/col/col1229792462/index.html"], slug="kaihua")])
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(response_for(start, "hanweb_demo_column.html")))
+    assert len(reports(out)) == 13  # 15 embedded records, two of them not reports
+    assert reports(out)[-1].url == DEMO + "/art/2022/1/22/art_1229792462_88161.html"
+    (post,) = groups(out)
+    assert post.url == DEMO + "/module/web/jpage/dataproxy.jsp?startrecord=16&endrecord=22&perpage=5"
+    assert {k: v[0] for k, v in parse_qs(post.body.decode(), keep_blank_values=True).items()} == DEMO_FORM
+    # The saved reply is the demo's own overlapping group (15–30): record 15 is not requested again.
+    out2 = list(spider.parse_group(response_for(post, "hanweb_demo_group2.xml")))
+    assert [r.url for r in reports(out2)] == [
+        DEMO + "/art/2021/1/18/art_1229792462_88133.html",
+        DEMO + "/art/2021/1/15/art_1229792462_88126.html",
+        DEMO + "/art/2020/1/15/art_1229792462_88070.html",
+        DEMO + "/art/2020/1/11/art_1229792462_88063.html",
+        DEMO + "/art/2020/1/8/art_1229792462_88056.html",
+        DEMO + "/art/2019/1/20/art_1229792462_88014.html",
+    ]
+    assert groups(out2) == []  # 22 records in all
+    assert reports(out2)[0].meta["list_date"] == "2021-01-18"

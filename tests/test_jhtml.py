@@ -64,3 +64,24 @@ def test_url_form():
     assert JHTML_RE.search("/D42Y/1478612.jhtml")
     assert JHTML_RE.search("/02MC/2090413.jhtml")
     assert not JHTML_RE.search("/D42Y/index_2.jhtml")
+
+
+# --- the demo web's 金水区 pages (tests/files/README.md) -----------------------------------------
+
+DEMO = "http://127.0.0.15:18011"
+
+
+def test_demo_list_pages():
+    spider = JhtmlSpider(sites=[one_site("jhtml", [DEMO + "/D42Y01/index.jhtml"], slug="jinshui")])
+    start = next(spider.start_requests())
+    page1 = list(spider.parse_column(response_for(start, "jhtml_demo_list.html")))
+    assert [r.url for r in page1] == [DEMO + f"/D42Y01/{n}.jhtml" for n in
+                                      (1478429, 1478418, 1478385, 1478363, 1478319, 1478308)] + [
+        DEMO + "/D42Y01/index_2.jhtml"]
+    assert page1[3].meta["title"] == "金水区城市管理局2024年政府信息公开工作年报"
+    assert page1[3].meta["list_date"] == "2025-01-15"
+    page2 = list(spider.parse_column(response_for(page1[-1], "jhtml_demo_list_2.html")))
+    assert [r.url for r in page2] == [DEMO + f"/D42Y01/{n}.jhtml" for n in
+                                      (1478209, 1478198, 1478143, 1478121, 1478099)] + [
+        DEMO + "/D42Y01/index_3.jhtml"]  # 法治政府建设年度报告 (1478297) skipped
+    assert page2[-1].meta["page_number"] == 3

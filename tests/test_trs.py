@@ -6,7 +6,7 @@ import pytest
 from scrapy.http import Request
 
 from crawler.items import ReportItem
-from spiders.testing import file_response, one_site, response_for
+from spiders.testing import FILES, file_response, one_site, response_for
 from spiders.trs import TrsSpider, is_tdate_url
 
 COLUMN = "http://www.hunnan.gov.cn/zwgk/zfxxgknb/index.html"
@@ -138,3 +138,39 @@ def test_is_tdate_url():
     assert is_tdate_url("https://cqqj.gov.cn/zwgk_159/zfxxgknb/qzfxxgknb/202403/t20240327_13086081_wap.html")
     assert is_tdate_url("http://www.qiaokou.gov.cn/xxgk/zfxxgknb/bmjdhz/qzfgzjg/qzfb/202401/t20240125_2349704.shtml")
     assert not is_tdate_url("http://www.hunnan.gov.cn/zwgk/zfxxgknb/index_1.html")
+
+
+# --- the demo web's 西工区 pages (GBK, tests/files/README.md) ------------------------------------
+
+DEMO = "http://127.0.0.12:18011/zwgk/zfxxgknb/bmnb/"
+
+
+@pytest.fixture
+def demo_spider() -> TrsSpider:
+    return TrsSpider(sites=[one_site("trs", [DEMO + "index.html"], slug="xigong", body_level="department")])
+
+
+def test_demo_list_pages(demo_spider):
+    start = next(demo_spider.start_requests())
+    page0 = list(demo_spider.parse_column(response_for(start, "trs_demo_list.html")))
+    assert [r.url for r in page0] == [
+        DEMO + "202601/t20260122_2341591.html",
+        DEMO + "202601/t20260111_2341554.html",
+        DEMO + "202501/t20250128_2341406.html",
+        DEMO + "202501/t20250122_2341369.html",
+        DEMO + "202501/t20250120_2341332.html",
+        DEMO + "index_1.html",
+    ]  # 关于印发《…政务公开工作要点》的通知 skipped; createPageHTML found after its definition
+    assert page0[0].meta["title"] == "西工区卫生健康委员会2025年政府信息公开工作年度报告"
+    assert page0[-1].meta["page_total"] == 4
+    page1 = list(demo_spider.parse_column(response_for(page0[-1], "trs_demo_list_1.html")))
+    assert [r.url for r in page1][-1] == DEMO + "index_2.html"
+    assert len(page1) == 6  # five reports (政府信息公开目录 skipped) and page 2
+
+
+def test_demo_report_item_keeps_gbk_bytes(demo_spider):
+    start = next(demo_spider.start_requests())
+    page0 = list(demo_spider.parse_column(response_for(start, "trs_demo_list.html")))
+    (item,) = list(demo_spider.parse_report(response_for(page0[0], "trs_demo_detail.html", url=page0[0].url)))
+    assert item.body == (FILES / "trs_demo_detail.html").read_bytes()
+    assert item.title == "西工区卫生健康委员会2025年政府信息公开工作年度报告"
