@@ -282,10 +282,13 @@ class ReportSpider(scrapy.Spider):
         )
 
     def report_request(
-        self, url: str, response: Response, *, title: str | None, list_date: str | None = None
+        self, url: str, response: Response, *, title: str | None, list_date: str | None = None,
+        attachments: list[str] | None = None,
     ) -> Request:
-        """A request for a report page found on a list page."""
+        """A request for a report page found on a list page (``attachments``: files the list names for it)."""
         meta = self.carry(response, title=title, list_date=list_date)
+        if attachments:
+            meta["attachments"] = attachments
         site = self.site_of(response)
         return Request(
             url,
@@ -352,9 +355,10 @@ class ReportSpider(scrapy.Spider):
         )
 
     def _attachments(self, response: TextResponse) -> list[str]:
-        """Absolute URLs of PDF/Word/Excel links on a page."""
-        urls = []
-        for href in response.css("a::attr(href)").getall():
+        """Absolute URLs of PDF/Word/Excel links on a page, and of attachments the list named (``meta``)."""
+        urls: list[str] = []
+        hrefs = response.css("a::attr(href)").getall() + list(response.meta.get("attachments") or [])
+        for href in hrefs:
             url = urljoin(response.url, href.strip())
             if ATTACHMENT_RE.search(urlsplit(url).path) and url not in urls:
                 urls.append(url)

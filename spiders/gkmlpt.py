@@ -132,6 +132,19 @@ def article_date(value: Any) -> str | None:
     return None
 
 
+def attachment_urls(value: Any) -> list[str]:
+    """URLs in an article's ``attachment`` list (strings, or dicts with a url/link/path)."""
+    out = []
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, dict):
+            url = next((entry[k] for k in ("url", "link", "file_url", "path", "href") if isinstance(entry.get(k), str)), None)
+            if url:
+                out.append(url)
+    return out
+
+
 def api_url(index_url: str, category: int, page: int, sid: str) -> str:
     """The ``api/all`` URL of one category page, beside the ``gkmlpt/index`` page."""
     base = index_url.split("#")[0]
@@ -208,7 +221,8 @@ class GkmlptSpider(ReportSpider):
             if not url or not is_report_title(title):
                 continue
             url = urljoin(response.url, url)
-            yield self.report_request(url, response, title=title, list_date=article_date(art.get("created_at"))), url
+            yield self.report_request(url, response, title=title, list_date=article_date(art.get("created_at")),
+                                      attachments=attachment_urls(art.get("attachment"))), url
 
     def _next_pages(self, response: Response, data: dict, articles: list, report_urls: list[str]) -> Iterator[Request]:
         """The next API page while ``post_count`` says there are more and some reports are new."""

@@ -16,7 +16,8 @@ Sample sites:
 Caveats:
     Reports are often grouped in sub-columns by year (``2022/2022bmdnbg/``)
     or by body (部门/乡镇街道/开发区); the spider follows index pages that
-    sit below the column's directory, two levels deep at most. One CMS
+    sit below the column's directory, two levels deep at most, unless the
+    registry lists that sub-column itself (then its own body level holds). One CMS
     answers 404 for ``index_1`` but serves ``index_2``: a missing list page
     is skipped, not the end of the list. Deep ``index_N`` pages can be
     300–400 byte stubs: paging stops at a page with no t-date links. Older
@@ -83,11 +84,15 @@ class TrsSpider(ReportSpider):
             return
         here = column_dir(response.url)
         host = urlsplit(response.url).hostname
+        site = self.site_of(response)
+        registered = {column_dir(c.url) for c in site.columns} if site else set()
         for url, _, _ in links:
             parts = urlsplit(url)
             if parts.hostname != host or is_tdate_url(url) or not _INDEX_RE.search(parts.path):
                 continue
             target = column_dir(url)
+            if target in registered:
+                continue  # a column of its own in the registry, with its own body level
             if target != here and target.startswith(here) and not re.search(r"_\d+\.s?html?$", parts.path):
                 yield self.follow_list(url, response, page=0, depth_in_column=depth + 1, first_page=url)
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.gkmlpt import GkmlptSpider, article_date, parse_sid, parse_tree, report_categories
+from spiders.gkmlpt import (
+    GkmlptSpider,
+    article_date,
+    attachment_urls,
+    parse_sid,
+    parse_tree,
+    report_categories,
+)
 from spiders.testing import file_response, one_site, response_for
 
 COLUMN = "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/index"
@@ -133,3 +140,17 @@ def test_demo_report_item():
     (item,) = list(spider.parse_report(response_for(req, "gkmlpt_demo_detail.html")))
     assert (item.site, item.title, item.list_date, item.body_level) == (
         "dabu-dama", "大埔县发展和改革局2021年政府信息公开工作年报", "2022-01-23", "town")
+
+
+def test_attachments_named_by_the_api_are_followed_for_a_page_without_table():
+    spider = make_spider()
+    index = response_for(next(spider.start_requests()), "gkmlpt_real_index.html")
+    req = spider.report_request("https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/content/4/4311/post_4311001.html", index,
+                                title="大埔县大麻镇人民政府2023年政府信息公开工作年度报告",
+                                attachments=attachment_urls([{"name": "年报.pdf", "url": "/attachment/0/1/1.pdf"}, "x.png"]))
+    out = list(spider.parse_report(response_for(req, "generic_real_report_pdf_only.html")))
+    assert [getattr(r, "url", None) for r in out[1:]] == [
+        "https://www.dabu.gov.cn/zl/zfxxgk/zfxxgknb/webinfo/2022/01/zlx2021nb.pdf",
+        "https://www.dabu.gov.cn/zl/zfxxgk/zfxxgknb/webinfo/2022/01/zlx2021nb.docx",
+        "https://www.dabu.gov.cn/attachment/0/1/1.pdf",
+    ]

@@ -125,3 +125,33 @@ def test_luoyang_first():
     assert {s.code for s in sites[: len(luoyang)]} == luoyang
     assert "410306" not in {s.code for s in sites}  # 吉利区, merged into 孟津区
     assert "410322" not in {s.code for s in sites}  # 孟津县, now 孟津区
+
+
+FIXTURE_PAGES = [
+    ("trs", "http://www.hunnan.gov.cn/zwgk/zfxxgknb/index.html", "trs_real_list.html"),
+    ("hanweb", "http://www.nbjb.gov.cn/col/col1229214366/index.html", "hanweb_real_column.html"),
+    ("gkmlpt", "https://www.dabu.gov.cn/gkmlpt/api/all/2590?page=1&sid=765037", "gkmlpt_real_api_1.json"),
+    ("dateid", "http://www.mengjin.gov.cn/zwgk/zfxxgknb/index.html", "dateid_real_list.html"),
+    ("jhtml", "http://public.jinshui.gov.cn/D42Y/index.jhtml", "jhtml_real_list.html"),
+    ("generic", "http://www.dengzhou.gov.cn/zl/zfxxgk/zfxxgknb/index.htm", "generic_real_list.html"),
+]
+
+
+@pytest.mark.parametrize("family, url, name", FIXTURE_PAGES)
+def test_requests_survive_a_disk_queue(spider_loader, family, url, name):
+    """JOBDIR and the fleet's shared queue serialize requests: every request must round-trip."""
+    import pickle
+
+    from scrapy.utils.request import request_from_dict
+
+    from spiders.testing import one_site, response_for
+
+    spider = spider_loader.load(family)(sites=[one_site(family, [url])])
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(response_for(start, name)))
+    assert out
+    for request in [start, *out]:
+        again = request_from_dict(pickle.loads(pickle.dumps(request.to_dict(spider=spider))), spider=spider)
+        assert (again.url, again.method, again.body, again.callback) == (
+            request.url, request.method, request.body, request.callback)
+        assert again.meta["site"] == "testsite"

@@ -174,3 +174,12 @@ def test_demo_report_item_keeps_gbk_bytes(demo_spider):
     (item,) = list(demo_spider.parse_report(response_for(page0[0], "trs_demo_detail.html", url=page0[0].url)))
     assert item.body == (FILES / "trs_demo_detail.html").read_bytes()
     assert item.title == "西工区卫生健康委员会2025年政府信息公开工作年度报告"
+
+
+def test_registered_subcolumn_is_not_followed_from_its_parent():
+    site = one_site("trs", [COLUMN, BASE + "2022/"], slug="hunnan")
+    spider = TrsSpider(sites=[site])
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(response_for(start, "trs_real_list.html")))
+    subs = [r.url for r in out if r.callback.__name__ == "parse_column" and r.meta["page"] == 0]
+    assert subs == [BASE + "2023/index.html"]  # 2022/ is crawled as its own column
