@@ -44,6 +44,13 @@ Spider arguments
   one URL a line, or a comma-separated string). Listing pagination stops at a
   list page whose report links are all known. Known reports on the pages
   visited are still fetched, so that changes to recent reports are seen.
+
+Per-site ``settings`` in the registry
+-------------------------------------
+``user_agent`` (sent on every request of the site: gd.gov.cn resets
+connections from non-browser agents), ``referer``, and ``encoding`` (decode
+the site's pages with it whatever they declare; GBK/GB2312 mean gb18030).
+Download delays are Scrapy settings (one request per domain, AutoThrottle).
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ _DECOY_RE = re.compile(
     r"通知|指南|要点|编制|格式|模板|样本|范本|解读|培训|意见|方案|办法|规定|制度|目录|征求|征集|"
     r"公告|答复|申请表|统计表|企业年报|工商年报|年报公示|财务|预算|决算|通报|考核|填报|法治政府|法治建设"
 )
+_YEAR_RE = re.compile(r"(19|20)\d{2}")
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|wps|ofd|zip)$", re.I)
 _NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "下一页>", "下一页>>"}
@@ -92,7 +100,8 @@ def is_report_title(title: str | None, *, loose: bool = False) -> bool:
         # 政务公开工作报告 / 信息公开工作报告 with a year is the same document under an older name.
         if _REPORT_RE.search(t) and re.search(r"(19|20)\d{2}", t):
             return True
-    return loose and bool(_STRICT_REPORT_RE.search(t))
+    # Loose: 年度报告/年报 alone, with a year (a bare "政府信息公开年报" is a column link, not a report).
+    return loose and bool(_STRICT_REPORT_RE.search(t)) and bool(re.search(r"(19|20)\d{2}", t))
 
 
 def is_decoy(title: str | None) -> bool:
@@ -409,6 +418,15 @@ class ReportSpider(scrapy.Spider):
         return numbered.get(current + 1)
 
 
+_LIST_PATH_RE = re.compile(r"(/|/index(_\d+)?\.[a-z]+|/list(_\d+)?\.[a-z]+)$", re.I)
+
+
+def looks_like_list(url: str) -> bool:
+    """True for a URL that is a list page rather than an article (``…/``, ``index_2.html``, ``?page=3``)."""
+    parts = urlsplit(url)
+    return bool(_LIST_PATH_RE.search(parts.path) or re.search(r"(^|&)(page|pageNo|pageIndex)=", parts.query))
+
+
 def _ext_of(url: str) -> str:
     """The extension of a list page URL (``html`` when it has none)."""
     path = urlsplit(url).path
@@ -428,7 +446,10 @@ class LinkListSpider(ReportSpider):
 
     Subclasses set ``detail_re`` (a report link's URL path must match it;
     attachments always qualify) and ``loose_titles`` (True: a title needs
-    only 年度报告/年报, for columns that hold nothing but reports).
+    only 年度报告/年报, for columns that hold nothing but reports). Titles
+    must carry a year, and links that look like list pages (``…/``,
+    ``index_2.html``, ``?page=3``) are never reports: navigation links named
+    "政府信息公开年报" stay out.
     Paging follows the "下一页" link, else the numbered link after the
     current page, else a TRS-style ``createPageHTML``/``countPage`` script.
     """
@@ -449,13 +470,13 @@ class LinkListSpider(ReportSpider):
         yield from self._next_pages(response, [u for u, _, _ in reports])
 
     def _parse_list(self, response: Response) -> list[tuple[str, str, str | None]]:
-        """The links of a list page that are reports by URL form and title."""
+        """The links of a list page that are reports by URL form and title (list pages left out)."""
         out = []
         for url, title, date in self.list_links(response):
             path = urlsplit(url).path
-            if not (self.detail_re.search(path) or ATTACHMENT_RE.search(path)):
+            if not (self.detail_re.search(path) or ATTACHMENT_RE.search(path)) or looks_like_list(url):
                 continue
-            if is_report_title(title, loose=self.loose_titles):
+            if is_report_title(title, loose=self.loose_titles) and _YEAR_RE.search(title):
                 out.append((url, title, date))
         return out
 

@@ -121,3 +121,18 @@ def test_demo_list_pages():
         DEMO + "/xxgk/ndbg/bm/index.html?page=3"]  # 考核结果的通报 (5160) skipped
     (item,) = [x for x in spider.parse_report(response_for(page2[4], "generic_demo_detail.html"))]
     assert item.title == "宜阳县农业农村局2019年政府信息公开工作年度报告"
+
+
+def test_navigation_links_are_not_reports(spider):
+    from scrapy.http import HtmlResponse
+
+    html = """<html><body><ul class="nav">
+      <li><a href="/zl/zfxxgk/zfxxgknb/">政府信息公开年报</a></li>
+      <li><a href="/zl/zfxxgk/zfxxgknb/list.html">信息公开年报</a></li>
+      <li><a href="/zl/zfxxgk/zfxxgknb/index_2.htm">2023年度报告</a></li>
+      <li><a href="/zl/zfxxgk/zfxxgknb/index.htm?page=3">2022年度报告</a></li>
+      <li><a href="/zl/zfxxgk/zfxxgknb/webinfo/2024/01/1.htm">张楼乡2023年政府信息公开工作年度报告</a></li>
+    </ul></body></html>""".encode()
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(HtmlResponse(url=COLUMN, body=html, encoding="utf-8", request=start)))
+    assert [r.url for r in out if r.callback.__name__ == "parse_report"] == [BASE + "webinfo/2024/01/1.htm"]
