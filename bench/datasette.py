@@ -164,6 +164,19 @@ def build(db_path: Path, n_reports: int, seed: int = 2023) -> None:
     conn.close()
 
 
+def reinstall(db_path: Path) -> None:
+    """install_views again (after changing crawler/datasette/setup.py), timed."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(db_path)
+    t0 = time.monotonic()
+    install_views(db)
+    print(f"install_views in {time.monotonic() - t0:.0f}s", flush=True)
+    db.conn.execute("pragma wal_checkpoint(truncate)")
+    db.conn.execute("analyze")
+    db.conn.close()
+
+
 # --- timing -------------------------------------------------------------------------------
 
 def pages(n_reports: int) -> list[tuple[str, str]]:
@@ -248,10 +261,13 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=Path("/tmp/nianbao-bench/archive.db"))
     ap.add_argument("--reports", type=int, default=200_000)
     ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--rebuild", action="store_true", help="regenerate the database")
+    ap.add_argument("--views", action="store_true", help="rerun install_views on the existing database")
     args = ap.parse_args()
     if args.rebuild or not args.db.exists():
         build(args.db, args.reports)
+    elif args.views:
+        reinstall(args.db)
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     n = conn.execute("select count(*) from reports").fetchone()[0]
     cells = conn.execute("select count(*) from cells").fetchone()[0]

@@ -153,6 +153,8 @@ def _fact_rows(conn: sqlite3.Connection, places: dict[str, dict], keys: list[str
     reports = conn.execute(f"select {', '.join(REPORT_COLUMNS)} from reports order by id")
     for rep in reports:
         rid = rep[0]
+        if rep[7] is None:  # a page that is not a report: nothing to read, nothing to facet
+            continue
         values: list = [None] * len(keys)
         while pending is not None and pending[0] <= rid:
             if pending[0] == rid and pending[1] in index and pending[2] is not None:
@@ -191,7 +193,9 @@ def rebuild_report_facts(db: sqlite_utils.Database) -> None:
         conn.executemany(insert, batch)
     for col in INDEXED:
         conn.execute(f"create index report_facts_{col} on report_facts({col})")
-    conn.execute("create index report_facts_year_body on report_facts(year, body_level_label)")
+    # Wide views filter on template: their facets need (template, column) to stay index-only.
+    for col in ("year", "province", "body_level_label"):
+        conn.execute(f"create index report_facts_template_{col} on report_facts(template, {col})")
 
 
 # --- full-text search ----------------------------------------------------------
@@ -296,7 +300,7 @@ def view_definitions() -> dict[str, str]:
     figures = [f"{expr} as {_q(name)}" for expr, name, _ in headline_columns()]
     views["报告一览"] = (
         f"select {', '.join(_identity() + ['f.published as ' + _q('发布日期')] + figures + _links())} "
-        "from report_facts f where f.template is not null"
+        "from report_facts f"
     )
     views["不一致的报告"] = (
         f"select {', '.join(_identity())}, x.rule as {_q('规则')}, r.description as {_q('规则内容')}, "
