@@ -8,6 +8,7 @@ punctuation and numbering (一、 （一） 1.) removed, so "（二）部分公�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,7 +123,7 @@ def _lcs(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _score(text: str, alias: str) -> float:
+def _score(text: str, alias: str, counts: Counter[str], alias_counts: Counter[str]) -> float:
     if not text:
         return 0.0
     if text == alias:
@@ -134,6 +135,9 @@ def _score(text: str, alias: str) -> float:
     if len(text) >= 4 and alias.startswith(text) and len(text) >= 0.5 * len(alias):
         return 0.85
     if len(alias) >= 5 and len(text) <= 2 * len(alias) + 4:
+        bound = sum(min(n, counts[c]) for c, n in alias_counts.items())  # LCS cannot exceed it
+        if bound < 5 or bound / max(len(alias), len(text)) < 0.66:
+            return 0.0
         common = _lcs(text, alias)
         ratio = common / max(len(alias), len(text))
         if ratio >= 0.66 and common >= 5:
@@ -149,19 +153,31 @@ def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch
     head = normalize_width(text).split(":", 1)
     if len(head) == 2 and norm_label(head[0]):
         t = norm_label(head[0])  # '规章:地方行政规章指…' names its row before the colon
+    raw = normalize_width(text).strip()
+    allow_other = last_row in _OTHER_ROWS
+    allow_total = raw.startswith(("(七)", "七")) or last_row in _RESULT_ROWS
+    return _best_match(t, template, allow_other, allow_total)
+
+
+@lru_cache(maxsize=20000)
+def _best_match(t: str, template: str, allow_other: bool, allow_total: bool) -> RowMatch | None:
+    """The best-scoring row for a normalised label (cached: reports repeat the same labels)."""
+    counts = Counter(t)
     best: RowMatch | None = None
-    for part, row, alias in _lexicon(template):
-        if alias == "其他":
-            if t != "其他" or last_row not in _OTHER_ROWS:
-                continue
-        if alias == "总计":
-            raw = normalize_width(text).strip()
-            if t != "总计" or not (raw.startswith(("(七)", "七")) or last_row in _RESULT_ROWS):
-                continue
-        s = _score(t, alias)
+    for part, row, alias, alias_counts in _lexicon_counts(template):
+        if alias == "其他" and (t != "其他" or not allow_other):
+            continue
+        if alias == "总计" and (t != "总计" or not allow_total):
+            continue
+        s = _score(t, alias, counts, alias_counts)
         if s and (best is None or s > best.score):
             best = RowMatch(part, row, s)
     return best
+
+
+@lru_cache(maxsize=4)
+def _lexicon_counts(template: str) -> tuple[tuple[str, str, str, Counter[str]], ...]:
+    return tuple((part, row, alias, Counter(alias)) for part, row, alias in _lexicon(template))
 
 
 def is_sentence(text: str) -> bool:

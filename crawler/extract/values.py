@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Marks that mean "blank" or "not applicable" (REPORT_SCHEMA.md: recorded as null).
 BLANK_MARKS = frozenset(
@@ -33,6 +34,7 @@ def is_blank_mark(text: str) -> bool:
     return normalize_width(text).strip() in BLANK_MARKS
 
 
+@lru_cache(maxsize=50000)
 def parse_number(text: str) -> int | float | None:
     """A count or amount as printed ('1,234', '０', '4166.24万元', '-3'); None when not a plain number."""
     t = normalize_width(text).strip()
@@ -51,6 +53,7 @@ def parse_number(text: str) -> int | float | None:
     return -value if sign == "-" else value
 
 
+@lru_cache(maxsize=50000)
 def value_kind(text: str) -> str:
     """'number', 'blank' (blank or not applicable), 'junk' (digits but no words, unreadable) or 'label'."""
     t = normalize_width(text).strip()

@@ -11,7 +11,7 @@ import re
 import threading
 from functools import lru_cache
 
-from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, rows_by_rules, to_grid
+from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_SIDE, fail
 from crawler.extract.files.text import is_footer, join_pieces
 from crawler.extract.values import value_kind
@@ -70,22 +70,97 @@ def rule_positions(gray) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def table_rules(gray, rules: list[float]) -> list[list[float]]:
-    """Horizontal rules grouped into tables: two rules belong to one table when vertical rules join them."""
+def _vertical_mask(gray):
+    """Pixels on vertical dark runs taller than a character (table rules)."""
     import cv2
 
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 12)))
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 12)))
+
+
+def band_rules(vert, top: float, bottom: float) -> list[float]:
+    """x of each vertical rule crossing the band between two horizontal rules."""
+    import numpy as np
+
+    band = vert[int(top) + 3:int(bottom) - 2]
+    if band.shape[0] < 4:
+        return []
+    xs = np.where((band > 0).mean(axis=0) > 0.95)[0]
+    out: list[list[int]] = []
+    for x in xs:
+        if out and x - out[-1][-1] <= 3:
+            out[-1].append(int(x))
+        else:
+            out.append([int(x)])
+    return [sum(g) / len(g) for g in out]
+
+
+def table_rules(vert, rules: list[float]) -> list[list[float]]:
+    """Horizontal rules grouped into tables: two rules belong to one table when vertical rules join them."""
     groups: list[list[float]] = []
     for a, b in zip(rules, rules[1:], strict=False):
-        band = vert[int(a) + 3:max(int(a) + 4, int(b) - 2)]
-        joined = band.size and (band.max(axis=0) > 0).sum() >= 2 and (band > 0).any(axis=1).mean() > 0.8
-        if joined:
+        if len(band_rules(vert, a, b)) >= 2:
             if groups and groups[-1][-1] == a:
                 groups[-1].append(b)
             else:
                 groups.append([a, b])
     return groups
+
+
+def _snap(values: list[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _reread(gray, x0: float, top: float, x1: float, bottom: float) -> str:
+    """OCR one empty-looking cell again on its own (a lone digit is easily missed on a whole page)."""
+    import numpy as np
+
+    crop = gray[int(top) + 3:int(bottom) - 2, int(x0) + 3:int(x1) - 2]
+    ys, xs = np.where(crop < 110) if crop.size else ((), ())
+    if len(ys) < 12:
+        return ""
+    crop = crop[max(0, ys.min() - 4):ys.max() + 5, max(0, xs.min() - 4):xs.max() + 5]  # the ink, not the cell
+    pad = np.pad(crop, 10, constant_values=255)
+    with _LOCK:
+        result, _ = _engine()(np.ascontiguousarray(pad), use_det=False, use_cls=False, use_rec=True)
+    for text, score in result or []:
+        t = clean(str(text))
+        t = "0" if t in _ZERO_LOOKALIKES else t
+        if float(score) >= 0.6 and value_kind(t) == "number":
+            return t
+    return ""
+
+
+def ruled_grid(gray, vert, rules: list[float], boxes: list[Box]) -> list[list[str]]:
+    """A ruled table → grid: cells between the rules of each band, spans expanded over the table's columns."""
+    bands = []
+    for a, b in zip(rules, rules[1:], strict=False):
+        inked = [t for t in boxes if a <= t.cy <= b]  # a stroke inside a word is no rule
+        bands.append((a, b, [x for x in band_rules(vert, a, b) if not any(t.x0 + 2 < x < t.x1 - 2 for t in inked)]))
+    edges = _snap([x for _, _, xs in bands for x in xs], tol=6)
+    grid = []
+    for top, bottom, xs in bands:
+        if len(xs) < 2:
+            continue
+        row = [""] * (len(edges) - 1)
+        for x0, x1 in zip(xs, xs[1:], strict=False):
+            inside = [b for b in boxes if top <= b.cy <= bottom and x0 <= (b.x0 + b.x1) / 2 <= x1]
+            text = join_pieces([b.text for b in sorted(inside, key=lambda b: (round(b.top / 8), b.x0))])
+            if not text and x1 - x0 < 0.15 * gray.shape[1]:
+                text = _reread(gray, x0, top, x1, bottom)
+            c0 = min(range(len(edges)), key=lambda i: abs(edges[i] - x0))
+            c1 = min(range(len(edges)), key=lambda i: abs(edges[i] - x1))
+            for c in range(c0, max(c1, c0 + 1)):
+                row[c] = text
+        if any(row):
+            grid.append(row)
+    return grid
 
 
 def prepare(image, name: str | None):
@@ -121,15 +196,16 @@ def ocr_boxes(gray) -> list[Box]:
 
 
 _EDGE_PUNCT = re.compile(r"^[.:：,，·、'\"“”‘’*_~]+|[.:：,，·、'\"“”‘’*_~\-—]+$")
+_ZERO_LOOKALIKES = frozenset({"。", "o", "O", "〇", "○", "°"})  # a lone 0 in a value cell
 _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
 
 
 def clean(text: str) -> str:
     """Specks read as punctuation around a number ('4463-', ':37', '0.') and a lone O/l read for 0/1."""
     t = text.strip()
-    if t in _DIGIT_LOOKALIKES:
-        return _DIGIT_LOOKALIKES[t]
     bare = _EDGE_PUNCT.sub("", t).strip()
+    if bare in _DIGIT_LOOKALIKES:
+        return _DIGIT_LOOKALIKES[bare]
     if bare and value_kind(bare) == "number" and value_kind(t) != "number":
         return bare
     return t
@@ -167,13 +243,11 @@ def image_items(image, name: str | None = None) -> list:
     rules = rule_positions(gray)
     items: list[Item] = []
     inside: set[int] = set()
-    for group in table_rules(gray, rules):
+    vert = _vertical_mask(gray)
+    for group in table_rules(vert, rules):
         table = [b for b in boxes if group[0] - 2 <= b.cy <= group[-1] + 2]
         inside |= {id(b) for b in table}
-        rows = rows_by_rules(table, group)
-        cols, _ = columns(rows, pad=6)
-        grid = to_grid(rows, cols) if cols else [[join_pieces([b.text for b in sorted(r, key=lambda b: b.x0)])] for r in rows]
-        items.append(Item(group[0], grid=drop_empty_columns([r for r in grid if any(r)])))
+        items.append(Item(group[0], grid=ruled_grid(gray, vert, group, table)))
     rest = [b for b in boxes if id(b) not in inside]
     for row in rows_by_overlap(rest):
         text = join_pieces([b.text for b in sorted(row, key=lambda b: b.x0)])
