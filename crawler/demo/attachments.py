@@ -33,7 +33,7 @@ CONTENT_TYPES = {
     "scan": "application/pdf",
     "png": "image/png",
 }
-LAYOUT_VERSION = "2"  # bump when the layout changes, so cached files are rebuilt
+LAYOUT_VERSION = "3"  # bump when the layout changes, so cached files are rebuilt
 FONT = "Noto Serif CJK SC"
 SCAN_DPI = 150
 
@@ -311,20 +311,21 @@ def render_pages(pdf: bytes, dpi: int = SCAN_DPI) -> list:
         return [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("p*.png"))]
 
 
-def scan_pages(pdf: bytes, seed: int) -> list:
-    """The PDF as a scanner would see it: slightly rotated, a little blurred, speckled."""
+def scanned(page, rng: random.Random):
+    """One sheet as a scanner sees it: slightly rotated, a little blurred, speckled, greyish paper."""
     from PIL import Image, ImageFilter
 
+    page = page.rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, expand=False, fillcolor=255)
+    page = page.filter(ImageFilter.GaussianBlur(0.6))
+    noise = Image.effect_noise(page.size, 40).point(lambda v: 0 if v < 6 else 255)  # sparse dark specks
+    page = Image.composite(page, noise, noise.point(lambda v: 255 if v else 0))
+    return page.point(lambda v: min(255, v + 18))
+
+
+def scan_pages(pdf: bytes, seed: int) -> list:
+    """Each PDF page scanned on its own."""
     rng = random.Random(seed)
-    out = []
-    for page in render_pages(pdf):
-        angle = rng.uniform(-0.8, 0.8)
-        page = page.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
-        page = page.filter(ImageFilter.GaussianBlur(0.6))
-        noise = Image.effect_noise(page.size, 40).point(lambda v: 0 if v < 6 else 255)  # sparse dark specks
-        page = Image.composite(page, noise, noise.point(lambda v: 255 if v else 0))
-        out.append(page.point(lambda v: min(255, v + 18)))  # greyish paper
-    return out
+    return [scanned(page, rng) for page in render_pages(pdf)]
 
 
 def _scan_pdf(pages: list) -> bytes:
@@ -333,9 +334,11 @@ def _scan_pdf(pages: list) -> bytes:
     return buf.getvalue()
 
 
-def _stacked_png(pages: list) -> bytes:
+def _stacked_png(pdf: bytes, seed: int) -> bytes:
+    """The pages one under another in one long image (as sites post a report as a picture), then scanned."""
     from PIL import Image
 
+    pages = render_pages(pdf)
     width = max(p.width for p in pages)
     sheet = Image.new("L", (width, sum(p.height for p in pages)), 255)
     y = 0
@@ -343,7 +346,7 @@ def _stacked_png(pages: list) -> bytes:
         sheet.paste(p, (0, y))
         y += p.height
     buf = io.BytesIO()
-    sheet.save(buf, "PNG", optimize=True)
+    scanned(sheet, random.Random(seed)).save(buf, "PNG", optimize=True)
     return buf.getvalue()
 
 
@@ -365,8 +368,10 @@ def _build(gold: dict, kind: str) -> bytes:
         return _convert(_cached(gold, "docx"), ".docx", "pdf")
     if kind == "doc":
         return _convert(_cached(gold, "docx"), ".docx", "doc")
-    pages = scan_pages(_cached(gold, "pdf"), seed=int(_key(gold, "seed")[:8], 16))
-    return _scan_pdf(pages) if kind == "scan" else _stacked_png(pages)
+    seed = int(_key(gold, "seed")[:8], 16)
+    if kind == "png":
+        return _stacked_png(_cached(gold, "pdf"), seed)
+    return _scan_pdf(scan_pages(_cached(gold, "pdf"), seed))
 
 
 def _cached(gold: dict, kind: str) -> bytes:
