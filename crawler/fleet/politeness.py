@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, task
+from twisted.internet import task
 
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.queue import _NOW
@@ -37,6 +37,13 @@ return 0
 """
 
 BUSY_POLL = 0.05  # seconds between tries while every slot of a host is held
+
+
+async def pause(seconds: float) -> None:
+    """Sleep without blocking the reactor (imported late: Scrapy installs the reactor it wants first)."""
+    from twisted.internet import reactor
+
+    await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))
 
 
 class FleetSlotMiddleware:
@@ -88,8 +95,8 @@ class FleetSlotMiddleware:
             if wait_ms == 0:
                 break
             waited = True
-            pause = BUSY_POLL if wait_ms < 0 else min(wait_ms / 1000, 1.0)
-            await maybe_deferred_to_future(task.deferLater(reactor, pause, lambda: None))
+            wait = BUSY_POLL if wait_ms < 0 else min(wait_ms / 1000, 1.0)
+            await pause(wait)
         if waited:
             self.stats.inc_value("nianbao/fleet/slot_waits")
         request.meta["fleet_slot"] = (host, token)

@@ -30,6 +30,7 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         self._own_dir = directory is None
         self.dir = Path(directory or tempfile.mkdtemp(prefix="nianbao-redis-"))
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -41,7 +42,9 @@ class RedisServer:
         args = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.dir),
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                 "--protected-mode", "yes", "--daemonize", "no", "--loglevel", "warning"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = open(self.dir / "redis.log", "ab")  # noqa: SIM115 - the server owns it
+        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
         client = redis.Redis(port=self.port)
         deadline = time.monotonic() + 10
         while True:

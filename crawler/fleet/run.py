@@ -44,10 +44,11 @@ def site_record(site: Any) -> dict:
 class FleetRun:
     """One worker's view of the shared run."""
 
-    def __init__(self, client: redis.Redis, keys: Keys, worker: str):
+    def __init__(self, client: redis.Redis, keys: Keys, worker: str, ttl: float = WORKER_TTL):
         self.client = client
         self.keys = keys
         self.worker = worker
+        self.ttl = ttl
         self.token: str | None = None
 
     # -- joining -----------------------------------------------------------------
@@ -75,7 +76,7 @@ class FleetRun:
         return token
 
     def heartbeat(self) -> None:
-        self.client.zadd(self.keys.workers, {self.worker: server_now(self.client) + WORKER_TTL})
+        self.client.zadd(self.keys.workers, {self.worker: server_now(self.client) + self.ttl})
 
     def leave(self) -> None:
         self.client.zrem(self.keys.workers, self.worker)

@@ -57,7 +57,7 @@ class FleetScheduler(Scheduler):
         s = crawler.settings
         server = resilient(s["NIANBAO_FLEET_REDIS"])
         keys = Keys(s.get("NIANBAO_FLEET_PREFIX") or "nianbao")
-        run = FleetRun(server, keys, s["NIANBAO_FLEET_WORKER"])
+        run = FleetRun(server, keys, s["NIANBAO_FLEET_WORKER"], s.getfloat("NIANBAO_FLEET_WORKER_TTL", 30.0))
         run.token = s.get("NIANBAO_FLEET_RUN")
         lease = s.getfloat("NIANBAO_FLEET_LEASE", 60.0)
         return cls(server, keys=keys, run=run, lease_seconds=lease, tick=min(1.0, lease / 4), crawler=crawler,

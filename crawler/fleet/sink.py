@@ -22,12 +22,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, task
 
 from crawler.archive import Stored, WarcArchive, archive_dir_for
 from crawler.documents import DocumentStore, Validators
 from crawler.fleet.keys import Keys, resilient
+from crawler.fleet.politeness import pause
 from crawler.items import ReportItem
 
 _shared: dict[tuple, StreamDocumentStore] = {}
@@ -133,7 +132,7 @@ class StreamPipeline:
             return item
         while self.max_backlog and self.client.xlen(self.keys.stream) > self.max_backlog:
             self.stats.inc_value("nianbao/fleet/backpressure_waits")
-            await maybe_deferred_to_future(task.deferLater(reactor, 0.5, lambda: None))
+            await pause(0.5)
         self.client.xadd(self.keys.stream, {"kind": "item", "run": self.run, **item_fields(item)})
         self.stats.inc_value("nianbao/reports_seen")
         self.stats.inc_value(f"nianbao/site/{item.site}/reports_seen")

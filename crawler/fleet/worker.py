@@ -80,10 +80,10 @@ def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, reg
     keys = Keys(prefix)
     client = resilient(redis_url)
     me = worker_id()
-    run = FleetRun(client, keys, me)
+    base = project_settings(db_path, settings)
+    run = FleetRun(client, keys, me, base.getfloat("NIANBAO_FLEET_WORKER_TTL", 30.0))
     token = run.join(registry_name, sites)
     known = {u.decode() for u in client.smembers(keys.known_urls)}
-    base = project_settings(db_path, settings)
     for k, v in fleet_settings(base, redis_url, prefix=prefix, worker=me, run=token).items():
         base.set(k, v, priority="cmdline")
     process = CrawlerProcess(base, install_root_handler=True)

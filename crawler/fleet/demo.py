@@ -1,0 +1,180 @@
+"""A whole fleet on this machine, against the embedded demo web: `make demo-fleet`, tests, bench.
+
+`HitLog` wraps the demo web's page lookup to count every answer per URL (so
+"no URL fetched twice" is checked where it matters, at the server) and can
+add a fixed delay per response (the benchmark's slow site). `LocalFleet`
+starts the writer and workers as separate processes, as on real machines.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+import crawler.demo.server as demo_server
+from crawler.runner import DEMO_SETTINGS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Worker settings for the loopback demo web: no delays, short leases so faults heal quickly.
+DEMO_FLEET_SETTINGS = {
+    **DEMO_SETTINGS,
+    "LOG_LEVEL": "WARNING",
+    "NIANBAO_FLEET_LEASE": 8,
+    "NIANBAO_FLEET_WORKER_TTL": 6,
+    "NIANBAO_WARC_FSYNC": False,
+}
+
+
+class HitLog:
+    """Counts the demo web's answers by URL; optional fixed delay per response."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.hits: Counter[str] = Counter()
+        self.first: float | None = None
+        self.last: float | None = None
+        self._lock = threading.Lock()
+        self._orig = None
+
+    def install(self) -> HitLog:
+        self._orig = orig = demo_server.resolve
+
+        def resolve(site, method, target, body=b"", base=""):
+            if self.delay:
+                time.sleep(self.delay)
+            now = time.monotonic()
+            with self._lock:
+                self.hits[f"{method} {base}{target}"] += 1
+                self.first = self.first or now
+                self.last = now
+            return orig(site, method, target, body, base)
+
+        demo_server.resolve = resolve
+        return self
+
+    def uninstall(self) -> None:
+        if self._orig is not None:
+            demo_server.resolve = self._orig
+            self._orig = None
+
+    def twice(self) -> dict[str, int]:
+        """URLs answered more than once (robots.txt excluded: each worker reads it)."""
+        return {u: n for u, n in self.hits.items() if n > 1 and not u.endswith("/robots.txt")}
+
+    def pages(self) -> int:
+        return sum(1 for u in self.hits if not u.endswith("/robots.txt"))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.hits.clear()
+            self.first = self.last = None
+
+
+def write_registry(web, path: Path, slugs: list[str] | None = None) -> Path:
+    """The demo registry with the live bases, optionally only some sites."""
+    from crawler.demo.registry import registry_dict
+
+    data = registry_dict(web.corpus, web.bases)
+    if slugs:
+        data["sites"] = [s for s in data["sites"] if s["slug"] in slugs]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _set_args(settings: dict) -> list[str]:
+    import json
+
+    return [a for k, v in settings.items() for a in ("--set", f"{k}={json.dumps(v)}")]
+
+
+class LocalFleet:
+    """The writer and workers as child processes (`python -m crawler.fleet …`)."""
+
+    def __init__(self, redis_url: str, registry: Path, db: Path, workdir: Path, settings: dict | None = None,
+                 prefix: str = "nianbao"):
+        self.redis_url = redis_url
+        self.registry = registry
+        self.db = db
+        self.workdir = Path(workdir)
+        self.settings = DEMO_FLEET_SETTINGS | (settings or {})
+        self.prefix = prefix
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 - the child owns it
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        p = subprocess.Popen([sys.executable, "-m", "crawler.fleet", *args], cwd=ROOT, stdout=log,
+                             stderr=subprocess.STDOUT, env=env)
+        self.procs[name] = p
+        return p
+
+    def writer(self, name: str = "writer", consumer: str = "writer") -> subprocess.Popen:
+        return self._spawn(name, ["writer", "--redis", self.redis_url, "--db", str(self.db), "--until-done",
+                                  "--consumer", consumer, "--prefix", self.prefix])
+
+    def worker(self, name: str, settings: dict | None = None) -> subprocess.Popen:
+        return self._spawn(name, ["worker", "--redis", self.redis_url, "--sites", str(self.registry),
+                                  "--db", str(self.db), "--prefix", self.prefix,
+                                  "--json-out", str(self.workdir / f"{name}.json"),
+                                  *_set_args(self.settings | (settings or {}))])
+
+    def wait(self, names: list[str] | None = None, timeout: float = 300) -> dict[str, int]:
+        deadline = time.monotonic() + timeout
+        out = {}
+        for name in names or list(self.procs):
+            p = self.procs[name]
+            out[name] = p.wait(max(1.0, deadline - time.monotonic()))
+        return out
+
+    def output(self, name: str) -> str:
+        return (self.workdir / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for p in self.procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def run_demo_fleet(db: Path, *, workers: int = 2) -> None:
+    """`make demo-fleet`: redis-server, demo web, a writer and N workers; prints what each did."""
+    import sqlite3
+
+    from crawler.demo.server import DemoWeb
+    from crawler.fleet.redisproc import RedisServer
+
+    workdir = Path(tempfile.mkdtemp(prefix="nianbao-fleet-"))
+    hits = HitLog().install()
+    web = DemoWeb().start()
+    t0 = time.monotonic()
+    with RedisServer(workdir / "redis") as server:
+        fleet = LocalFleet(server.url, write_registry(web, workdir / "demo-live.yaml"), db.resolve(), workdir)
+        try:
+            print(f"redis-server {server.url}; demo web: {len(web.bases)} sites; logs in {workdir}")
+            fleet.writer()
+            for i in range(workers):
+                fleet.worker(f"worker-{i + 1}")
+            codes = fleet.wait([f"worker-{i + 1}" for i in range(workers)], timeout=900)
+            codes |= fleet.wait(["writer"], timeout=120)  # it exits once the run is recorded
+        finally:
+            fleet.stop()
+            web.stop()
+            hits.uninstall()
+    for name, code in codes.items():
+        lines = [ln for ln in fleet.output(name).splitlines() if ln.startswith(("worker", "writer"))]
+        print(f"{name:<9} exit {code}: {lines[-1] if lines else '(no summary; see its log)'}")
+    con = sqlite3.connect(db)
+    docs, reports = (con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("documents", "reports"))
+    run = con.execute("select id, pages, reports_new, reports_unchanged, status from crawl_runs "
+                      "order by id desc limit 1").fetchone()
+    print(f"demo web answered {hits.pages()} URLs, {len(hits.twice())} of them more than once; "
+          f"{db}: {docs} documents, {reports} reports; crawl_runs {run}; {time.monotonic() - t0:.1f}s")
