@@ -84,7 +84,7 @@ def _documents(text: str, html: bool, url: str | None) -> tuple[Document, Docume
 def _cells(body: Document, page: Document, template: str) -> Reading:
     reading = read_tables(tokenize(body.lines), template)
     if not reading.cells and page is not body:
-        reading = read_tables(tokenize(page.lines), template)
+        reading = read_tables(tokenize(page.ready().lines), template)
     prose = read_prose(body.text())
     given_rows = {k.rsplit(".", 1)[0] for k in reading.cells}
     for key, value in prose.items():
@@ -99,7 +99,8 @@ def _agency(title: str | None, body: Document, page: Document) -> str | None:
     """From the title or text; the chrome's source (meta ContentSource, 来源/发布机构) completes or replaces it."""
     named = find_agency(title, body.text())
     sources = [body.agency] if body.agency else []
-    sources += [m.group(1) for m in _SOURCE.finditer(page.text()[:20000])]
+    if not named and not sources:
+        sources += [m.group(1) for m in _SOURCE.finditer(page.text()[:20000])]
     for source in sources:
         if named and source == named + "人民政府":
             return source  # titles drop 人民政府 from a town's or county's name
@@ -121,7 +122,7 @@ def _extract(data: bytes, name: str, filename: str | None, content_type: str | N
     body_lines = [line.cells[0] if len(line.cells) == 1 else " ".join(line.cells) for line in body.lines]
     title = find_title(body_lines) or body.title
     if not title and page is not body:
-        title = find_title([" ".join(line.cells) for line in page.lines])
+        title = find_title([" ".join(line.cells) for line in page.ready().lines])
     year = find_year(title, body_text)
     marks = template_marks(body_text)
     report = Report(title=title, year=year, text=body_text)

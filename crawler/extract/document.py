@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -23,7 +24,15 @@ class Document:
     published: str | None = None
     published_source: str | None = None
     url: str | None = None
+    # Builds `lines` on first need (a page's chrome is only walked when the body lacks something).
+    pending: Callable[[], list[Line]] | None = field(default=None, repr=False)
+
+    def ready(self) -> Document:
+        """This document with its lines built."""
+        if self.pending is not None:
+            self.lines, self.pending = self.pending(), None
+        return self
 
     def text(self) -> str:
         """The body as plain text, one line per line, cells joined by a tab."""
-        return "\n".join("\t".join(c for c in line.cells) for line in self.lines)
+        return "\n".join("\t".join(c for c in line.cells) for line in self.ready().lines)

@@ -17,7 +17,10 @@ def cell_text(cell: Tag) -> str:
 
 
 def _span(cell: Tag, name: str) -> int:
-    raw = str(cell.get(name) or "1")
+    value = cell.get(name)
+    if value is None:
+        return 1
+    raw = str(value)
     digits = re.match(r"\s*(\d+)", raw)
     n = int(digits.group(1)) if digits else 1
     return max(1, min(n, MAX_SPAN))
@@ -25,7 +28,14 @@ def _span(cell: Tag, name: str) -> int:
 
 def own_rows(table: Tag) -> list[Tag]:
     """The table's rows, not those of tables nested in its cells."""
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    rows = []
+    for tr in table.find_all("tr"):
+        parent = tr.parent
+        while parent is not None and parent.name != "table":
+            parent = parent.parent
+        if parent is table:
+            rows.append(tr)
+    return rows
 
 
 def _carry_down(row: list[str | None], pending: dict[tuple[int, int], str], r: int) -> None:

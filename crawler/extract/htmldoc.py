@@ -99,21 +99,56 @@ def _biggest_block(body: Tag) -> Tag:
     return nodes[max(scores, key=scores.__getitem__)]
 
 
-def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str | None:
-    for name in names:
-        tag = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
-        if isinstance(tag, Tag):
-            content = str(tag.get("content") or "").strip()
-            if content:
-                return content
-    return None
+def _metas(soup: BeautifulSoup) -> dict[str, str]:
+    """Every <meta name|property=… content=…> of the page, read in one pass."""
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or "").strip()
+        content = str(tag.get("content") or "").strip()
+        if key and content and key not in out:
+            out[key] = content
+    return out
 
 
-def find_container(soup: BeautifulSoup) -> Tag:
-    for selector in CONTAINERS:
-        for el in soup.select(selector, limit=5):
-            if el.find("table") is not None or len(el.get_text(strip=True)) >= 200:
-                return el
+def _first(metas: dict[str, str], names: tuple[str, ...]) -> str | None:
+    return next((metas[n] for n in names if n in metas), None)
+
+
+def _selector_parts(selector: str) -> tuple[str | None, str, str]:
+    """'div.article_component' → ('div', 'class', 'article_component'); '#zoom' → (None, 'id', 'zoom')."""
+    tag, _, rest = selector.partition("#") if "#" in selector else selector.partition(".")
+    kind = "id" if "#" in selector else ("class" if "." in selector else "tag")
+    return (tag or None), kind, (rest or selector)
+
+
+_SELECTORS = tuple(_selector_parts(s) for s in CONTAINERS)
+
+
+_TITLE_CLASSES = frozenset({"article_title", "title", "article-title", "tit"})
+
+
+def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
+    """The first known CMS container holding a table or some text, in CONTAINERS' order; else the biggest block.
+
+    Headings that name a report are collected into `titles` on the same pass.
+    """
+    found: dict[int, Tag] = {}
+    for el in soup.find_all(True):
+        el_id = el.get("id")
+        classes = el.get("class") or ()
+        if titles is not None and (el.name in ("h1", "h2") or _TITLE_CLASSES.intersection(classes)):
+            t = el.get_text(" ", strip=True)
+            if ("报告" in t or "年报" in t) and len(t) <= 100:
+                titles.append(t)
+        for n, (tag, kind, name) in enumerate(_SELECTORS):
+            if n in found or (tag and el.name != tag):
+                continue
+            if (kind == "id" and el_id == name) or (kind == "class" and name in classes) or (
+                    kind == "tag" and el.name == name):
+                if el.find("table") is not None or len(el.get_text(strip=True)) >= 200:
+                    found[n] = el
+    if found:
+        return found[min(found)]
     body = soup.body or soup
     return _biggest_block(body)
 
@@ -123,26 +158,28 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
     hanweb = _HANWEB.search(text)
     soup = BeautifulSoup(text, "lxml")
     page_root = soup.body or soup
+    titles: list[str] = []
+    container_root = find_container(soup, titles)
     if hanweb:
         container = BeautifulSoup(hanweb.group(1), "lxml")
         body_root: Tag = container.body or container
     else:
-        body_root = find_container(soup)
+        body_root = container_root
     body = Document(lines=_lines(body_root), url=url)
-    page = Document(lines=body.lines if body_root is page_root else _lines(page_root), url=url)
-    title = _meta(soup, _META_TITLE[:3])
-    if not title:
-        for tag in soup.select("h1, .article_title, .title, h2", limit=10):
-            t = tag.get_text(" ", strip=True)
-            if "报告" in t or "年报" in t:
-                title = t
-                break
+    if body_root is page_root:
+        page = body
+    else:
+        page = Document(url=url, pending=lambda: _lines(page_root))
+    metas = _metas(soup)
+    title = _first(metas, _META_TITLE[:3])
+    if not title and titles:
+        title = titles[0]
     if not title and soup.title:
         title = soup.title.get_text(" ", strip=True)
-    date = _meta(soup, _META_DATE)
+    date = _first(metas, _META_DATE)
     for doc in (body, page):
         doc.title = normalize_width(title).strip() if title else None
-        doc.agency = _meta(soup, _META_SOURCE[:2])
+        doc.agency = _first(metas, _META_SOURCE[:2])
         if date:
             m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", date)
             if m:

@@ -10,6 +10,7 @@ fifteen values in a row after a header naming 行政复议/行政诉讼.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crawler import schema
 from crawler.checks import check_report
@@ -59,6 +60,7 @@ class Event:
         return self.row is not None and bool(self.run) and self.run[0].line == self.label_line
 
 
+@lru_cache(maxsize=4)
 def _columns(template: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return {(part, row.key): row.columns for part, rows in schema.template_rows(template).items() for row in rows}
 

@@ -151,9 +151,9 @@ def ruled_grid(gray, vert, rules: list[float], boxes: list[Box]) -> list[list[st
         row = [""] * (len(edges) - 1)
         for x0, x1 in zip(xs, xs[1:], strict=False):
             inside = [b for b in boxes if top <= b.cy <= bottom and x0 <= (b.x0 + b.x1) / 2 <= x1]
-            text = join_pieces([b.text for b in sorted(inside, key=lambda b: (round(b.top / 8), b.x0))])
-            if not text and x1 - x0 < 0.15 * gray.shape[1]:
-                text = _reread(gray, x0, top, x1, bottom)
+            text = clean(join_pieces([b.text for b in sorted(inside, key=lambda b: (round(b.top / 8), b.x0))]))
+            if (not text or _SPECKS.match(text) or value_kind(text) == "junk") and x1 - x0 < 0.15 * gray.shape[1]:
+                text = _reread(gray, x0, top, x1, bottom) or ("" if _SPECKS.match(text) else text)
             c0 = min(range(len(edges)), key=lambda i: abs(edges[i] - x0))
             c1 = min(range(len(edges)), key=lambda i: abs(edges[i] - x1))
             for c in range(c0, max(c1, c0 + 1)):
@@ -196,8 +196,9 @@ def ocr_boxes(gray) -> list[Box]:
 
 
 _EDGE_PUNCT = re.compile(r"^[.:：,，·、'\"“”‘’*_~]+|[.:：,，·、'\"“”‘’*_~\-—]+$")
+_SPECKS = re.compile(r"^[.:：,，·、'\"“”‘’*_~`^]+$")  # dust read as punctuation
 _ZERO_LOOKALIKES = frozenset({"。", "o", "O", "〇", "○", "°"})  # a lone 0 in a value cell
-_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1"}
+_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1"}
 
 
 def clean(text: str) -> str:
