@@ -156,7 +156,7 @@ def test_datasette_answers_for_the_seed_agency(demo_db):
     args = serve_command_args(demo_db["path"], "127.0.0.1", port)
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        url = (f"http://127.0.0.1:{port}/archive/reports.json?_shape=array&agency="
+        url = (f"http://127.0.0.1:{port}/archive/reports.json?_shape=array&year=2023&agency="
                + urllib.parse.quote(SEED_AGENCY))
         deadline = time.time() + 60
         while True:
