@@ -50,14 +50,14 @@ class FleetSlotMiddleware:
     """Downloader middleware, closest to the downloader: take a host slot before, give it back after."""
 
     def __init__(self, crawler: Crawler, client, keys: Keys, delay: float, concurrency: int, ttl: float,
-                 randomize: bool):
+                 jitter: float):
         self.crawler = crawler
         self.client = client
         self.keys = keys
         self.delay = delay
         self.concurrency = concurrency
         self.ttl = ttl
-        self.randomize = randomize
+        self.jitter = jitter
         self.stats = crawler.stats
         self._acquire = client.register_script(ACQUIRE)
         self._tokens = itertools.count()
@@ -72,7 +72,7 @@ class FleetSlotMiddleware:
                    delay=s.getfloat("NIANBAO_FLEET_SITE_DELAY", 2.0),
                    concurrency=s.getint("NIANBAO_FLEET_SITE_CONCURRENCY", 1),
                    ttl=s.getfloat("NIANBAO_FLEET_SLOT_TTL", s.getfloat("DOWNLOAD_TIMEOUT", 60) + 30),
-                   randomize=s.getbool("RANDOMIZE_DOWNLOAD_DELAY", True))
+                   jitter=s.getfloat("DOWNLOAD_DELAY_JITTER", 0.5))
 
     def _site_rules(self, request: Request) -> tuple[float, int]:
         spider = self.crawler.spider
@@ -80,8 +80,8 @@ class FleetSlotMiddleware:
         conf = site.settings if site is not None else {}
         delay = float(conf.get("download_delay", self.delay))
         concurrency = int(conf.get("concurrency", self.concurrency))
-        if self.randomize and delay:
-            delay *= random.uniform(0.5, 1.5)  # as Scrapy's RANDOMIZE_DOWNLOAD_DELAY
+        if self.jitter and delay:
+            delay *= random.uniform(1 - self.jitter, 1 + self.jitter)  # as Scrapy's DOWNLOAD_DELAY_JITTER
         return delay, concurrency
 
     async def process_request(self, request: Request) -> None:

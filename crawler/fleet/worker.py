@@ -86,7 +86,7 @@ def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, reg
     known = {u.decode() for u in client.smembers(keys.known_urls)}
     for k, v in fleet_settings(base, redis_url, prefix=prefix, worker=me, run=token).items():
         base.set(k, v, priority="cmdline")
-    process = CrawlerProcess(base, install_root_handler=True)
+    process = CrawlerProcess(base)
     loader = SpiderLoader.from_settings(base)
     crawlers = []
     for family in sorted({s.family for s in sites}):

@@ -1,0 +1,127 @@
+"""The fleet's Redis pieces on a real redis-server: leases, slots, the writer's exactly-once apply."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+
+import pytest
+from scrapy import Request, Spider
+
+from crawler.fleet.keys import Keys, connect
+from crawler.fleet.politeness import ACQUIRE
+from crawler.fleet.queue import LeasedQueue
+from crawler.fleet.redisproc import RedisServer
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
+
+
+@pytest.fixture
+def keys() -> Keys:
+    return Keys(f"t{uuid.uuid4().hex[:8]}")
+
+
+def _queue(url: str, keys: Keys, lease: float = 0.3) -> LeasedQueue:
+    spider = Spider(name="unit")
+    return LeasedQueue(connect(url), spider, keys.queue("unit"), processing_key=keys.processing("unit"),
+                       priorities_key=keys.priorities("unit"), lease_seconds=lease)
+
+
+def test_pop_holds_the_request_until_acked(redis_url, keys):
+    q = _queue(redis_url, keys)
+    q.push(Request("http://a.test/1"))
+    request, member = q.pop_leased()
+    assert request.url == "http://a.test/1"
+    assert (len(q), q.leased()) == (0, 1)
+    q.ack([member])
+    assert (len(q), q.leased()) == (0, 0)
+
+
+def test_a_dead_workers_lease_is_requeued_for_another_worker(redis_url, keys):
+    dead, live = _queue(redis_url, keys), _queue(redis_url, keys)
+    dead.push(Request("http://a.test/low", priority=0))
+    dead.push(Request("http://a.test/high", priority=5))
+    request, _ = dead.pop_leased()  # then the worker is killed: no ack, no renewal
+    assert request.url == "http://a.test/high"
+    assert live.requeue_expired() == 0  # the lease still runs
+    time.sleep(0.4)
+    assert live.requeue_expired() == 1
+    again, member = live.pop_leased()
+    assert again.url == "http://a.test/high"  # back with its priority, ahead of the low one
+    live.ack([member])
+
+
+def test_renewed_leases_do_not_expire(redis_url, keys):
+    q = _queue(redis_url, keys)
+    q.push(Request("http://a.test/slow"))
+    _, member = q.pop_leased()
+    for _ in range(3):
+        time.sleep(0.15)
+        assert q.renew([member]) == 1
+    assert q.requeue_expired() == 0
+    assert q.release([member]) == 1  # a worker leaving cleanly gives it back at once
+    assert len(q) == 1
+
+
+def test_fleet_slot_limits_concurrency_and_spaces_starts(redis_url, keys):
+    client = connect(redis_url)
+    acquire = client.register_script(ACQUIRE)
+    slot, nxt = keys.slot("a.test"), keys.slot_next("a.test")
+
+    def take(token: str, delay: float = 0.3, concurrency: int = 1, host: tuple = (slot, nxt)) -> int:
+        return acquire(keys=list(host), args=[concurrency, delay, 30, token])
+
+    assert take("w1:1") == 0
+    assert take("w2:1") == -1  # another worker: the site's one slot is held
+    client.zrem(slot, "w1:1")
+    wait = take("w2:1")
+    assert 0 < wait <= 300  # free, but not before the delay since the last start
+    time.sleep(wait / 1000 + 0.02)
+    assert take("w2:1") == 0
+    other = (keys.slot("b.test"), keys.slot_next("b.test"))
+    assert take("w1:2", delay=0, concurrency=2, host=other) == 0
+    assert take("w2:2", delay=0, concurrency=2, host=other) == 0  # concurrency 2: a second holder fits
+    assert take("w3:2", delay=0, concurrency=2, host=other) == -1
+
+
+def test_writer_applies_each_entry_once(redis_url, keys, tmp_path):
+    """A batch redelivered after a crash, and the same document sent by two workers, are stored once."""
+    from crawler.demo.generator import build_demo_web
+    from crawler.fleet.sink import StreamDocumentStore, item_fields
+    from crawler.fleet.writer import Writer
+    from crawler.items import ReportItem
+
+    corpus = build_demo_web()
+    gold = corpus.reports[0]
+    page = next(s for s in corpus.sites if s.slug == gold.site).pages[gold.path]
+    url = f"http://127.0.0.1:9/{gold.path.lstrip('/')}"
+    client = connect(redis_url)
+    for worker in ("w1", "w2"):  # two workers fetched the same page (a lease expired under a slow worker)
+        store = StreamDocumentStore(client, keys, "run1", tmp_path / f"warc-{worker}", fsync=False)
+        doc = store.record_exchange(url=url, site=gold.site, method="GET", request_headers=[], request_body=b"",
+                                    status=200, response_headers=[("Content-Type", "text/html; charset=utf-8")],
+                                    payload=page.body)
+        store.close()
+        item = ReportItem(site=gold.site, url=url, title=gold.title, list_date=None, body_level=gold.body_level,
+                          column=gold.column, headers={"content-type": "text/html; charset=utf-8"},
+                          body=page.body, fetched_at=doc["fetched_at"], archive={"sha256": doc["sha256"]})
+        client.xadd(keys.stream, {"kind": "item", "run": "run1", **item_fields(item)})
+    assert doc["is_new"] is False  # the second copy was a revisit: the payload hash was in Redis
+    writer = Writer(tmp_path / "a.db", redis_url, prefix=keys.prefix, consumer="w")
+    writer.ensure_group()
+    entries = client.xreadgroup(keys.group, "w", {keys.stream: ">"}, count=100)[0][1]
+    writer.apply(entries)
+    writer.apply(entries)  # as if the writer died after COMMIT, before XACK
+    writer.close()
+    db = sqlite3.connect(tmp_path / "a.db")
+    assert db.execute("select count(*) from documents").fetchone()[0] == 1
+    assert db.execute("select count(*), min(document_id) is not null from reports").fetchone() == (1, 1)
+    assert writer.stats.skipped == len(entries) == 4
+    assert writer.stats.outcomes == {"new": 1, "unchanged": 1}
+    assert json.loads(json.dumps(client.xlen(keys.stream))) == 0  # acked entries are deleted
