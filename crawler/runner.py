@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import shutil
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
-from crawler.archive import archive_dir_for
 from crawler.exceptions import CrawlFailed
 from crawler.store import open_db, upsert_sites, utcnow
 
@@ -104,9 +102,17 @@ def crawl_lock(db_path: str | Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def jobdir_for(db_path: str | Path, family: str, archive_dir: str | Path | None = None) -> Path:
-    """Where a family spider keeps its pending requests, so a killed run resumes."""
-    return Path(archive_dir or archive_dir_for(db_path)) / "jobs" / family
+def previous_run_interrupted(db_path: str | Path) -> bool:
+    """True when the last run never finished (killed, power cut): the next one must walk every list page.
+
+    A killed Scrapy run loses its in-flight requests (its JOBDIR marks them seen),
+    so instead of resuming a queue the next run re-walks the lists: pages fetched
+    before answer 304 from the archive, known reports are skipped, and whatever
+    the killed run had not stored is fetched.
+    """
+    db = open_db(db_path)
+    rows = list(db.query("select finished from crawl_runs order by id desc limit 1"))
+    return bool(rows) and rows[0]["finished"] is None
 
 
 def crawl(
@@ -130,6 +136,9 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     db = open_db(db_path)
     upsert_sites(db, sites, registry_name)
     had_reports = _sites_with_reports(db_path)
+    resume = previous_run_interrupted(db_path)
+    if resume:
+        logger.warning("the previous crawl of %s did not finish: walking every list page", db_path)
     started = utcnow()
     with db.atomic():
         run_id = db["crawl_runs"].insert({"started": started, "registry": registry_name,
@@ -144,16 +153,10 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
         spider_cls = loader.load(family)
         family_sites = [s for s in sites if s.family == family]
         crawler = process.create_crawler(spider_cls)
-        crawler.settings.set("JOBDIR", str(jobdir_for(db_path, family, scrapy_settings.get("NIANBAO_ARCHIVE_DIR"))),
-                             priority="cmdline")
         crawlers[family] = (crawler, family_sites)
-        process.crawl(crawler, sites=family_sites, known_urls=known)
+        process.crawl(crawler, sites=family_sites, known_urls=known, stop_at_known=not resume)
     process.start()
     DocumentStore.close_shared()
-    for crawler, _ in crawlers.values():
-        # A finished crawl forgets its queue; a killed or interrupted one keeps it for the next start.
-        if crawler.stats and crawler.stats.get_value("finish_reason") == "finished":
-            shutil.rmtree(crawler.settings.get("JOBDIR"), ignore_errors=True)
     results = _collect(db_path, crawlers, started, had_reports)
     _record_run(db_path, run_id, results, started)
     return CrawlResult(run_id, results)

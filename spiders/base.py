@@ -39,6 +39,9 @@ Spider arguments
   only this slug.
 ``sites``
   a list of Site objects (programmatic use; takes precedence over ``registry``).
+``stop_at_known``
+  ``False`` to walk every list page even when all its reports are known (the
+  runner passes it after an interrupted run).
 ``known_urls``
   report URLs already archived (a set, or from the command line a file with
   one URL a line, or a comma-separated string). Listing pagination stops at a
@@ -191,6 +194,7 @@ class ReportSpider(scrapy.Spider):
         site: str | None = None,
         sites: list[Site] | None = None,
         known_urls: Any = None,
+        stop_at_known: Any = True,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -205,6 +209,9 @@ class ReportSpider(scrapy.Spider):
         self.sites_by_slug: dict[str, Site] = {s.slug: s for s in selected}
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
         self.known_urls: set[str] = load_known_urls(known_urls)
+        #: False after an interrupted run: walk every list page, so nothing the killed run
+        #: left in flight is missed (known pages answer 304, known reports are not re-read).
+        self.stop_at_known: bool = str(stop_at_known).lower() not in ("false", "0", "no")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
@@ -309,7 +316,7 @@ class ReportSpider(scrapy.Spider):
     def should_page(self, report_urls: Iterable[str]) -> bool:
         """False when every report link on a list page is already known (incremental stop)."""
         urls = set(report_urls)
-        return not (self.known_urls and urls and urls <= self.known_urls)
+        return not (self.stop_at_known and self.known_urls and urls and urls <= self.known_urls)
 
     def list_links(self, response: Response, selector: Selector | None = None) -> list[tuple[str, str, str | None]]:
         """Every ``a[href]`` of a list as (absolute URL, title, date), in page order, without repeats."""
