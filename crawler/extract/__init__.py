@@ -107,20 +107,11 @@ def _agency(title: str | None, body: Document, page: Document) -> str | None:
     return named or (sources[0] if sources else None)
 
 
-def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:
-    # Attachments (PDF, Word, WPS, Excel, scans) are read by crawler.extract.files; None means "not one".
-    from crawler.extract.files import read_file
-
-    attachment = read_file(data, filename or name, content_type)
-    if attachment is not None:
-        attachment.url = url
-        body = page = attachment
-    else:
-        text = decode_bytes(data, name)
-        body, page = _documents(text, _is_html(text, filename, content_type), url)
+def _read(body: Document, page: Document, url: str | None) -> Report:
+    """Metadata, template and cells of one body (the article container, or the whole page)."""
     body_text = body.text()
     body_lines = [line.cells[0] if len(line.cells) == 1 else " ".join(line.cells) for line in body.lines]
-    title = find_title(body_lines) or body.title
+    title = body.title or find_title(body_lines) or find_title([body.heading or ""]) or body.heading
     if not title and page is not body:
         title = find_title([" ".join(line.cells) for line in page.ready().lines])
     year = find_year(title, body_text)
@@ -141,4 +132,23 @@ def _extract(data: bytes, name: str, filename: str | None, content_type: str | N
     reading = _cells(body, page, template)
     report.cells, report.raw, report.method = reading.cells, reading.raw, reading.method
     report.findings = check_report(report.cells, template)
+    return report
+
+
+def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:
+    # Attachments (PDF, Word, WPS, Excel, scans) are read by crawler.extract.files; None means "not one".
+    from crawler.extract.files import read_file
+
+    attachment = read_file(data, filename or name, content_type)
+    if attachment is not None:
+        attachment.url = url
+        body = page = attachment
+    else:
+        text = decode_bytes(data, name)
+        body, page = _documents(text, _is_html(text, filename, content_type), url)
+    report = _read(body, page, url)
+    if report.template in ("2019", "2021") and not report.cells and page is not body:
+        whole = _read(page.ready(), page, url)  # the container guessed wrong: the tables sit elsewhere
+        if whole.cells:
+            report = whole
     return report

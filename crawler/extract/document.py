@@ -19,7 +19,8 @@ class Document:
     """A decoded document: its lines in reading order and metadata found outside the body."""
 
     lines: list[Line] = field(default_factory=list)
-    title: str | None = None
+    title: str | None = None  # from meta tags (ArticleTitle, og:title): the page says so itself
+    heading: str | None = None  # from the chrome (h1, .article_title, <title>): used when the body names none
     agency: str | None = None
     published: str | None = None
     published_source: str | None = None

@@ -171,14 +171,14 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
     else:
         page = Document(url=url, pending=lambda: _lines(page_root))
     metas = _metas(soup)
-    title = _first(metas, _META_TITLE[:3])
-    if not title and titles:
-        title = titles[0]
-    if not title and soup.title:
-        title = soup.title.get_text(" ", strip=True)
+    title = _first(metas, _META_TITLE[:2])
+    heading = titles[0] if titles else None
+    if not heading and soup.title:
+        heading = soup.title.get_text(" ", strip=True)
     date = _first(metas, _META_DATE)
     for doc in (body, page):
         doc.title = normalize_width(title).strip() if title else None
+        doc.heading = normalize_width(heading).strip() if heading else None
         doc.agency = _first(metas, _META_SOURCE[:2])
         if date:
             m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", date)

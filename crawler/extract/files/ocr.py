@@ -137,30 +137,62 @@ def _reread(gray, x0: float, top: float, x1: float, bottom: float) -> str:
     return ""
 
 
+def _has_rule(horiz, y: float, x0: float, x1: float) -> bool:
+    """Whether a horizontal rule runs along y between x0 and x1 (else the cell above continues down)."""
+    strip = horiz[max(0, int(y) - 3):int(y) + 4, int(x0) + 4:max(int(x0) + 5, int(x1) - 4)]
+    return bool(strip.size) and float((strip > 0).any(axis=0).mean()) > 0.5
+
+
+def _cell_text(gray, boxes: list[Box], x0: float, top: float, x1: float, bottom: float) -> str:
+    inside = [b for b in boxes if top <= b.cy <= bottom and x0 <= (b.x0 + b.x1) / 2 <= x1]
+    text = clean(join_pieces([b.text for b in sorted(inside, key=lambda b: (round(b.top / 8), b.x0))]))
+    if (not text or _SPECKS.match(text) or value_kind(text) == "junk") and x1 - x0 < 0.15 * gray.shape[1]:
+        text = _reread(gray, x0, top, x1, bottom) or ("" if _SPECKS.match(text) else text)
+    return text
+
+
 def ruled_grid(gray, vert, rules: list[float], boxes: list[Box]) -> list[list[str]]:
-    """A ruled table → grid: cells between the rules of each band, spans expanded over the table's columns."""
+    """A ruled table → grid: cells between the rules of each band, spans expanded over the table's columns.
+
+    A cell with no rule above it continues the cell of the band above (a row span): the pieces of
+    text (one character per band for a vertical group label) are joined and fill every band.
+    """
+    horiz = _rule_mask(gray)
     bands = []
     for a, b in zip(rules, rules[1:], strict=False):
         inked = [t for t in boxes if a <= t.cy <= b]  # a stroke inside a word is no rule
-        bands.append((a, b, [x for x in band_rules(vert, a, b) if not any(t.x0 + 2 < x < t.x1 - 2 for t in inked)]))
+        xs = [x for x in band_rules(vert, a, b) if not any(t.x0 + 2 < x < t.x1 - 2 for t in inked)]
+        if len(xs) >= 2:
+            bands.append((a, b, xs))
     edges = _snap([x for _, _, xs in bands for x in xs], tol=6)
-    grid = []
-    for top, bottom, xs in bands:
-        if len(xs) < 2:
-            continue
-        row = [""] * (len(edges) - 1)
+
+    def col(x: float) -> int:
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+
+    spans: list[list[tuple[int, int, int]]] = []  # each: the (band, c0, c1) slots of one printed cell
+    texts: list[list[str]] = []
+    open_at: dict[tuple[int, int], int] = {}  # (c0, c1) → span index reaching the previous band
+    for i, (top, bottom, xs) in enumerate(bands):
+        now: dict[tuple[int, int], int] = {}
         for x0, x1 in zip(xs, xs[1:], strict=False):
-            inside = [b for b in boxes if top <= b.cy <= bottom and x0 <= (b.x0 + b.x1) / 2 <= x1]
-            text = clean(join_pieces([b.text for b in sorted(inside, key=lambda b: (round(b.top / 8), b.x0))]))
-            if (not text or _SPECKS.match(text) or value_kind(text) == "junk") and x1 - x0 < 0.15 * gray.shape[1]:
-                text = _reread(gray, x0, top, x1, bottom) or ("" if _SPECKS.match(text) else text)
-            c0 = min(range(len(edges)), key=lambda i: abs(edges[i] - x0))
-            c1 = min(range(len(edges)), key=lambda i: abs(edges[i] - x1))
-            for c in range(c0, max(c1, c0 + 1)):
-                row[c] = text
-        if any(row):
-            grid.append(row)
-    return grid
+            c0, c1 = col(x0), max(col(x1), col(x0) + 1)
+            text = _cell_text(gray, boxes, x0, top, x1, bottom)
+            k = open_at.get((c0, c1))
+            if k is None or _has_rule(horiz, top, x0, x1):
+                k = len(spans)
+                spans.append([])
+                texts.append([])
+            spans[k].append((i, c0, c1))
+            texts[k].append(text)
+            now[(c0, c1)] = k
+        open_at = now
+    grid = [[""] * (len(edges) - 1) for _ in bands]
+    for slots, pieces in zip(spans, texts, strict=True):
+        text = join_pieces(pieces)
+        for i, c0, c1 in slots:
+            for c in range(c0, c1):
+                grid[i][c] = text
+    return [row for row in grid if any(row)]
 
 
 def prepare(image, name: str | None):
@@ -196,6 +228,7 @@ def ocr_boxes(gray) -> list[Box]:
 
 
 _EDGE_PUNCT = re.compile(r"^[.:：,，·、'\"“”‘’*_~]+|[.:：,，·、'\"“”‘’*_~\-—]+$")
+_LOOKS_NUMERIC = re.compile(r"^[0-9OoQDlIi|!.,]+$")
 _SPECKS = re.compile(r"^[.:：,，·、'\"“”‘’*_~`^]+$")  # dust read as punctuation
 _ZERO_LOOKALIKES = frozenset({"。", "o", "O", "〇", "○", "°"})  # a lone 0 in a value cell
 _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "Q": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1"}
@@ -207,6 +240,8 @@ def clean(text: str) -> str:
     bare = _EDGE_PUNCT.sub("", t).strip()
     if bare in _DIGIT_LOOKALIKES:
         return _DIGIT_LOOKALIKES[bare]
+    if _LOOKS_NUMERIC.match(bare) and any(c.isdigit() for c in bare):  # 'i3', '1O' inside a number
+        bare = "".join(_DIGIT_LOOKALIKES.get(c, c) for c in bare)
     if bare and value_kind(bare) == "number" and value_kind(t) != "number":
         return bare
     return t
