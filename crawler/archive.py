@@ -9,8 +9,10 @@ each payload's bytes are (file + offset of the response record).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
+import logging
 import os
 import threading
 import uuid
@@ -27,6 +29,9 @@ from warcio.warcwriter import WARCWriter
 from crawler.exceptions import ArchiveError
 
 DEFAULT_MAX_WARC_BYTES = 256 * 1024 * 1024
+WRITING = ".writing"  # marker beside a WARC file while a process appends to it
+
+logger = logging.getLogger(__name__)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -70,12 +75,18 @@ class WarcArchive:
         self._serial = 0
         self._stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self._token = uuid.uuid4().hex[:6]
+        self._marker: io.TextIOWrapper | None = None
+        #: Files a killed writer left with a torn last record, repaired here: {name: bytes cut}.
+        self.recovered = recover_torn_files(self.directory)
 
     # -- files ---------------------------------------------------------------
     def _open_next(self) -> None:
         self.close()
         self._serial += 1
         self._name = f"nianbao-{self._stamp}-{self._token}-{self._serial:05d}.warc.gz"
+        # The marker says "being written"; its lock says "by a live process".
+        self._marker = open(self.directory / (self._name + WRITING), "w")  # noqa: SIM115
+        fcntl.flock(self._marker, fcntl.LOCK_EX)
         self._fh = open(self.directory / self._name, "ab")  # noqa: SIM115 - kept open across records
         self._write_warcinfo()
 
@@ -103,6 +114,11 @@ class WarcArchive:
             self._sync()
             self._fh.close()
             self._fh = None
+        if self._marker is not None:
+            os.unlink(self._marker.name)
+            fcntl.flock(self._marker, fcntl.LOCK_UN)
+            self._marker.close()
+            self._marker = None
 
     # -- records -------------------------------------------------------------
     def write_exchange(
@@ -275,3 +291,24 @@ def repair_warc(path: str | Path) -> int:
         with open(path, "r+b") as fh:
             fh.truncate(good)
     return cut
+
+
+def recover_torn_files(directory: str | Path) -> dict[str, int]:
+    """Repair every WARC file whose writer died mid-record (its marker is left, unlocked).
+
+    A marker still locked belongs to a live writer (another worker) and is left alone.
+    """
+    recovered: dict[str, int] = {}
+    for marker in sorted(Path(directory).glob("*.warc.gz" + WRITING)):
+        with open(marker, "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            warc = marker.with_name(marker.name[: -len(WRITING)])
+            cut = repair_warc(warc) if warc.exists() else 0
+            recovered[warc.name] = cut
+            if cut:
+                logger.warning("%s: torn last record truncated (%d bytes)", warc, cut)
+            marker.unlink()
+    return recovered

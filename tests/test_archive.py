@@ -83,3 +83,36 @@ def test_torn_last_record_is_truncated(tmp_path):
     assert repair_warc(f) == 0
     checked = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(f)], capture_output=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_killed_writer_leaves_a_marker_and_the_next_one_repairs(tmp_path):
+    """A writer killed mid-record (no close) leaves `.writing`; the next archive repairs the tail."""
+    import os as _os
+    import signal
+
+    script = (
+        "import os, sys\n"
+        "from crawler.documents import DocumentStore\n"
+        "s = DocumentStore(sys.argv[1])\n"
+        "for i in range(3):\n"
+        "    s.record_exchange(url=f'http://127.0.0.11/{i}.html', site='x', method='GET', request_headers=[],\n"
+        "        request_body=b'', status=200, response_headers=[], payload=b'x' * 1000 + bytes([i]))\n"
+        "f = s.warc._fh\n"
+        "f.write(b'\\x1f\\x8b\\x08\\x00torn')\n"
+        "f.flush()\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    db = tmp_path / "archive.db"
+    proc = subprocess.run([sys.executable, "-c", script, str(db)], capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    archive = tmp_path / "archive"
+    assert len(list(archive.glob("*.writing"))) == 1
+    store = DocumentStore(db)
+    (name, cut), = store.warc.recovered.items()
+    assert cut == 8  # the torn gzip header and its 4 bytes
+    assert not list(archive.glob("*.writing"))
+    assert store.db["documents"].count == 3
+    for row in store.db["documents"].rows:
+        assert store.payload(row["id"])[1].startswith(b"x" * 1000)
+    store.close()
+    assert _os.path.getsize(archive / name) > 0
