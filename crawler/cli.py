@@ -75,7 +75,10 @@ def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
               help="Exit 2 when a site that yielded reports before yields none.")
 @click.option("--redis", "redis_url", default=None, envvar="NIANBAO_REDIS",
               help="Crawl as one worker of a fleet sharing this Redis (redis://HOST:PORT/N); docs/scale.md.")
-def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, redis_url: str | None) -> None:
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, as `scrapy crawl -s` does; repeatable.")
+def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, redis_url: str | None,
+          overrides: tuple[str, ...]) -> None:
     """Crawl the registry's sites incrementally into DB.
 
     Example: nianbao crawl --sites sites/real.yaml --site mengjin
@@ -93,11 +96,22 @@ def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, red
         from crawler.fleet.cli import crawl_as_worker
 
         return crawl_as_worker(db, sites, registry=str(registry), redis_url=redis_url)
-    result = run_crawl(db, sites, registry_name=str(registry))
+    result = run_crawl(db, sites, registry_name=str(registry), settings=parse_overrides(overrides))
     finish_database(db)
     _print_crawl(result)
     if result.alarms and alarm_exit:
         sys.exit(2)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` pairs; Scrapy's Settings converts the strings when read."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE", param_hint="-s")
+        out[name.strip()] = value
+    return out
 
 
 def _print_crawl(result) -> None:
