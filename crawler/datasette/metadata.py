@@ -18,7 +18,7 @@ from datasette.utils import tilde_encode
 
 from crawler import schema
 from crawler.datasette import labels
-from crawler.datasette.queries import canned_queries
+from crawler.datasette.queries import canned_queries, reasons_unpivot
 from crawler.datasette.setup import headline_columns, view_definitions
 
 TITLE = "政府信息公开工作年度报告档案"
@@ -190,6 +190,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         "cell_changes": {"title": "数字变化", "description": "报告新版本中改动过的单元格：旧值、新值。"},
         "report_facts": {"hidden": True, "description": "报告一览等视图的底表（install_views 每次重建）。"},
         "report_bigrams": {"hidden": True, "description": "一两个字检索用的单字与双字表。"},
+        "report_cells_wide": {"hidden": True, "description": "宽表视图的底表：每份报告一行，每个单元格一列。"},
     }
 
 
@@ -226,10 +227,7 @@ def dashboards(db: str) -> dict[str, Any]:
     """datasette-dashboards: the year trend and the refusal reasons, filterable by region."""
     where = ("where true [[ and (省 = :region or 市 = :region or 区县 = :region or 机关 = :region) ]] "
              "[[ and 主体层级 = :level ]]")
-    reasons = " union all ".join(
-        f"select '{short}' as 理由, sum(\"不予公开·{short}\") as 件数 from 报告一览 {where}"
-        for _, short in labels.DENIED_ROWS
-    )
+    reasons = reasons_unpivot(where)
     return {"overview": {
         "title": "年报图表",
         "description": "历年收到和办理政府信息公开申请的数字（件）。在「地区」里填省、市、区县或机关全称（如 孟津区）。",
@@ -260,7 +258,7 @@ def dashboards(db: str) -> dict[str, Any]:
             },
             "reasons": {
                 "title": "不予公开的理由（件）", "db": db, "library": "vega-lite",
-                "query": f"select 理由, 件数 from ({reasons}) order by 件数 desc",
+                "query": f"{reasons} order by 件数 desc",
                 "display": {
                     "mark": {"type": "bar", "tooltip": True},
                     "encoding": {

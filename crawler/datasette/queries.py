@@ -37,15 +37,18 @@ def _region_by_year() -> str:
     )
 
 
+def reasons_unpivot(where: str) -> str:
+    """The eight refusal reasons as rows (理由, 件数, 报告数), summed in one pass over 报告一览."""
+    sums = ", ".join(f"sum({_q('不予公开·' + short)}) as s{i}, sum({_q('不予公开·' + short)} > 0) as n{i}"
+                     for i, (_, short) in enumerate(labels.DENIED_ROWS))
+    rows = "\n  union all ".join(f"select '{short}' as 理由, s{i} as 件数, n{i} as 报告数 from t"
+                                 for i, (_, short) in enumerate(labels.DENIED_ROWS))
+    return f"with t as materialized (select {sums} from 报告一览 {where})\nselect * from (\n  {rows}\n)"
+
+
 def _reasons_ranked() -> str:
-    parts = []
-    for _, short in labels.DENIED_ROWS:
-        col = f"不予公开·{short}"
-        parts.append(
-            f"select '{short}' as 理由, sum({_q(col)}) as 件数, sum({_q(col)} > 0) as 报告数 from 报告一览\n"
-            f"  where {_any('年度', '年度')} and {_any('主体层级', '主体层级')}"
-        )
-    return "select 理由, 件数, 报告数 from (\n" + "\nunion all\n".join(parts) + "\n) order by 件数 desc"
+    where = f"where {_any('年度', '年度')} and {_any('主体层级', '主体层级')}"
+    return reasons_unpivot(where) + " order by 件数 desc"
 
 
 def _agencies_by_reason() -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -43,44 +44,58 @@ def _q(name: str) -> str:
 
 # --- headline figures ---------------------------------------------------------
 
-def _sum_sql(keys: list[str]) -> str:
-    """Sum of cells, NULL when the report gives none of them (blank is not zero)."""
-    cols = [_q(k) for k in keys]
-    return f"(case when coalesce({', '.join(cols)}) is null then null else " + \
-        " + ".join(f"coalesce({c}, 0)" for c in cols) + " end)"
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure of 报告一览: a report_facts column computed from one or more cells."""
+
+    column: str  # report_facts column
+    name: str  # Chinese column name in the views
+    description: str  # with its unit
+    keys: tuple[str, ...]  # the cells it is, or sums (NULL when the report gives none: blank is not zero)
+
+    def value(self, cells: dict) -> float | None:
+        given = [cells[k] for k in self.keys if cells.get(k) is not None]
+        return sum(given) if given else None
+
+
+def _figures() -> tuple[Figure, ...]:
+    t = "total"
+    out = [
+        Figure("new_received", "收到申请", "本年新收政府信息公开申请数量（总计，件）", (f"requests.new_received.{t}",)),
+        Figure("carried_over", "上年结转", "上年结转政府信息公开申请数量（总计，件）", (f"requests.carried_over.{t}",)),
+        Figure("granted", "予以公开", "办理结果：予以公开（总计，件）", (f"requests.granted.{t}",)),
+        Figure("partly_granted", "部分公开", "办理结果：部分公开（总计，件）", (f"requests.partly_granted.{t}",)),
+        Figure("denied", "不予公开", "办理结果：不予公开，八类理由合计（件）",
+               tuple(f"requests.{k}.{t}" for k, _ in labels.DENIED_ROWS)),
+    ]
+    out += [Figure(k, f"不予公开·{short}", f"不予公开理由：{short}（总计，件）", (f"requests.{k}.{t}",))
+            for k, short in labels.DENIED_ROWS]
+    out += [
+        Figure("unavailable", "无法提供", "办理结果：无法提供，三类合计（件）",
+               tuple(f"requests.{r.key}.{t}" for r in schema.REQUESTS_2021 if r.key.startswith("unavailable_"))),
+        Figure("not_processed", "不予处理", "办理结果：不予处理，五类合计（件）",
+               tuple(f"requests.{r.key}.{t}" for r in schema.REQUESTS_2021 if r.key.startswith("not_processed_"))),
+        Figure("results_total", "办理结果总计", "办理结果总计（件）", (f"requests.results_total.{t}",)),
+        Figure("review", "行政复议", "政府信息公开行政复议总数（件）", ("appeals.review.total",)),
+        Figure("review_corrected", "复议纠正", "行政复议结果纠正（件）", ("appeals.review.corrected",)),
+        Figure("lawsuit", "行政诉讼", "政府信息公开行政诉讼总数：未经复议直接起诉 + 复议后起诉（件）",
+               ("appeals.lawsuit_direct.total", "appeals.lawsuit_after_review.total")),
+        Figure("lawsuit_corrected", "诉讼纠正", "行政诉讼结果纠正：两类合计（件）",
+               ("appeals.lawsuit_direct.corrected", "appeals.lawsuit_after_review.corrected")),
+        Figure("fees_wan", "收费金额（万元）", "主动公开：行政事业性收费本年收费金额（万元，2021版模板才有）",
+               ("proactive.fees.amount_wan",)),
+    ]
+    return tuple(out)
+
+
+FIGURES = _figures()
+SORTABLE = ("new_received", "granted", "denied", *(k for k, _ in labels.DENIED_ROWS), "review", "lawsuit")
 
 
 def headline_columns() -> list[tuple[str, str, str]]:
-    """(SQL expression over report_facts, Chinese name, description) of `报告一览`'s figures."""
-    t = "total"
-    out = [
-        (_q(f"requests.new_received.{t}"), "收到申请", "本年新收政府信息公开申请数量（总计，件）"),
-        (_q(f"requests.carried_over.{t}"), "上年结转", "上年结转政府信息公开申请数量（总计，件）"),
-        (_q(f"requests.granted.{t}"), "予以公开", "办理结果：予以公开（总计，件）"),
-        (_q(f"requests.partly_granted.{t}"), "部分公开", "办理结果：部分公开（总计，件）"),
-        (_sum_sql([f"requests.{k}.{t}" for k, _ in labels.DENIED_ROWS]), "不予公开",
-         "办理结果：不予公开，八类理由合计（件）"),
-    ]
-    for key, short in labels.DENIED_ROWS:
-        out.append((_q(f"requests.{key}.{t}"), f"不予公开·{short}", f"不予公开理由：{short}（总计，件）"))
-    out += [
-        (_sum_sql([f"requests.{r}.{t}" for r in ("unavailable_not_held", "unavailable_needs_creation",
-                                                "unavailable_unclear")]),
-         "无法提供", "办理结果：无法提供，三类合计（件）"),
-        (_sum_sql([f"requests.{r.key}.{t}" for r in schema.REQUESTS_2021 if r.key.startswith("not_processed_")]),
-         "不予处理", "办理结果：不予处理，五类合计（件）"),
-        (_q(f"requests.results_total.{t}"), "办理结果总计", "办理结果总计（件）"),
-        (_q("appeals.review.total"), "行政复议", "政府信息公开行政复议总数（件）"),
-        (_q("appeals.review.corrected"), "复议纠正", "行政复议结果纠正（件）"),
-        (_sum_sql(["appeals.lawsuit_direct.total", "appeals.lawsuit_after_review.total"]), "行政诉讼",
-         "政府信息公开行政诉讼总数：未经复议直接起诉 + 复议后起诉（件）"),
-        (_sum_sql(["appeals.lawsuit_direct.corrected", "appeals.lawsuit_after_review.corrected"]), "诉讼纠正",
-         "行政诉讼结果纠正：两类合计（件）"),
-        (_q("proactive.fees.amount_wan"), "收费金额（万元）",
-         "主动公开：行政事业性收费本年收费金额（万元，2021版模板才有）"),
-        ("findings_count", "不一致处数", "本报告违反勾稽关系的处数；详见「不一致的报告」"),
-    ]
-    return out
+    """(SQL expression over report_facts f, Chinese name, description) of 报告一览's figures."""
+    return [(f"f.{fig.column}", fig.name, fig.description) for fig in FIGURES] + [
+        ("f.findings_count", "不一致处数", "本报告违反勾稽关系的处数；详见「不一致的报告」")]
 
 
 # --- reference tables ---------------------------------------------------------
@@ -144,54 +159,69 @@ def _site_places(db: sqlite_utils.Database) -> dict[str, dict]:
     return out
 
 
-def _fact_rows(conn: sqlite3.Connection, places: dict[str, dict], keys: list[str]) -> Iterator[tuple]:
-    """One tuple per report (REPORT_COLUMNS + DERIVED_COLUMNS + keys), merging reports and cells by id."""
+def _fact_rows(conn: sqlite3.Connection, places: dict[str, dict], keys: list[str]
+               ) -> Iterator[tuple[tuple, tuple]]:
+    """(report_facts row, report_cells_wide row) per report, merging reports and cells by id."""
     empty_place = dict.fromkeys(DERIVED_COLUMNS)
-    index = {k: i for i, k in enumerate(keys)}
+    wanted = set(keys)
     cells = conn.execute("select report_id, key, value from cells order by report_id")
     pending = next(cells, None)
     reports = conn.execute(f"select {', '.join(REPORT_COLUMNS)} from reports order by id")
     for rep in reports:
         rid = rep[0]
+        values: dict = {}
+        while pending is not None and pending[0] <= rid:
+            if pending[0] == rid and pending[1] in wanted and pending[2] is not None:
+                v = pending[2]
+                values[pending[1]] = int(v) if float(v).is_integer() and pending[1] not in schema.DECIMAL_CELLS \
+                    else v
+            pending = next(cells, None)
         if rep[7] is None:  # a page that is not a report: nothing to read, nothing to facet
             continue
-        values: list = [None] * len(keys)
-        while pending is not None and pending[0] <= rid:
-            if pending[0] == rid and pending[1] in index and pending[2] is not None:
-                v = pending[2]
-                values[index[pending[1]]] = int(v) if float(v).is_integer() and \
-                    pending[1] not in schema.DECIMAL_CELLS else v
-            pending = next(cells, None)
         place = places.get(rep[1], empty_place)
         derived = {**place, "body_level_label": labels.BODY_LEVELS.get(rep[5] or "", labels.UNKNOWN_BODY_LEVEL),
                    "template_label": labels.TEMPLATE_LABELS.get(rep[7] or "", "非报告")}
-        yield (*rep, *(derived[c] for c in DERIVED_COLUMNS), *values)
+        yield ((*rep, *(derived[c] for c in DERIVED_COLUMNS), *(f.value(values) for f in FIGURES)),
+               (rid, *(values.get(k) for k in keys)))
 
 
 def rebuild_report_facts(db: sqlite_utils.Database) -> None:
-    """Drop and refill report_facts (the caller holds the transaction)."""
+    """Drop and refill report_facts (narrow: what 报告一览 and facets read) and report_cells_wide.
+
+    Two tables because facets and sorts scan every row: a row of ~45 columns
+    reads far faster than one of ~270. The wide views join the two on id.
+    """
     keys = labels.all_cell_keys()
     conn = db.conn
     conn.execute("drop table if exists report_facts")
+    conn.execute("drop table if exists report_cells_wide")
     col_defs = ["id integer primary key", "site text", "url text", "title text", "agency text",
                 "body_level text", "year integer", "template text", "published text",
                 "document_id integer", "findings_count integer", "cells_count integer",
                 "site_name text", "body_level_label text", "template_label text", "province_code text",
                 "province text", "city_code text", "city text", "district_code text", "district text",
                 "latitude real", "longitude real"]
-    col_defs += [f"{_q(k)} {'real' if k in schema.DECIMAL_CELLS else 'integer'}" for k in keys]
+    col_defs += [f"{f.column} {'real' if f.column == 'fees_wan' else 'integer'}" for f in FIGURES]
     conn.execute(f"create table report_facts ({', '.join(col_defs)})")
-    n = len(REPORT_COLUMNS) + len(DERIVED_COLUMNS) + len(keys)
-    insert = f"insert into report_facts values ({', '.join('?' * n)})"
-    batch: list[tuple] = []
-    for row in _fact_rows(conn, _site_places(db), keys):
-        batch.append(row)
-        if len(batch) >= 5000:
-            conn.executemany(insert, batch)
-            batch.clear()
-    if batch:
-        conn.executemany(insert, batch)
-    for col in INDEXED:
+    wide_defs = ["id integer primary key"] + [
+        f"{_q(k)} {'real' if k in schema.DECIMAL_CELLS else 'integer'}" for k in keys]
+    conn.execute(f"create table report_cells_wide ({', '.join(wide_defs)})")
+    n = len(REPORT_COLUMNS) + len(DERIVED_COLUMNS) + len(FIGURES)
+    insert_fact = f"insert into report_facts values ({', '.join('?' * n)})"
+    insert_wide = f"insert into report_cells_wide values ({', '.join('?' * (len(keys) + 1))})"
+    facts: list[tuple] = []
+    wide: list[tuple] = []
+    for fact, cells in _fact_rows(conn, _site_places(db), keys):
+        facts.append(fact)
+        wide.append(cells)
+        if len(facts) >= 5000:
+            conn.executemany(insert_fact, facts)
+            conn.executemany(insert_wide, wide)
+            facts.clear()
+            wide.clear()
+    conn.executemany(insert_fact, facts)
+    conn.executemany(insert_wide, wide)
+    for col in INDEXED + SORTABLE:
         conn.execute(f"create index report_facts_{col} on report_facts({col})")
     # Wide views filter on template: their facets need (template, column) to stay index-only.
     for col in ("year", "province", "body_level_label"):
@@ -314,16 +344,17 @@ def view_definitions() -> dict[str, str]:
         f"select s.slug as {_q('网站代号')}, s.name as {_q('网站')}, s.code as {_q('行政区划代码')}, "
         f"max(f.province) as {_q('省')}, max(f.city) as {_q('市')}, max(f.district) as {_q('区县')}, "
         f"count(f.id) as {_q('报告数')}, min(f.year) as {_q('最早年度')}, max(f.year) as {_q('最近年度')}, "
-        f"sum(f.{_q('requests.new_received.total')}) as {_q('收到申请合计')}, "
+        f"sum(f.new_received) as {_q('收到申请合计')}, "
         f"sum(f.findings_count > 0) as {_q('不一致报告数')}, "
         f"max(f.latitude) as {_q('纬度')}, max(f.longitude) as {_q('经度')} "
         "from sites s join report_facts f on f.site = s.slug "
         "where f.latitude is not null group by s.slug"
     )
     for name, template, part in labels.WIDE_VIEWS:
-        cols = [f"f.{_q(k)} as {_q(label)}" for k, label in labels.wide_columns(template, part)]
+        cols = [f"w.{_q(k)} as {_q(label)}" for k, label in labels.wide_columns(template, part)]
         where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
-        views[name] = f"select {', '.join(_identity() + cols + _links())} from report_facts f where {where}"
+        views[name] = (f"select {', '.join(_identity() + cols + _links())} "
+                       f"from report_facts f join report_cells_wide w on w.id = f.id where {where}")
     return views
 
 
