@@ -199,6 +199,29 @@ def _read_appeals(tokens: list[Token]) -> Reading:
                 reading.put(key, tok, method)
             return reading
         i = j
+    return _read_appeal_rows(tokens)
+
+
+_APPEAL_ROW_LABELS = (("lawsuit_after_review", "复议后起诉"), ("lawsuit_direct", "未经复议直接起诉"),
+                      ("lawsuit_direct", "直接起诉"), ("review", "行政复议"))
+
+
+def _read_appeal_rows(tokens: list[Token]) -> Reading:
+    """Appeals printed as three rows of five ('行政复议 | 0 | 0 | 0 | 0 | 0')."""
+    reading = Reading()
+    for i, tok in enumerate(tokens):
+        if tok.kind != "label" or len(tok.text) > 20:
+            continue
+        run = _run_after(tokens, i)
+        if len(run) != 5:
+            continue
+        row = next((key for key, word in _APPEAL_ROW_LABELS if word in tok.text), None)
+        if row is None:
+            continue
+        for col, value in zip(schema.APPEAL_COLUMNS, run, strict=True):
+            key = f"appeals.{row}.{col}"
+            if key not in reading.cells:
+                reading.put(key, value, "grid" if run[0].grid else "text")
     return reading
 
 

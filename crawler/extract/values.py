@@ -24,6 +24,7 @@ def normalize_width(text: str) -> str:
 
 
 def strip_unit(text: str) -> str:
+    text = re.sub(r"[(（](?:件|个|项|条|次|起|份|万元|元)[)）]$", "", text)
     for unit in UNITS:
         if text.endswith(unit) and len(text) > len(unit):
             return text[: -len(unit)].strip()

@@ -1,0 +1,67 @@
+"""Text renderings written for the rules they exercise (the real ones are in test_extract_corpus.py)."""
+
+from __future__ import annotations
+
+from crawler.extract import extract_bytes
+
+
+def _extract(text: str):
+    return extract_bytes(text.encode("utf-8"), filename="report.txt")
+
+
+def test_appeals_as_three_rows() -> None:
+    r = _extract("示例局2022年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+                 "行政复议 | 1 | 0 | 0 | 0 | 1\n未经复议直接起诉 | 0 | 0 | 0 | 0 | 0\n复议后起诉 | 0 | 0 | 1 | 0 | 1\n")
+    assert r.cells["appeals.review.upheld"] == 1
+    assert r.cells["appeals.lawsuit_after_review.other"] == 1
+    assert r.findings == []
+
+
+def test_year_in_parentheses_after_title() -> None:
+    r = _extract("示例镇政府信息公开工作年度报告（2021年度）\n一、总体情况\n")
+    assert (r.template, r.year) == ("2021", 2021)
+
+
+def test_numbers_before_their_label_pair_in_order() -> None:
+    """A PDF text layer prints a wrapped row's numbers above its label; rows read whole anchor the pairing."""
+    r = _extract(
+        "示例区2024年政府信息公开工作年度报告\n本年制发件数\n"
+        "（一）予以公开 5 0 0 0 0 0 5\n"
+        "2 0 0 0 0 0 2\n"
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\n"
+        "1 0 0 0 0 0 1\n"
+        "1.属于国家秘密\n"
+        "2.其他法律行政法规禁止公开 0 0 0 0 0 0 0\n")
+    assert r.cells["requests.partly_granted.total"] == 2
+    assert r.cells["requests.denied_state_secret.total"] == 1
+    assert r.method["requests.denied_state_secret.total"] == "text-order"
+    assert r.cells["requests.denied_law_forbids.total"] == 0
+
+
+def test_unit_in_parentheses_and_signed_change() -> None:
+    r = _extract("示例局2020年政府信息公开工作年度报告\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n"
+                 "行政许可 | 12(项) | -3 | 40\n")
+    assert (r.template, r.year) == ("2019", 2020)
+    assert r.cells["proactive.licensing.previous"] == 12
+    assert r.cells["proactive.licensing.change"] == -3
+
+
+def test_prose_only_where_tables_say_nothing() -> None:
+    r = _extract("示例局2023年政府信息公开工作年度报告\n一、总体情况\n"
+                 "2023年，我局共收到政府信息公开申请12件，全部为自然人申请，办结10件，结转下年度继续办理2件。\n")
+    assert r.cells["requests.new_received.total"] == 12
+    assert r.cells["requests.new_received.natural_person"] == 12
+    assert r.cells["requests.results_total.total"] == 10
+    assert r.cells["requests.carried_forward.total"] == 2
+    assert set(r.method.values()) == {"prose"}
+
+
+def test_no_request_received_is_zero() -> None:
+    r = _extract("示例街道2022年政府信息公开工作年度报告\n2022年，本街道未收到政府信息公开申请。\n")
+    assert r.cells == {"requests.new_received.total": 0}
+
+
+def test_no_number_is_never_zero_by_default() -> None:
+    r = _extract("示例街道2022年政府信息公开工作年度报告\n一、总体情况\n本年度工作有序开展。\n")
+    assert r.template == "2021"
+    assert r.cells == {}
