@@ -236,6 +236,14 @@ def test_original_is_sandboxed(client):
     assert client("/-/original/999").status_code == 404
 
 
+def test_original_pdf_is_a_download_with_its_text_shown(client):
+    page = client("/-/original/11")
+    assert "<iframe" not in page.text and "市政府办公室统筹推进" in page.text
+    raw = client("/-/original/11/raw")
+    assert raw.headers["content-disposition"].startswith("attachment")
+    assert raw.content.startswith(b"%PDF")
+
+
 def test_home_and_database_pages_in_chinese(client):
     home = client("/").text
     assert metadata.TITLE in home and "不一致的报告" in home

@@ -137,7 +137,10 @@ def build_fixture_db(db_path: str | Path) -> Path:
             if r.title is None:
                 body = f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>" \
                        f"<h1>{html.escape(title)}</h1><p>{html.escape(r.text)}</p></body></html>"
-            doc = docs.record_file(url=url, payload=body.encode("utf-8"), content_type="text/html; charset=utf-8",
+            payload, ctype = body.encode("utf-8"), "text/html; charset=utf-8"
+            if r.site == "luoyang":  # one PDF: served as a download, its text shown on the page
+                url, payload, ctype = url.replace(".html", ".pdf"), b"%PDF-1.4\n% fixture\n", "application/pdf"
+            doc = docs.record_file(url=url, payload=payload, content_type=ctype,
                                    fetched_at=f"{r.year + 1}-03-01T00:00:00+00:00")
             cells = report_cells(r, template)
             report = Report(template=template, year=r.year, agency=r.agency, title=title,

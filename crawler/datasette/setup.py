@@ -361,6 +361,8 @@ def view_definitions() -> dict[str, str]:
 def install_views(db: sqlite_utils.Database) -> None:
     """Build everything Datasette reads, in one transaction; safe to run any number of times."""
     conn = db.conn
+    if conn.in_transaction:  # the caller's pending writes go first: views are built on committed data
+        conn.commit()
     previous = conn.isolation_level
     conn.isolation_level = None  # explicit BEGIN/COMMIT: sqlite-utils helpers must not commit half-way
     try:
