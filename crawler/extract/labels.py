@@ -92,6 +92,12 @@ class RowMatch:
     part: str
     row: str
     score: float
+    how: str = "exact"  # exact, prefix, contains, truncated, fuzzy
+
+    @property
+    def leads(self) -> bool:
+        """The label starts with the row's name (a long label that defines its row still names it)."""
+        return self.how in ("exact", "prefix")
 
 
 @lru_cache(maxsize=4)
@@ -123,26 +129,28 @@ def _lcs(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _score(text: str, alias: str, counts: Counter[str], alias_counts: Counter[str]) -> float:
+def _score(text: str, alias: str, counts: Counter[str], alias_counts: Counter[str]) -> tuple[float, str]:
+    """How well a normalised label names an alias; of two names in one label, the longer wins."""
     if not text:
-        return 0.0
+        return 0.0, ""
+    coverage = len(alias) / max(len(text), 1)
     if text == alias:
-        return 1.0
+        return 1.0, "exact"
     if text.startswith(alias) and (len(alias) >= 3 or len(text) <= len(alias) + 2):
-        return 0.95
+        return 0.9 + 0.09 * coverage, "prefix"
     if alias in text and len(alias) >= 4 and len(text) <= len(alias) + 10:
-        return 0.9
+        return 0.85 + 0.09 * coverage, "contains"
     if len(text) >= 4 and alias.startswith(text) and len(text) >= 0.5 * len(alias):
-        return 0.85
+        return 0.8 + 0.05 * coverage, "truncated"
     if len(alias) >= 5 and len(text) <= 2 * len(alias) + 4:
         bound = sum(min(n, counts[c]) for c, n in alias_counts.items())  # LCS cannot exceed it
         if bound < 5 or bound / max(len(alias), len(text)) < 0.66:
-            return 0.0
+            return 0.0, ""
         common = _lcs(text, alias)
         ratio = common / max(len(alias), len(text))
         if ratio >= 0.66 and common >= 5:
-            return 0.8 * ratio
-    return 0.0
+            return 0.75 * ratio, "fuzzy"
+    return 0.0, ""
 
 
 def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch | None:
@@ -169,9 +177,9 @@ def _best_match(t: str, template: str, allow_other: bool, allow_total: bool) -> 
             continue
         if alias == "总计" and (t != "总计" or not allow_total):
             continue
-        s = _score(t, alias, counts, alias_counts)
+        s, how = _score(t, alias, counts, alias_counts)
         if s and (best is None or s > best.score):
-            best = RowMatch(part, row, s)
+            best = RowMatch(part, row, s, how)
     return best
 
 

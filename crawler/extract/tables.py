@@ -87,7 +87,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
         tok = tokens[i]
         run = _run_after(tokens, i)
         m = match_row(tok.text, template, last_row)
-        if m and is_sentence(tok.text) and m.score < 0.95:
+        if m and is_sentence(tok.text) and not m.leads:
             m = None
         if m and template == "2021" and m.row == "other" and not run:
             m = None  # （六）其他处理 heads three rows in 2021

@@ -36,7 +36,8 @@ def _split_pipes(s: str) -> list[str]:
 
 def text_lines(text: str) -> list[Line]:
     """Split text into lines of cells; empty lines and page footers are dropped."""
-    raw = [s.strip() for s in text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw = [s.strip(" \u3000\u00a0\v") for s in lines]  # tabs kept: a trailing tab is a blank cell
     style = _pipe_style(raw)
     out: list[Line] = []
     for s in raw:
@@ -46,15 +47,12 @@ def text_lines(text: str) -> list[Line]:
             if style == "cells" and s == "|":
                 out.append(Line([""]))
             continue
-        if "\t" in s:
-            cells = [c.strip() for c in s.split("\t")]
-            while cells and not cells[-1]:
-                cells.pop()
-            out.append(Line(cells))
+        if "\t" in s.strip():
+            out.append(Line([c.strip() for c in s.split("\t")]))  # trailing blanks are cells too
         elif "|" in s:
-            out.append(Line(_split_pipes(s)))
+            out.append(Line(_split_pipes(s.strip())))
         else:
-            out.append(Line([s]))
+            out.append(Line([s.strip()]))
     return out
 
 
