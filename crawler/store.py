@@ -111,6 +111,27 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             pk=("run_id", "site"),
             foreign_keys=[("run_id", "crawl_runs", "id")],
         )
+    _add_operations_columns(db)
+
+
+# Columns added after the first release; added in place, never dropped (archives upgrade on open).
+OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
+    # the list entry's date, so the next crawl skips a known report whose entry did not change
+    "reports": {"list_date": str},
+    "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
+                   "reports_skipped": int},
+    "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,
+                    "not_modified": int, "reports_skipped": int},
+}
+
+
+def _add_operations_columns(db: sqlite_utils.Database) -> None:
+    """Additive columns of the nightly crawl (docs/operations.md), for archives made before them."""
+    for table, columns in OPERATIONS_COLUMNS.items():
+        have = db[table].columns_dict
+        for name, kind in columns.items():
+            if name not in have:
+                db[table].add_column(name, kind)
 
 
 def upsert_sites(db: sqlite_utils.Database, sites: Iterable[Any], registry: str) -> None:
