@@ -21,7 +21,7 @@ import pytest
 
 from crawler.demo.generator import build_demo_web
 from crawler.demo.server import DemoWeb
-from tests.test_e2e_demo import free_port
+from tests.helpers import free_port, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -46,20 +46,6 @@ def crawl_command(db: Path, registry: Path) -> list[str]:
             "--no-alarm-exit", *FAST]
 
 
-def snapshot(db_path: Path) -> dict[str, set]:
-    con = sqlite3.connect(db_path)
-    try:
-        return {
-            "reports": set(con.execute("select url, title, agency, year, template, published, cells_count, "
-                                       "findings_count, text from reports")),
-            "cells": set(con.execute("select r.url, c.key, c.value, c.raw, c.method from cells c "
-                                     "join reports r on r.id = c.report_id")),
-            "findings": set(con.execute("select r.url, f.rule, f.key, f.detail from findings f "
-                                        "join reports r on r.id = f.report_id")),
-            "documents": set(con.execute("select url, sha256 from documents where status = 200")),
-        }
-    finally:
-        con.close()
 
 
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(demo_web, tmp_path):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 import sqlite_utils
 
 from crawler.demo.generator import build_demo_web
+from tests.helpers import free_port, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -29,23 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_AGENCY = "孟津区先进制造业开发区"
 
 
-def free_port(hosts: tuple[str, ...] = ("127.0.0.1",)) -> int:
-    """A port free on every given loopback address (the demo binds one port on several)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        ok = True
-        for host in hosts:
-            with socket.socket() as s:
-                try:
-                    s.bind((host, port))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return port
-    raise RuntimeError("no free port")
 
 
 def run_demo(db: Path, web_port: int) -> subprocess.CompletedProcess:
@@ -174,3 +157,17 @@ def test_datasette_answers_for_the_seed_agency(demo_db):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_reextract_gives_the_same_rows_as_the_crawl(demo_db, tmp_path):
+    """Rebuilt from the WARC files alone (no demo web needed), the database reads the same."""
+    import shutil
+
+    copy = tmp_path / "archive.db"
+    shutil.copy(demo_db["path"], copy)
+    shutil.copytree(demo_db["path"].parent / "archive", tmp_path / "archive")
+    out = subprocess.run([sys.executable, "-m", "crawler", "reextract", "--db", str(copy), "--no-progress"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert f"re-extracted {len(demo_db['corpus'].reports)} reports" in out.stdout
+    assert snapshot(copy) == snapshot(demo_db["path"])
