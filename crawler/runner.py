@@ -216,6 +216,11 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
 
 def finish_database(db_path: str | Path) -> None:
     """Views, search indexes and labels for Datasette, after every write run."""
+    import datetime as dt
+
+    from crawler.crossreport import rebuild_cross_findings
+
+    rebuild_cross_findings(open_db(db_path), today=dt.date.today())  # cross-report findings, every night
     try:
         from crawler.datasette.setup import install_views
     except ImportError:  # the Datasette layer is optional for a bare crawl

@@ -112,6 +112,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             foreign_keys=[("run_id", "crawl_runs", "id")],
         )
     _add_operations_columns(db)
+    ensure_cross_schema(db)
 
 
 # Columns added after the first release; added in place, never dropped (archives upgrade on open).
@@ -132,6 +133,30 @@ def _add_operations_columns(db: sqlite_utils.Database) -> None:
         for name, kind in columns.items():
             if name not in have:
                 db[table].add_column(name, kind)
+
+
+def ensure_cross_schema(db: sqlite_utils.Database) -> None:
+    """Bodies across years and cross-report findings (crawler/bodies.py, crawler/crossreport/)."""
+    if "body_id" not in db["reports"].columns_dict:
+        db["reports"].add_column("body_id", int)
+        db["reports"].create_index(["body_id"])
+    if "bodies" not in db.table_names():
+        db["bodies"].create(
+            {"id": int, "site": str, "code": str, "name": str, "display_name": str, "level": str,
+             "aliases": str, "first_year": int, "last_year": int, "reports": int},
+            pk="id",
+        )
+        db["bodies"].create_index(["site", "name"], unique=True)
+    if "cross_findings" not in db.table_names():
+        db["cross_findings"].create(
+            {"id": int, "kind": str, "body_id": int, "report_id": int, "other_report_id": int, "year": int,
+             "key": str, "value": float, "other_value": float, "sentence": str, "deadline": str,
+             "published": str, "published_source": str, "days_late": int, "document_id": int,
+             "other_document_id": int, "resolved_at": str, "detail": str},
+            pk="id",
+        )
+        db["cross_findings"].create_index(["kind"])
+        db["cross_findings"].create_index(["body_id"])
 
 
 def upsert_sites(db: sqlite_utils.Database, sites: Iterable[Any], registry: str) -> None:
