@@ -4,6 +4,8 @@ Scrapy's default is noted beside each override. The CLI (crawler/runner.py)
 sets NIANBAO_DB and, for the demo web on loopback, lifts the delays.
 """
 
+import os
+
 from crawler import __version__
 
 BOT_NAME = "nianbao"
@@ -11,7 +13,8 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # Who we are, and how to reach us (default: Scrapy/VERSION (+https://scrapy.org)).
-NIANBAO_CONTACT_URL = "https://github.com/nianbao/nianbao"
+# NIANBAO_CONTACT_URL in the environment names the operator's page instead; `nianbao crawl --user-agent` wins.
+NIANBAO_CONTACT_URL = os.environ.get("NIANBAO_CONTACT_URL") or "https://github.com/nianbao/nianbao"
 USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT_URL}; open-government annual report archive)"
 
 ROBOTSTXT_OBEY = True  # default False in the project template
@@ -50,6 +53,7 @@ RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each attempt
 RETRY_MAX_DELAY = 60.0  # cap on any wait, Retry-After included
 ITEM_PIPELINES = {
     "crawler.pipelines.ReportPipeline": 300,
+    "crawler.incremental.ListDatePipeline": 310,  # the list date, so the next crawl can skip the report
 }
 
 # nianbao's own settings.

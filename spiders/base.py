@@ -43,10 +43,12 @@ Spider arguments
   ``False`` to walk every list page even when all its reports are known (the
   runner passes it after an interrupted run).
 ``known_urls``
-  report URLs already archived (a set, or from the command line a file with
-  one URL a line, or a comma-separated string). Listing pagination stops at a
-  list page whose report links are all known. Known reports on the pages
-  visited are still fetched, so that changes to recent reports are seen.
+  report URLs already archived: a dict ``{url: list date}`` (what the runner
+  passes), or a set, or from the command line a file with one URL a line, or a
+  comma-separated string (list dates unknown). Listing pagination stops at a
+  list page whose report links are all known. A known report whose list entry
+  shows the date recorded for it is not fetched (counted as skipped); one whose
+  date moved (an edit) or was never recorded is fetched again.
 
 Per-site ``settings`` in the registry
 -------------------------------------
@@ -139,8 +141,22 @@ def response_text(response: Response, encoding: str | None = None) -> str:
         enc = (response.encoding or "").lower().replace("-", "").replace("_", "")
         if enc in ("gbk", "gb2312", "cp936", "hz"):
             return response.body.decode("gb18030", errors="replace")
+        if enc == "utf8" and not _is_utf8(response.body):
+            # GBK bytes behind a UTF-8 declaration (a template copied between sites): read them as GBK.
+            try:
+                return response.body.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
         return response.text
     return response.body.decode("utf-8", errors="replace")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def anchor_title(a: Selector) -> str:
@@ -160,16 +176,20 @@ def anchor_date(a: Selector) -> str | None:
     return None
 
 
-def load_known_urls(value: Any) -> set[str]:
-    """``known_urls`` as a set: a set/list as is; a string is a file of URLs or a comma-separated list."""
+def load_known_urls(value: Any) -> dict[str, str | None]:
+    """``known_urls`` as ``{url: list date or None}``: a dict as is; a set/list, a file of URLs or a
+    comma-separated string with no dates."""
     if not value:
-        return set()
+        return {}
+    if isinstance(value, dict):
+        return {str(u): (str(d) if d else None) for u, d in value.items()}
     if isinstance(value, str):
         path = Path(value)
         if "\n" not in value and len(value) < 4096 and path.is_file():
-            return {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-        return {u.strip() for u in value.split(",") if u.strip()}
-    return {str(u) for u in value}
+            return dict.fromkeys(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                                 if line.strip())
+        return dict.fromkeys(u.strip() for u in value.split(",") if u.strip())
+    return dict.fromkeys(str(u) for u in value)
 
 
 def resolve_registry(path: str | Path) -> Path:
@@ -208,7 +228,7 @@ class ReportSpider(scrapy.Spider):
         self.sites: list[Site] = selected
         self.sites_by_slug: dict[str, Site] = {s.slug: s for s in selected}
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
-        self.known_urls: set[str] = load_known_urls(known_urls)
+        self.known_urls: dict[str, str | None] = load_known_urls(known_urls)
         #: False after an interrupted run: walk every list page, so nothing the killed run
         #: left in flight is missed (known pages answer 304, known reports are not re-read).
         self.stop_at_known: bool = str(stop_at_known).lower() not in ("false", "0", "no")
@@ -300,8 +320,14 @@ class ReportSpider(scrapy.Spider):
     def report_request(
         self, url: str, response: Response, *, title: str | None, list_date: str | None = None,
         attachments: list[str] | None = None,
-    ) -> Request:
-        """A request for a report page found on a list page (``attachments``: files the list names for it)."""
+    ) -> Request | None:
+        """A request for a report page found on a list page (``attachments``: files the list names for it).
+
+        None (Scrapy ignores it) for a known report whose list date is the one recorded: nothing changed.
+        """
+        if self.is_unchanged_known(url, list_date):
+            self._count_skipped(response)
+            return None
         meta = self.carry(response, title=title, list_date=list_date)
         if attachments:
             meta["attachments"] = attachments
@@ -316,7 +342,19 @@ class ReportSpider(scrapy.Spider):
     def should_page(self, report_urls: Iterable[str]) -> bool:
         """False when every report link on a list page is already known (incremental stop)."""
         urls = set(report_urls)
-        return not (self.stop_at_known and self.known_urls and urls and urls <= self.known_urls)
+        return not (self.stop_at_known and self.known_urls and urls and urls <= self.known_urls.keys())
+
+    def is_unchanged_known(self, url: str, list_date: str | None) -> bool:
+        """True for a known report whose list entry shows the date recorded last time."""
+        recorded = self.known_urls.get(url)
+        return bool(recorded and list_date and recorded == list_date)
+
+    def _count_skipped(self, response: Response) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            site = response.meta.get("site") or "unknown"
+            crawler.stats.inc_value("nianbao/reports_skipped")
+            crawler.stats.inc_value(f"nianbao/site/{site}/reports_skipped")
 
     def list_links(self, response: Response, selector: Selector | None = None) -> list[tuple[str, str, str | None]]:
         """Every ``a[href]`` of a list as (absolute URL, title, date), in page order, without repeats."""

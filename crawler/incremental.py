@@ -1,0 +1,49 @@
+"""What the nightly crawl remembers between runs: each report's list entry date.
+
+A CMS moves a list entry's date when a report is edited, so a known report
+whose entry still shows the date recorded last time need not be fetched
+again (spiders/base.py skips it); a new date, or none recorded, fetches it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.documents import DocumentStore
+from crawler.items import ReportItem
+from crawler.store import open_db
+
+
+def known_reports(db_path: str | Path) -> dict[str, str | None]:
+    """{report URL: list date recorded for it} for every stored report (None: date not recorded)."""
+    db = open_db(db_path)
+    return {r["url"]: r["list_date"] for r in db.query("select url, list_date from reports")}
+
+
+class ListDatePipeline:
+    """Records the list date of each report item on its `reports` row (after ReportPipeline stored it).
+
+    A separate step, not part of ReportPipeline, so that the date is kept for
+    unchanged reports too, whose rows the store does not rewrite.
+    """
+
+    def __init__(self, store: DocumentStore):
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ListDatePipeline:
+        db = crawler.settings.get("NIANBAO_DB")
+        if not db or crawler.settings.get("NIANBAO_DOCUMENT_STORE"):  # fleet workers hold no archive.db
+            raise NotConfigured("no archive.db in this process")
+        return cls(DocumentStore.shared(db, crawler.settings.get("NIANBAO_ARCHIVE_DIR")))
+
+    def process_item(self, item: ReportItem) -> ReportItem:
+        if isinstance(item, ReportItem) and item.list_date:
+            db = self.store.db
+            with db.atomic():
+                db.execute("update reports set list_date = ? where url = ? and list_date is not ?",
+                           [item.list_date, item.url, item.list_date])
+        return item
