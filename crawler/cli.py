@@ -181,6 +181,28 @@ def serve(db: Path, host: str, port: int) -> None:
     run_datasette(db, host=host, port=port)
 
 
+@main.command("export-warc")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--site", default=None, help="Only this site's documents (slug).")
+@click.option("--since", default=None, help="Only documents fetched since this ISO date.")
+def export_warc_command(out: Path, db: Path, site: str | None, since: str | None) -> None:
+    """Write the archive as one WARC file for replay tools (pywb, ReplayWeb.page).
+
+    Example: nianbao export-warc mengjin.warc.gz --site mengjin
+    """
+    from crawler.export import export_warc, warc_records_valid
+
+    count = export_warc(db, out, site=site, since=since)
+    records, problems = warc_records_valid(out)
+    for p in problems:
+        click.echo(f"{out}: {p}", err=True)
+    click.echo(f"{out}: {count.records} records ({count.bytes} bytes) from {count.files} WARC files; "
+               f"{records} records read back, {len(problems)} problems")
+    if problems:
+        sys.exit(1)
+
+
 def _add_optional_commands() -> None:
     """Command groups that live in their own modules."""
     from crawler.fleet.cli import writer
