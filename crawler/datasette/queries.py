@@ -65,17 +65,13 @@ def _agencies_by_reason() -> str:
     return "select * from (\n" + "\nunion all\n".join(branches) + "\n) order by 件数 desc limit 100"
 
 
-CORRECTION_RATE = """select 机关, 省, 市, 区县, 主体层级, count(*) as 报告数,
-  sum(行政复议) as 行政复议, sum(复议纠正) as 复议纠正,
-  round(100.0 * sum(复议纠正) / nullif(sum(行政复议), 0), 1) as "复议纠正率（%）",
-  sum(行政诉讼) as 行政诉讼, sum(诉讼纠正) as 诉讼纠正,
-  round(100.0 * sum(诉讼纠正) / nullif(sum(行政诉讼), 0), 1) as "诉讼纠正率（%）"
+CORRECTION_RATE = """select 机关, 省, 市, 区县, 主体层级, 年度, 行政复议, 复议纠正, "复议纠正率（%）",
+  行政诉讼, 诉讼纠正, "诉讼纠正率（%）", 报告编号, 来源网址
 from 报告一览
 where (:年度 = '' or 年度 = :年度) and (:主体层级 = '' or 主体层级 = :主体层级)
   and (行政复议 > 0 or 行政诉讼 > 0)
-group by 机关, 省, 市, 区县, 主体层级
 order by "复议纠正率（%）" desc, 行政复议 desc
-limit 500"""
+limit 200"""
 
 RULE_BREAKERS = """select 规则, 规则内容, 报告编号, 标题, 机关, 省, 市, 区县, 年度, 单元格, 说明, 应为, 实为, 差额,
   来源网址, 存档原件
@@ -147,7 +143,8 @@ def canned_queries() -> dict[str, dict]:
         },
         "复议诉讼纠正率": {
             "title": "各机关行政复议、行政诉讼的纠正率",
-            "description": "纠正率 = 结果纠正 ÷ 总数 × 100（%）。只列有复议或诉讼的机关。",
+            "description": "每个机关每年一行，纠正率 = 结果纠正 ÷ 总数 × 100（%），按复议纠正率、再按复议件数从高到低；"
+                           "只列有复议或诉讼的机关（前200个）。",
             "sql": CORRECTION_RATE, "params": ["年度", "主体层级"],
         },
         "违反各规则的报告": {
