@@ -172,3 +172,36 @@ def test_missing_file_is_a_named_error(tmp_path: Path) -> None:
 
     with pytest.raises(ExtractError, match="nowhere.html"):
         extract_path(tmp_path / "nowhere.html")
+
+
+@pytest.fixture(scope="module")
+def report_2019():
+    return extract_bytes((FILES / "extract_report_2019_gbk.html").read_bytes(), filename="extract_report_2019_gbk.html")
+
+
+def test_2019_form_in_gbk_with_title_in_a_paragraph(report_2019) -> None:
+    assert (report_2019.template, report_2019.year) == ("2019", 2019)
+    assert report_2019.title == "示例市示例区人民政府办公室2019年政府信息公开工作年度报告"
+    assert (report_2019.published, report_2019.published_source) == ("2020-01-31", "text")
+    assert len(report_2019.cells) == 198
+    assert report_2019.findings == []
+
+
+def test_value_spanning_two_columns_counts_once(report_2019) -> None:
+    """'规章 | 2 | 2 (colspan 2) | 31': 对外公开总数量 is 31, not a copy of the spanned 2."""
+    assert report_2019.cells["proactive.regulations.total_published"] == 31
+    assert [report_2019.cells[f"proactive.licensing.{c}"] for c in ("previous", "change", "decisions")] == [
+        120, -4, 3560]
+    assert report_2019.cells["proactive.other_services.change"] == 2
+
+
+def test_amount_with_unit_and_dash(report_2019) -> None:
+    assert report_2019.cells["proactive.procurement.amount"] == 251000
+    assert report_2019.raw["proactive.procurement.amount"] == "251000元"
+    assert report_2019.cells["proactive.coercion.change"] is None
+
+
+def test_single_other_row_of_2019(report_2019) -> None:
+    assert "requests.other.total" in report_2019.cells
+    assert report_2019.cells["requests.other.total"] is None
+    assert report_2019.cells["requests.results_total.total"] == 25

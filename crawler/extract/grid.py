@@ -38,28 +38,41 @@ def own_rows(table: Tag) -> list[Tag]:
     return rows
 
 
-def _carry_down(row: list[str | None], pending: dict[tuple[int, int], str], r: int) -> None:
+def _carry_down(row: list[tuple[str, bool]], pending: dict[tuple[int, int], str], r: int) -> None:
     """Fill the slots of row r that a cell above covers with its rowspan."""
     while (r, len(row)) in pending:
-        row.append(pending.pop((r, len(row))))
+        row.append((pending.pop((r, len(row))), False))
 
 
-def table_grid(table: Tag) -> list[list[str]]:
-    """Rows of cell texts; a spanned cell's text fills every slot it covers."""
-    grid: list[list[str | None]] = []
+def spanned_grid(table: Tag) -> list[list[tuple[str, bool]]]:
+    """Rows of (cell text, is a colspan copy); a spanned cell's text fills every slot it covers."""
+    grid: list[list[tuple[str, bool]]] = []
     pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
     for r, tr in enumerate(own_rows(table)):
-        row: list[str | None] = []
+        row: list[tuple[str, bool]] = []
         for cell in tr.find_all(["td", "th"], recursive=False):
             _carry_down(row, pending, r)
             text = cell_text(cell)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            for _ in range(colspan):
+            for k in range(colspan):
                 if len(row) >= MAX_COLUMNS:
                     break
                 for down in range(1, rowspan):
                     pending[(r + down, len(row))] = text
-                row.append(text)
+                row.append((text, k > 0))
         _carry_down(row, pending, r)
-        grid.append([c or "" for c in row])
+        grid.append(row)
     return grid
+
+
+def table_grid(table: Tag) -> list[list[str]]:
+    """Rows of cell texts with rowspan and colspan expanded."""
+    return [[text for text, _ in row] for row in spanned_grid(table)]
+
+
+def table_rows(table: Tag) -> list[list[str]]:
+    """Rows as read across: rowspan carried down, but a cell spanning columns counted once.
+
+    '规章 | 13 | 13 (colspan 2) | 524' holds three values, not four.
+    """
+    return [[text for text, copy in row if not copy] for row in spanned_grid(table)]

@@ -14,7 +14,7 @@ from collections import defaultdict
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from crawler.extract.document import Document, Line
-from crawler.extract.grid import table_grid
+from crawler.extract.grid import table_rows
 from crawler.extract.values import normalize_width
 
 CONTAINERS = (
@@ -66,7 +66,7 @@ def _lines(root: Tag) -> list[Line]:
             continue
         if node.name == "table":
             flush()
-            for row in table_grid(node):
+            for row in table_rows(node):
                 if len(row) > 1 or any(c.strip() for c in row):
                     lines.append(Line(row, grid=True))
             continue
