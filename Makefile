@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the browser tests need (root, or sudo when present).
+APT_PACKAGES := chromium $(shell grep -v '^\s*\#' deploy/apt-packages.txt 2>/dev/null)
+
+# Debian packages for the browser tests, attachments (LibreOffice, poppler, CJK fonts) and
+# the fleet (Redis): installed only when one is missing (root, or sudo when present).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
 demo: $(STAMP)
@@ -38,6 +43,8 @@ lint: $(STAMP)
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+-include mk/*.mk
 
 clean:
 	rm -rf $(VENV) archive.db archive .pytest_cache
