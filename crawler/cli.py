@@ -72,14 +72,18 @@ def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The site registry.")
 @click.option("--site", "only", multiple=True, help="Crawl only this site (slug); repeatable.")
 @click.option("--alarm-exit/--no-alarm-exit", default=True, show_default=True,
-              help="Exit 2 when a site that yielded reports before yields none.")
+              help="Exit 2 when a site that yielded reports before yields none, or only errors.")
+@click.option("--full", is_flag=True,
+              help="Weekly pass: every list page and every report (still conditional GETs).")
+@click.option("--user-agent", default=None, envvar="NIANBAO_USER_AGENT",
+              help="User-Agent to send (default: nianbao/VERSION with NIANBAO_CONTACT_URL).")
 @click.option("--redis", "redis_url", default=None, envvar="NIANBAO_REDIS",
               help="Crawl as one worker of a fleet sharing this Redis (redis://HOST:PORT/N); docs/scale.md.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting, as `scrapy crawl -s` does; repeatable.")
-def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, redis_url: str | None,
-          overrides: tuple[str, ...]) -> None:
-    """Crawl the registry's sites incrementally into DB.
+def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, full: bool, user_agent: str | None,
+          redis_url: str | None, overrides: tuple[str, ...]) -> None:
+    """Crawl the registry's sites incrementally into DB (docs/operations.md).
 
     Example: nianbao crawl --sites sites/real.yaml --site mengjin
     """
@@ -96,7 +100,10 @@ def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, red
         from crawler.fleet.cli import crawl_as_worker
 
         return crawl_as_worker(db, sites, registry=str(registry), redis_url=redis_url)
-    result = run_crawl(db, sites, registry_name=str(registry), settings=parse_overrides(overrides))
+    settings = parse_overrides(overrides)
+    if user_agent:
+        settings["USER_AGENT"] = user_agent
+    result = run_crawl(db, sites, registry_name=str(registry), settings=settings, incremental=not full)
     finish_database(db)
     _print_crawl(result)
     if result.alarms and alarm_exit:
@@ -119,7 +126,7 @@ def _print_crawl(result) -> None:
         flag = f"  ALARM: {s.alarm}" if s.alarm else ""
         click.echo(f"{s.site:<16} {s.spider:<8} pages {s.pages:>5}  reports seen {s.reports_seen:>4}  "
                    f"new {s.reports_new:>4}  changed {s.reports_changed:>3}  unchanged {s.reports_unchanged:>4}"
-                   f"  errors {sum(s.errors.values()):>3}{flag}")
+                   f"  skipped {s.reports_skipped:>4}  errors {sum(s.errors.values()):>3}{flag}")
     t = result.totals()
     click.echo(f"run {result.run_id}: {t['pages']} pages, {t['reports_new']} new, {t['reports_changed']} changed, "
                f"{t['reports_unchanged']} unchanged reports; {len(result.alarms)} alarms")

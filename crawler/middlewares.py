@@ -72,6 +72,11 @@ class ArchiveMiddleware:
         )
         self.stats.inc_value("nianbao/archived")
         self.stats.inc_value("nianbao/archived_bytes", len(response.body))
+        # What the site sent, per site, before a 304 is replaced (crawl_sites.requests / received_bytes).
+        prefix = f"nianbao/site/{site or 'unknown'}/"
+        self.stats.inc_value(prefix + "requests")
+        self.stats.inc_value(prefix + "received_bytes", len(response.body))
+        self.stats.set_value(prefix + "finished", doc["last_fetched_at"])
         if doc["is_new"]:
             self.stats.inc_value("nianbao/documents_new")
         request.meta["fetched_at"] = doc["last_fetched_at"]
@@ -83,6 +88,7 @@ class ArchiveMiddleware:
             request.meta["archive"] = _archive_meta(row)
             request.meta["not_modified"] = True
             self.stats.inc_value("nianbao/not_modified")
+            self.stats.inc_value(prefix + "not_modified")
             headers = {"Content-Type": ctype} if ctype else {}
             return response.replace(status=200, body=body, headers=headers)
         request.meta["archive"] = _archive_meta(doc)
@@ -116,6 +122,7 @@ class SiteHealthMiddleware:
 
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES", 20)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteHealthMiddleware:
@@ -135,11 +142,25 @@ class SiteHealthMiddleware:
             raise IgnoreRequest(f"WAF challenge at {response.url}")
         if response.status >= 400:
             self._count(request, f"http_{response.status}")
+        elif 300 <= response.status < 400 and request.meta.get("redirect_times", 0) >= self.max_redirects:
+            self._count(request, "redirect_loop")  # RedirectMiddleware drops it without an error
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        self._count(request, type(exception).__name__)
+        self._count(request, error_kind(exception))
         return None
+
+
+def error_kind(exception: Exception) -> str:
+    """A short name for a download failure: timeout, truncated, too_large, or the exception's class."""
+    name = type(exception).__name__
+    if name in ("TimeoutError", "TCPTimedOutError", "DownloadTimeoutError"):
+        return "timeout"
+    if name == "CancelledError" or "max size" in str(exception).lower():
+        return "too_large"  # DOWNLOAD_MAXSIZE: the download is cancelled
+    if "DataLoss" in repr(getattr(exception, "reasons", "")) or name == "PotentialDataLoss":
+        return "truncated"  # fewer bytes than Content-Length
+    return name
 
 
 class PoliteRetryMiddleware:

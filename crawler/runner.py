@@ -22,6 +22,8 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler.exceptions import CrawlFailed
+from crawler.health import site_alarm
+from crawler.incremental import known_reports
 from crawler.store import open_db, upsert_sites, utcnow
 
 logger = logging.getLogger(__name__)
@@ -47,9 +49,15 @@ class SiteResult:
     reports_new: int = 0
     reports_changed: int = 0
     reports_unchanged: int = 0
+    reports_skipped: int = 0  # known, list entry unchanged: not fetched
     errors: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     bytes: int = 0
+    requests: int = 0  # responses received (a 304 counts, its archived copy's bytes do not)
+    received_bytes: int = 0
+    not_modified: int = 0
+    finished: str | None = None  # last response from the site
+    close_reason: str | None = None  # the family spider's finish_reason
     alarm: str | None = None
 
 
@@ -63,7 +71,8 @@ class CrawlResult:
         return [s for s in self.sites if s.alarm]
 
     def totals(self) -> dict[str, int]:
-        keys = ("reports_seen", "reports_new", "reports_changed", "reports_unchanged", "pages", "bytes")
+        keys = ("reports_seen", "reports_new", "reports_changed", "reports_unchanged", "reports_skipped",
+                "pages", "bytes", "requests", "received_bytes", "not_modified")
         return {k: sum(getattr(s, k) for s in self.sites) for k in keys}
 
 
@@ -115,6 +124,14 @@ def previous_run_interrupted(db_path: str | Path) -> bool:
     return bool(rows) and rows[0]["finished"] is None
 
 
+def mark_killed_runs(db_path: str | Path) -> int:
+    """Runs left 'running' by a killed process become 'killed' (called under the crawl lock)."""
+    db = open_db(db_path)
+    with db.atomic():
+        cur = db.execute("update crawl_runs set status = 'killed' where finished is null and status = 'running'")
+    return cur.rowcount
+
+
 def crawl(
     db_path: str | Path,
     sites: Iterable[Any],
@@ -139,11 +156,14 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     resume = previous_run_interrupted(db_path)
     if resume:
         logger.warning("the previous crawl of %s did not finish: walking every list page", db_path)
+        mark_killed_runs(db_path)
     started = utcnow()
+    mode = "resume" if resume else "incremental" if incremental else "full"
     with db.atomic():
         run_id = db["crawl_runs"].insert({"started": started, "registry": registry_name,
-                                          "sites": len(sites), "status": "running"}).last_pk
-    known = _known_report_urls(db_path) if incremental else set()
+                                          "sites": len(sites), "status": "running", "mode": mode}).last_pk
+    # {url: list date}: known reports whose list entry is unchanged are not fetched (--full: none known)
+    known = known_reports(db_path) if incremental else {}
     scrapy_settings = project_settings(db_path, settings)
     process = CrawlerProcess(scrapy_settings, install_root_handler=True)
     loader = SpiderLoader.from_settings(scrapy_settings)
@@ -159,7 +179,20 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     DocumentStore.close_shared()
     results = _collect(db_path, crawlers, started, had_reports)
     _record_run(db_path, run_id, results, started)
+    _record_downloads(db_path, run_id, crawlers)
     return CrawlResult(run_id, results)
+
+
+def _record_downloads(db_path: str | Path, run_id: int, crawlers: dict) -> None:
+    """Scrapy's own request and byte counts (headers included), summed over the family spiders."""
+    requests = response_bytes = 0
+    for crawler, _ in crawlers.values():
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        requests += int(stats.get("downloader/request_count", 0))
+        response_bytes += int(stats.get("downloader/response_bytes", 0))
+    db = open_db(db_path)
+    with db.atomic():
+        db["crawl_runs"].update(run_id, {"requests": requests, "response_bytes": response_bytes})
 
 
 def _collect(db_path: str | Path, crawlers: dict, started: str, had_reports: set[str]) -> list[SiteResult]:
@@ -170,22 +203,20 @@ def _collect(db_path: str | Path, crawlers: dict, started: str, had_reports: set
         for site in family_sites:
             prefix = f"nianbao/site/{site.slug}/"
             r = SiteResult(site.slug, family)
+            r.close_reason = stats.get("finish_reason")
             for k, v in stats.items():
                 if not k.startswith(prefix):
                     continue
                 name = k[len(prefix):]
                 if name.startswith("errors/"):
                     r.errors[name[len("errors/"):]] = v
-                elif hasattr(r, name) and isinstance(v, int):
+                elif hasattr(r, name) and isinstance(v, int | str) and name != "alarm":
                     setattr(r, name, v)
             row = next(iter(db.query(
                 "select count(*) n, coalesce(sum(size), 0) b from documents where site = ? and last_fetched_at >= ?",
                 [site.slug, started])))
             r.pages, r.bytes = row["n"], row["b"]
-            if r.reports_seen == 0 and site.slug in had_reports:
-                r.alarm = "yielded reports before, none this run"
-            elif r.reports_seen == 0 and r.pages == 0:
-                r.alarm = "nothing fetched"
+            r.alarm = site_alarm(r, had_reports=site.slug in had_reports)
             if r.alarm:
                 logger.error("ALARM %s: %s", site.slug, r.alarm)
             out.append(r)
@@ -200,14 +231,18 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
                 "run_id": run_id, "site": r.site, "spider": r.spider, "pages": r.pages, "bytes": r.bytes,
                 "reports_seen": r.reports_seen, "reports_new": r.reports_new,
                 "reports_changed": r.reports_changed, "reports_unchanged": r.reports_unchanged,
-                "errors": sum(r.errors.values()), "errors_json": json.dumps(r.errors),
-                "close_reason": None, "alarm": r.alarm,
+                "errors": sum(r.errors.values()), "errors_json": json.dumps(r.errors, sort_keys=True),
+                "close_reason": r.close_reason, "alarm": r.alarm,
+                "started": started, "finished": r.finished, "requests": r.requests,
+                "received_bytes": r.received_bytes, "not_modified": r.not_modified,
+                "reports_skipped": r.reports_skipped,
             }, pk=("run_id", "site"))
         tot = CrawlResult(run_id, results).totals()
         db["crawl_runs"].update(run_id, {
             "finished": utcnow(), "pages": tot["pages"], "bytes": tot["bytes"],
             "reports_new": tot["reports_new"], "reports_changed": tot["reports_changed"],
-            "reports_unchanged": tot["reports_unchanged"],
+            "reports_unchanged": tot["reports_unchanged"], "reports_skipped": tot["reports_skipped"],
+            "not_modified": tot["not_modified"],
             "errors": sum(sum(r.errors.values()) for r in results),
             "alarms": sum(1 for r in results if r.alarm),
             "status": "alarm" if any(r.alarm for r in results) else "ok",
@@ -216,6 +251,9 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
 
 def finish_database(db_path: str | Path) -> None:
     """Views, search indexes and labels for Datasette, after every write run."""
+    from crawler.health import install_site_health
+
+    install_site_health(open_db(db_path))  # the site_health view (docs/operations.md)
     import datetime as dt
 
     from crawler.crossreport import rebuild_cross_findings
