@@ -6,9 +6,11 @@ share one Redis database, and tests can isolate themselves.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import redis
+import redis.client
 
 DEFAULT_PREFIX = "nianbao"
 
@@ -85,13 +87,50 @@ class Keys:
         return self.k("known_urls")
 
 
-def resilient(url: str) -> redis.Redis:
-    """`connect`, but riding out a Redis restart: connection errors are retried with backoff for ~2 min."""
-    from redis.backoff import ExponentialBackoff
-    from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
-    from redis.retry import Retry
+RIDE_OUT = 120.0  # seconds a command keeps retrying while Redis is away (a restart, a failover)
 
-    retry = Retry(ExponentialBackoff(cap=2.0, base=0.05), retries=80)
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=5, retry=retry,
-                                retry_on_error=[ConnectionError, TimeoutError, BusyLoadingError],
-                                health_check_interval=30)
+
+def _retrying(call):
+    """Retry `call` on connection errors with backoff, up to RIDE_OUT seconds."""
+    deadline = time.monotonic() + RIDE_OUT
+    pause = 0.05
+    while True:
+        try:
+            return call()
+        except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
+class ResilientPipeline(redis.client.Pipeline):
+    def execute(self, raise_on_error: bool = True):
+        stack = list(self.command_stack)
+
+        def run():
+            self.command_stack = list(stack)
+            return redis.client.Pipeline.execute(self, raise_on_error)
+
+        return _retrying(run)
+
+
+class ResilientRedis(redis.Redis):
+    """A client that rides out a Redis restart: every command (and pipeline) is retried.
+
+    redis-py's own Retry covers a dropped connection but not a refused
+    reconnect from the pool, which is what a restart looks like. A retried
+    write may be applied twice; everything the fleet writes is idempotent or
+    deduplicated by the writer.
+    """
+
+    def execute_command(self, *args, **options):
+        return _retrying(lambda: redis.Redis.execute_command(self, *args, **options))
+
+    def pipeline(self, transaction: bool = True, shard_hint=None) -> ResilientPipeline:
+        return ResilientPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+
+
+def resilient(url: str) -> redis.Redis:
+    """`connect`, but riding out a Redis restart (see ResilientRedis)."""
+    return ResilientRedis.from_url(url, socket_timeout=30, socket_connect_timeout=5, health_check_interval=30)

@@ -4,18 +4,20 @@ Scrapy's DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN hold per process;
 with N workers a site would see N times the load. Here each request first
 takes one of the host's fleet-wide slots (at most NIANBAO_FLEET_SITE_CONCURRENCY
 holders, starts at least NIANBAO_FLEET_SITE_DELAY seconds apart), and gives it
-back when the response or error comes back. A slot is a lease: a killed
-worker's slot frees itself after NIANBAO_FLEET_SLOT_TTL. A site's registry
+back when the response or error comes back. A slot is a lease that the
+worker renews while the download runs, so a killed worker's slots free
+themselves after NIANBAO_FLEET_SLOT_TTL seconds. A site's registry
 `settings` may set `download_delay` and `concurrency`.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import random
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -23,7 +25,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
 from crawler.fleet.keys import Keys, resilient
-from crawler.fleet.queue import _NOW
+from crawler.fleet.queue import _NOW, RENEW
 
 ACQUIRE = _NOW + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -35,6 +37,8 @@ redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 60)
 redis.call('SET', KEYS[2], string.format('%.6f', now + tonumber(ARGV[2])), 'EX', math.ceil(tonumber(ARGV[2])) + 60)
 return 0
 """
+
+logger = logging.getLogger(__name__)
 
 BUSY_POLL = 0.05  # seconds between tries while every slot of a host is held
 
@@ -60,8 +64,31 @@ class FleetSlotMiddleware:
         self.jitter = jitter
         self.stats = crawler.stats
         self._acquire = client.register_script(ACQUIRE)
+        self._renew = client.register_script(RENEW)
         self._tokens = itertools.count()
         self.worker = crawler.settings["NIANBAO_FLEET_WORKER"]
+        self.held: dict[str, str] = {}  # token → host
+        self._loop = task.LoopingCall(self.renew)
+        crawler.signals.connect(self._start, signal=signals.engine_started)
+        crawler.signals.connect(self._stop, signal=signals.engine_stopped)
+
+    def _start(self) -> None:
+        self._loop.start(self.ttl / 3, now=False)
+
+    def _stop(self) -> None:
+        if self._loop.running:
+            self._loop.stop()
+
+    def renew(self) -> None:
+        """Extend the leases of the slots this worker holds (downloads still running)."""
+        by_host: dict[str, list[str]] = {}
+        for token, host in self.held.items():
+            by_host.setdefault(host, []).append(token)
+        try:
+            for host, tokens in by_host.items():
+                self._renew(keys=[self.keys.slot(host)], args=[self.ttl, *tokens])
+        except Exception:  # the next renewal retries; a slot lost meanwhile only frees a place early
+            logger.exception("renewing fleet slots failed")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FleetSlotMiddleware:
@@ -71,7 +98,7 @@ class FleetSlotMiddleware:
         return cls(crawler, resilient(s["NIANBAO_FLEET_REDIS"]), Keys(s.get("NIANBAO_FLEET_PREFIX") or "nianbao"),
                    delay=s.getfloat("NIANBAO_FLEET_SITE_DELAY", 2.0),
                    concurrency=s.getint("NIANBAO_FLEET_SITE_CONCURRENCY", 1),
-                   ttl=s.getfloat("NIANBAO_FLEET_SLOT_TTL", s.getfloat("DOWNLOAD_TIMEOUT", 60) + 30),
+                   ttl=s.getfloat("NIANBAO_FLEET_SLOT_TTL", 15.0),
                    jitter=s.getfloat("DOWNLOAD_DELAY_JITTER", 0.5))
 
     def _site_rules(self, request: Request) -> tuple[float, int]:
@@ -100,12 +127,14 @@ class FleetSlotMiddleware:
         if waited:
             self.stats.inc_value("nianbao/fleet/slot_waits")
         request.meta["fleet_slot"] = (host, token)
+        self.held[token] = host
         return None
 
     def _release(self, request: Request) -> None:
         held = request.meta.pop("fleet_slot", None)
         if held:
             host, token = held
+            self.held.pop(token, None)
             self.client.zrem(self.keys.slot(host), token)
 
     def process_response(self, request: Request, response: Response) -> Response:

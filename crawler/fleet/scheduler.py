@@ -111,7 +111,11 @@ class FleetScheduler(Scheduler):
         self._ack_finished()
         if len(self.queue) or self.queue.leased():
             return True
-        return self.run.seed_pending(self.spider.name)
+        pending = self.run.seed_pending(self.spider.name)
+        if not pending:
+            logger.info("%s: fleet frontier empty (seed %s)", self.spider.name,
+                           self.server.get(self.keys.seeded(self.spider.name)))
+        return pending
 
     # -- leases ------------------------------------------------------------------------
     def _in_progress(self) -> set[Request] | None:

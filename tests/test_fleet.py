@@ -1,0 +1,166 @@
+"""A fleet on this machine against two demo sites: workers and writer as processes, faults injected.
+
+Every test ends with the same claim: each demo report is in archive.db once,
+none lost. The demo web counts what it answered (crawler/fleet/demo.py's
+HitLog), so "no URL fetched twice" is checked at the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from crawler.fleet.demo import HitLog, LocalFleet, write_registry
+from crawler.fleet.keys import Keys, connect
+from crawler.fleet.redisproc import RedisServer
+
+pytestmark = pytest.mark.slow
+
+SUBSET = ["mengjin", "xigong"]  # a dateid and a TRS site: ~90 pages, ~70 reports
+KEYS = Keys()
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from crawler.demo.server import DemoWeb
+
+    hits = HitLog().install()
+    web = DemoWeb().start()
+    yield web, hits
+    web.stop()
+    hits.uninstall()
+
+
+@pytest.fixture
+def fleet(demo, tmp_path):
+    web, hits = demo
+    hits.reset()
+    hits.delay = 0.0
+    with RedisServer(tmp_path / "redis") as server:
+        f = LocalFleet(server.url, write_registry(web, tmp_path / "demo.yaml", SUBSET), tmp_path / "archive.db",
+                       tmp_path)
+        f.server = server
+        try:
+            yield f
+        finally:
+            f.stop()
+
+
+def expected_urls(web) -> set[str]:
+    return {web.bases[r.site] + r.path for r in web.corpus.reports if r.site in SUBSET}
+
+
+def tally(db: Path, expected: set[str]) -> dict[str, int]:
+    """expected / stored / duplicated / lost, and the run's row."""
+    con = sqlite3.connect(db)
+    urls = [u for (u,) in con.execute("select url from reports")]
+    docs = con.execute("select count(*) - count(distinct url || sha256) from documents").fetchone()[0]
+    runs = con.execute("select status, finished is not null from crawl_runs").fetchall()
+    sites = {s for (s,) in con.execute("select site from crawl_sites")}
+    return {"expected": len(expected), "stored": len(expected & set(urls)),
+            "duplicated": len(urls) - len(set(urls)) + docs, "lost": len(expected - set(urls)),
+            "runs": runs, "sites": sorted(sites)}
+
+
+def wait_for(cond, timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def finish(fleet: LocalFleet, workers: list[str]) -> None:
+    codes = fleet.wait(workers, timeout=180)
+    codes |= fleet.wait(["writer" if "writer" in fleet.procs and "writer2" not in fleet.procs else "writer2"],
+                        timeout=120)
+    assert all(c == 0 for c in codes.values()), (codes, {n: fleet.output(n)[-3000:] for n in codes})
+
+
+def assert_every_report_once(fleet: LocalFleet, web, label: str) -> dict:
+    t = tally(fleet.db, expected_urls(web))
+    print(f"\n{label}: {t}")
+    assert (t["stored"], t["duplicated"], t["lost"]) == (t["expected"], 0, 0)
+    assert t["runs"] == [("ok", 1)]
+    assert t["sites"] == sorted(SUBSET)
+    return t
+
+
+def test_two_workers_fetch_every_url_once_and_store_every_report_once(fleet, demo):
+    web, hits = demo
+    hits.delay = 0.05  # with 2 requests a worker, a crawl long enough that both workers take part
+    fleet.writer()
+    fleet.worker("w1", {"CONCURRENT_REQUESTS": 2})
+    fleet.worker("w2", {"CONCURRENT_REQUESTS": 2})
+    finish(fleet, ["w1", "w2"])
+    assert_every_report_once(fleet, web, "two workers")
+    assert hits.twice() == {}
+    done = [json.loads((fleet.workdir / f"{w}.json").read_text()) for w in ("w1", "w2")]
+    assert all(d["documents"] > 0 for d in done), done  # both workers took part
+
+
+def test_a_killed_workers_requests_are_crawled_by_another(fleet, demo):
+    web, hits = demo
+    hits.delay = 0.1  # keep requests in flight
+    fleet.writer()
+    fleet.worker("w1")
+    client = connect(fleet.server.url)
+    processing = KEYS.processing("dateid"), KEYS.processing("trs")
+    wait_for(lambda: hits.pages() >= 15 and sum(client.zcard(k) for k in processing) > 0, what="leases")
+    fleet.procs["w1"].send_signal(signal.SIGKILL)
+    fleet.procs["w1"].wait()
+    leased = {pickle.loads(m)["url"] for k in processing for m in client.zrange(k, 0, -1)}
+    assert leased
+    hits.delay = 0.0
+    fleet.worker("w2")
+    finish(fleet, ["w2"])
+    assert_every_report_once(fleet, web, f"worker kill -9 ({len(leased)} leased)")
+    assert json.loads((fleet.workdir / "w2.json").read_text())["requeued"] >= len(leased)
+    con = sqlite3.connect(fleet.db)
+    archived = {u for (u,) in con.execute("select url from documents")}
+    assert leased <= archived
+
+
+def test_a_killed_writer_resumes_from_unacknowledged_entries(fleet, demo):
+    web, hits = demo
+    fleet.writer(consumer="writer-a")
+    fleet.worker("w1")
+    fleet.worker("w2")
+    client = connect(fleet.server.url)
+
+    def mid_way() -> bool:
+        try:
+            pending = client.xpending(KEYS.stream, KEYS.group)["pending"]
+        except redis.ResponseError:  # the writer has not created its group yet
+            pending = 0
+        return hits.pages() >= 30 and pending > 0
+
+    wait_for(mid_way, what="the writer to hold unacknowledged entries")
+    os.kill(fleet.procs["writer"].pid, signal.SIGKILL)
+    fleet.procs["writer"].wait()
+    fleet.writer(name="writer2", consumer="writer-b")  # another consumer: XAUTOCLAIM of the dead one's
+    finish(fleet, ["w1", "w2"])
+    assert_every_report_once(fleet, web, "writer kill -9")
+    assert "reclaimed" in fleet.output("writer2")
+    assert " 0 reclaimed" not in fleet.output("writer2")
+
+
+def test_the_crawl_survives_a_redis_restart(fleet, demo):
+    web, hits = demo
+    hits.delay = 0.02
+    fleet.writer()
+    fleet.worker("w1")
+    fleet.worker("w2")
+    wait_for(lambda: hits.pages() >= 30, what="the crawl to be under way")
+    fleet.server.restart()  # SIGTERM: the AOF is flushed; workers and writer ride out the gap
+    finish(fleet, ["w1", "w2"])
+    assert_every_report_once(fleet, web, "redis restart")
+    assert hits.twice() == {}
