@@ -31,16 +31,21 @@ def _intro(agency: str, year: int) -> str:
               f"{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{agency}政务公开工作人员联系。")
 
 
-def _overview(rng: random.Random, agency: str, year: int, cells: dict) -> list[str]:
+def _overview(rng: random.Random, agency: str, year: int, cells: dict, stated: dict | None = None) -> list[str]:
+    """``stated``: counts the text states instead of the table's (planted contradictions)."""
+    stated = stated or {}
     focus = "、".join(rng.sample(_FOCUS, 3))
     platforms = "、".join(rng.sample(_PLATFORMS, 2))
-    new = cells.get("requests.new_received.total", 0)
+    new = stated.get("requests.new_received.total", cells.get("requests.new_received.total", 0))
+    review = ([_p(f"全年因政府信息公开申请引发行政复议{stated['appeals.review.total']}件。")]
+              if "appeals.review.total" in stated else [])
     return [
         _p(f"{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》和上级政务公开工作部署，"
            f"围绕{focus}等重点领域，持续深化政务公开，不断提升政府信息公开工作质量。"),
         _p(f"（一）主动公开。依托{platforms}等渠道，及时发布机构职能、政策文件、财政预决算等信息。"),
         _p(f"（二）依申请公开。严格按照法定时限和程序办理政府信息公开申请，全年共新收申请{new}件，均在法定期限内答复。"
            if new else "（二）依申请公开。畅通依申请公开渠道，本年度未收到政府信息公开申请。"),
+        *review,
         _p("（三）政府信息管理。严格落实信息发布前保密审查制度，动态更新政府信息公开目录。"),
         _p("（四）平台建设。持续优化政府网站栏目设置，做好政务新媒体日常维护和内容更新。"),
         _p("（五）监督保障。将政务公开工作纳入年度目标考核，定期开展业务培训和自查整改。"),
@@ -63,10 +68,11 @@ def _other(rng: random.Random, year: int) -> list[str]:
 
 
 def report_article(rng: random.Random, agency: str, year: int, template: str, cells: dict[str, int | float],
-                   style: PrintStyle, heading_tag: str = "p") -> tuple[str, dict[str, int | float | None]]:
+                   style: PrintStyle, heading_tag: str = "p",
+                   stated: dict | None = None) -> tuple[str, dict[str, int | float | None]]:
     """(article HTML, gold cells) of a tabular (2019/2021) report."""
     tables, gold = render_tables(template, cells, style, rng)
-    out = [_intro(agency, year), _h("一、总体情况", heading_tag), *_overview(rng, agency, year, cells)]
+    out = [_intro(agency, year), _h("一、总体情况", heading_tag), *_overview(rng, agency, year, cells, stated)]
     out += [_h("二、主动公开政府信息情况", heading_tag), tables["proactive"]]
     out += [_h("三、收到和处理政府信息公开申请情况", heading_tag), tables["requests"]]
     out += [_h("四、政府信息公开行政复议、行政诉讼情况", heading_tag), tables["appeals"]]

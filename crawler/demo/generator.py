@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 from crawler import schema
-from crawler.demo import catalog, numbers
+from crawler.demo import catalog, crossplant, numbers
 from crawler.demo.article import legacy_article, report_article
 from crawler.demo.articles import Article
 from crawler.demo.catalog import Body, SiteSpec
@@ -90,7 +90,10 @@ def _planted_for(spec: SiteSpec, plans: list[tuple[Body, int]]) -> dict[tuple[st
     return out
 
 
-def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: list[str]) -> Article:
+def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: list[str],
+                    cross: dict | None = None) -> Article:
+    """One report page; ``cross`` carries the cross-report plants (crossplant.py) and gets the cells back."""
+    cross = {} if cross is None else cross
     rng = _rng(spec.slug, body.name, year)
     template = schema.template_for_year(year)
     title, agency = _title(body, year, rng)
@@ -103,9 +106,18 @@ def _report_article(spec: SiteSpec, col: Column, body: Body, year: int, rules: l
         gold.update(cells={}, complete=True)
     else:
         cells = numbers.report_cells(rng, template, body.level)
+        crossplant.chain(cells, cross.get("previous"), template)
+        if cross.get("break_carry"):
+            crossplant.break_carry(cells)
         for rule in rules:
             numbers.plant(rng, cells, rule, template)
-        html, gold_cells = report_article(rng, agency, year, template, cells, PrintStyle.draw(rng), heading)
+        stated = {}
+        if cross.get("misstate"):
+            key, offset = cross["misstate"]
+            stated[key] = int(cells[key]) + offset
+        html, gold_cells = report_article(rng, agency, year, template, cells, PrintStyle.draw(rng), heading,
+                                          stated)
+        cross["cells"] = cells
         gold.update(cells=gold_cells, complete=True)
         if rules:
             gold["planted_findings"] = list(rules)
@@ -140,13 +152,20 @@ def _home(spec: SiteSpec, columns: list[Column]) -> Page:
     return Page(200, {"Content-Type": "text/html; charset=utf-8"}, text.encode())
 
 
-def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[DemoReport], list[DemoDecoy]]:
+def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[DemoReport], list[DemoDecoy], list[dict]]:
     family = FAMILIES[spec.family]
     columns = family.make_columns(spec)
     by_level = {c.body_level: c for c in columns}
     plans = _plans(spec)
     planted = _planted_for(spec, plans)
-    articles = [_report_article(spec, by_level[b.level], b, y, planted.get((b.name, y), [])) for b, y in plans]
+    carry, text = crossplant.carry_plants(spec, plans), crossplant.text_plants(spec, plans)
+    articles, made, last = [], [], {}
+    for b, y in plans:  # body by body, years in order: each year's 上年结转 follows the last
+        cross = {"previous": last.get((b.name, y - 1)), "break_carry": (b.name, y) in carry,
+                 "misstate": text.get((b.name, y))}
+        articles.append(_report_article(spec, by_level[b.level], b, y, planted.get((b.name, y), []), cross))
+        last[(b.name, y)] = cross.get("cells")
+        made.append({"body": b, "year": y, "published": articles[-1].published, "cells": cross.get("cells")})
     for col in columns:
         articles += _decoys(spec, col)
     if spec.slug == SEED_SITE:
@@ -155,6 +174,9 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
             gold = dict(seed.gold)
             articles.append(Article(0, by_level["zone"], seed.title, seed.agency, SEED_DATE, seed.body_html,
                                     "report", year=seed.year, template=seed.template, gold=gold))
+            zone = next(b for b in spec.bodies if b.level == "zone")
+            made.append({"body": zone, "year": seed.year, "published": SEED_DATE, "cells": None})
+    cross_gold = crossplant.gold_for_site(spec, made, carry, text)
     # ids grow with the publication date, as CMS ids do
     articles.sort(key=lambda a: (a.published, a.title))
     for i, a in enumerate(articles, 1):
@@ -177,15 +199,16 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
             gold["source"] = a.path
         reports.append(DemoReport(spec.slug, a.path, a.title, gold.get("agency", a.agency), a.column.body_level,
                                   a.year or 0, a.template or "", a.date_iso, gold, a.column.name))
-    return site, reports, decoys
+    return site, reports, decoys, cross_gold
 
 
 def build_demo_web(seed_dir: Path | None = None) -> DemoCorpus:
     """The demo web: six district sites in six CMS families, their reports and gold."""
-    sites, reports, decoys = [], [], []
+    sites, reports, decoys, cross_gold = [], [], [], []
     for spec in catalog.SITES:
-        site, rs, ds = build_site(spec, seed_dir)
+        site, rs, ds, cg = build_site(spec, seed_dir)
         sites.append(site)
         reports += rs
         decoys += ds
-    return DemoCorpus(sites, reports, decoys)
+        cross_gold += cg
+    return DemoCorpus(sites, reports, decoys, cross_gold)

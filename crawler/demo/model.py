@@ -94,6 +94,7 @@ class DemoCorpus:
     sites: list[DemoSite]
     reports: list[DemoReport]
     decoys: list[DemoDecoy] = field(default_factory=list)  # non-report articles listed in report columns
+    cross_gold: list[dict] = field(default_factory=list)  # cross-report findings planted (crossplant.py)
 
     def site(self, slug: str) -> DemoSite:
         for s in self.sites:
