@@ -98,10 +98,10 @@ class FleetRun:
 
     # -- leaving -------------------------------------------------------------------
     def report(self, stats: dict[str, Any]) -> None:
-        """Add this worker's per-site error counts to the run's, and tell the writer it left."""
+        """Add this worker's per-site counters (requests, errors…) to the run's; tell the writer it left."""
         prefix = "nianbao/site/"
         counts = {k[len(prefix):]: v for k, v in stats.items()
-                  if k.startswith(prefix) and "/errors/" in k and isinstance(v, int)}
+                  if k.startswith(prefix) and isinstance(v, int) and not isinstance(v, bool)}
         pipe = self.client.pipeline()
         for k, v in counts.items():
             pipe.hincrby(self.keys.run_stats, k, v)

@@ -30,6 +30,7 @@ from crawler.documents import DocumentStore
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers
 from crawler.fleet.sink import item_from_fields
+from crawler.health import site_alarm
 from crawler.pipelines import store_report_item
 from crawler.runner import SiteResult, _record_run
 from crawler.store import upsert_sites, utcnow
@@ -37,6 +38,8 @@ from crawler.store import upsert_sites, utcnow
 logger = logging.getLogger(__name__)
 
 STORED = ("new", "changed", "unchanged")
+#: Per-site counters summed over the workers; report outcomes are the writer's own (fleet_items).
+WORKER_COUNTERS = ("requests", "received_bytes", "not_modified", "reports_skipped")
 
 
 def _id(entry_id: bytes | str) -> tuple[int, int]:
@@ -268,14 +271,19 @@ class Writer:
 
     def _finish(self, run: dict) -> None:
         token, run_id, started = run["token"], run["run_id"], run["started"]
-        errors: dict[str, dict[str, int]] = {}
+        counters: dict[str, dict[str, int]] = {}  # site → what its workers counted (requests, errors/…)
         for k, v in self.client.hgetall(self.keys.run_stats).items():
-            site, _, kind = k.decode().partition("/errors/")
-            errors.setdefault(site, {})[kind] = int(v)
+            site, _, name = k.decode().partition("/")
+            counters.setdefault(site, {})[name] = int(v)
         had = {r["site"] for r in self.db.query("select distinct site from reports where first_seen < ?", [started])}
         results = []
         for s in json.loads(run["sites_json"]):
-            r = SiteResult(s["slug"], s["family"], errors=errors.get(s["slug"], {}))
+            r = SiteResult(s["slug"], s["family"], close_reason="finished")
+            for name, v in counters.get(s["slug"], {}).items():
+                if name.startswith("errors/"):
+                    r.errors[name[len("errors/"):]] = v
+                elif name in WORKER_COUNTERS and hasattr(r, name):
+                    setattr(r, name, v)
             for row in self.db.query("select outcome, count(*) n from fleet_items where run_token = ? and site = ? "
                                      "group by outcome", [token, s["slug"]]):
                 r.reports_seen += row["n"]
@@ -288,10 +296,9 @@ class Writer:
                 "select count(*) n, coalesce(sum(size), 0) b from documents where site = ? and last_fetched_at >= ?",
                 [s["slug"], started])))
             r.pages, r.bytes = row["n"], row["b"]
-            if r.reports_seen == 0 and s["slug"] in had:
-                r.alarm = "yielded reports before, none this run"
-            elif r.reports_seen == 0 and r.pages == 0:
-                r.alarm = "nothing fetched"
+            r.alarm = site_alarm(r, had_reports=s["slug"] in had)
+            if r.alarm:
+                logger.error("ALARM %s: %s", s["slug"], r.alarm)
             results.append(r)
         _record_run(self.db_path, run_id, results, started)
         with self.db.atomic():
