@@ -109,3 +109,13 @@ def test_extreme_inputs() -> None:
             json.dumps(extract_bytes(data, filename="edge").to_json())
         except ExtractError as e:
             assert "edge" in str(e)
+
+
+def test_big_pages_are_cut_down_not_choked_on() -> None:
+    """Inline images and giant tables: the report is still read (timing is watched by bench, not asserted)."""
+    page = (FILES / "extract_report_2021.html").read_bytes()
+    inline_image = b'<img src="data:image/png;base64,' + b"QUJD" * 2_000_000 + b'">'
+    r = extract_bytes(page.replace(b'<div class="footer">', inline_image + b'<div class="footer">'), filename="big.html")
+    assert (r.template, r.year, len(r.cells)) == ("2021", 2022, 200)
+    rows = b"<table>" + b"<tr><td>1</td><td>2</td></tr>" * 50_000 + b"</table>"
+    assert extract_bytes(rows, filename="rows.html").cells == {}

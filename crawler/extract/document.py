@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+MAX_LINES = 30_000  # a report is a few hundred lines; a page beyond this is read up to here
+
 
 @dataclass
 class Line:

@@ -8,6 +8,7 @@ from bs4 import Tag
 
 MAX_SPAN = 60
 MAX_COLUMNS = 200
+MAX_ROWS = 2000  # a report's tables have some fifty rows; the rest of a giant table is not a report
 _SPACE = re.compile(r"\s+")
 
 
@@ -28,8 +29,10 @@ def _span(cell: Tag, name: str) -> int:
 
 def own_rows(table: Tag) -> list[Tag]:
     """The table's rows, not those of tables nested in its cells."""
-    rows = []
-    for tr in table.find_all("tr"):
+    rows: list[Tag] = []
+    for tr in table.find_all("tr", limit=MAX_ROWS * 4):
+        if len(rows) >= MAX_ROWS:
+            break
         parent = tr.parent
         while parent is not None and parent.name != "table":
             parent = parent.parent

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
-from crawler.extract.document import Document, Line
+from crawler.extract.document import MAX_LINES, Document, Line
 from crawler.extract.grid import table_rows
 from crawler.extract.values import normalize_width
 
@@ -28,6 +28,10 @@ _BLOCK = frozenset(
 )
 _SKIP = frozenset("script style noscript template head iframe object svg select option button".split())
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+# Bulk that carries no text: scripts, styles and inline images (data: URIs make pages of many megabytes).
+_NO_TEXT = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{200,}",
+                      re.S | re.I)
+MAX_HTML_CHARS = 3_000_000
 _META_TITLE = ("ArticleTitle", "articletitle", "og:title", "title", "Title")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time", "PublishDate", "dc.date")
 _META_SOURCE = ("ContentSource", "contentsource", "source", "author", "Author")
@@ -52,7 +56,7 @@ def _lines(root: Tag) -> list[Line]:
 
     stack: list[object] = [root]
     # Iterative walk: pages nest deeply enough to break recursion.
-    while stack:
+    while stack and len(lines) < MAX_LINES:
         node = stack.pop()
         if node == "\x00flush":
             flush()
@@ -155,6 +159,8 @@ def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
 
 def html_document(text: str, url: str | None = None) -> tuple[Document, Document]:
     """(article body, whole page) as Documents; metadata from meta tags and chrome is set on both."""
+    if len(text) > 200_000:
+        text = _NO_TEXT.sub("", text)[:MAX_HTML_CHARS]
     hanweb = _HANWEB.search(text)
     soup = BeautifulSoup(text, "lxml")
     page_root = soup.body or soup

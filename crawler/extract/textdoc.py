@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.document import Document, Line
+from crawler.extract.document import MAX_LINES, Document, Line
 
 _PAGE_FOOTER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 _ONLY_PIPES = re.compile(r"^\|+$")
@@ -41,6 +41,8 @@ def text_lines(text: str) -> list[Line]:
     style = _pipe_style(raw)
     out: list[Line] = []
     for s in raw:
+        if len(out) >= MAX_LINES:
+            break
         if not s.strip() or _PAGE_FOOTER.match(s):
             continue
         if _ONLY_PIPES.match(s):
