@@ -12,11 +12,15 @@ import logging
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from crawler.demo.families import BASE_TOKEN
 from crawler.demo.model import DemoCorpus, DemoSite, Page, Request
 from crawler.demo.registry import registry_yaml
+
+if TYPE_CHECKING:
+    from crawler.demo.faults import FaultPlan
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ def resolve(site: DemoSite, method: str, target: str, body: bytes = b"", base: s
     return page
 
 
-def _handler_for(site: DemoSite, base_ref: list[str]) -> type[BaseHTTPRequestHandler]:
+def _handler_for(site: DemoSite, base_ref: list[str], web: DemoWeb | None = None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "nianbao-demo/1.0"
         protocol_version = "HTTP/1.1"
@@ -68,6 +72,8 @@ def _handler_for(site: DemoSite, base_ref: list[str]) -> type[BaseHTTPRequestHan
             except Exception:  # a bug in a demo endpoint: answer 500 and keep serving
                 log.exception("demo site %s failed on %s %s", site.slug, method, self.path)
                 page = _SERVER_ERROR
+            if web is not None and web.faults is not None and web.faults.serve(self, site, method, page):
+                return  # crawler/demo/faults.py answered (a fault, or a 304)
             self.send_response(page.status)
             for name, value in page.headers.items():
                 self.send_header(name, value)
@@ -99,13 +105,15 @@ class _Server(ThreadingHTTPServer):
 class DemoWeb:
     """Serves a DemoCorpus; use as ``with DemoWeb() as web: web.bases[...]``."""
 
-    def __init__(self, corpus: DemoCorpus | None = None, seed_dir: Path | None = None, port: int = 0):
+    def __init__(self, corpus: DemoCorpus | None = None, seed_dir: Path | None = None, port: int = 0,
+                 faults: FaultPlan | None = None):
         if corpus is None:
             from crawler.demo.generator import build_demo_web
 
             corpus = build_demo_web(seed_dir)
         self.corpus = corpus
         self.port = port  # 0: an ephemeral port per site
+        self.faults = faults  # a crawler.demo.faults.FaultPlan; may be swapped between crawls
         self._servers: list[tuple[_Server, threading.Thread]] = []
         self.bases: dict[str, str] = {}
 
@@ -115,7 +123,7 @@ class DemoWeb:
         try:
             for i, site in enumerate(self.corpus.sites):
                 base_ref = [""]
-                server = _Server((host_for(i), self.port), _handler_for(site, base_ref))
+                server = _Server((host_for(i), self.port), _handler_for(site, base_ref, self))
                 host, port = server.server_address[:2]
                 base_ref[0] = f"http://{host}:{port}"
                 thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
