@@ -75,11 +75,19 @@ def _tableish(line: str) -> bool:
     return "|" in line or len(_NUMBERS.findall(line)) >= 3 and not re.search(r"[，。；、]", line)
 
 
+def _heading(line: str) -> bool:
+    """A short line without sentence punctuation (一、总体情况): it ends what came before."""
+    return len(line.strip()) < 16 and not re.search(r"[，,。；;：:]", line)
+
+
 def _sentences(text: str) -> list[str]:
-    """Sentences of the prose only: a PDF text layer wraps sentences over lines, tables are left out."""
+    """Sentences of the prose only: a PDF text layer wraps sentences over lines; tables are left out,
+    a heading stands alone."""
     chunks, buf = [], []
     for line in text.splitlines():
-        if not line.strip() or _tableish(line):
+        if not line.strip() or _tableish(line) or _heading(line):
+            chunks.append("".join(buf))
+            buf = [line.strip()] if _heading(line) and not _tableish(line) else []
             chunks.append("".join(buf))
             buf = []
         else:
