@@ -215,6 +215,9 @@ def _add_optional_commands() -> None:
     from crawler.fleet.cli import writer
 
     main.add_command(writer)
+    from crawler.cli_body import body
+
+    main.add_command(body)
     try:
         from crawler.cli_sites import sites
     except ImportError:

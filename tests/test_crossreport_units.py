@@ -144,3 +144,19 @@ def test_statements_keep_sentences():
     st = read_statements("2024年，区政府办代表区政府受理政府\n信息公开申请 17 件，均已在法定期限内予以答复。", "2021")
     assert [(s.key, s.value, s.loose) for s in st] == [("requests.new_received.total", 17, True)]
     assert "17件" in st[0].sentence
+
+
+def test_body_command_prints_the_timeline(db, tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    put(db, 2020, agency="孟津县教育局", cells=_cells(5, 0, 2), published="2021-01-20")
+    put(db, 2021, cells=_cells(4, 3, 0), published="2022-02-20")
+    rebuild_cross_findings(db, TODAY)
+    out = CliRunner().invoke(main, ["body", "孟津县教育局", "--db", str(tmp_path / "archive.db")])
+    assert out.exit_code == 0, out.output
+    assert "孟津区教育局" in out.output and "孟津县教育局 (2020)" in out.output
+    assert "与上年不衔接" in out.output and "逾期发布" in out.output
+    lines = out.output.splitlines()
+    assert any(line.startswith("2020") for line in lines) and any(line.startswith("2021") for line in lines)
