@@ -95,9 +95,9 @@ def _cells(body: Document, page: Document, template: str) -> Reading:
     return reading
 
 
-def _agency(title: str | None, body: Document, page: Document) -> str | None:
+def _agency(title: str | None, body: Document, body_text: str, page: Document) -> str | None:
     """From the title or text; the chrome's source (meta ContentSource, 来源/发布机构) completes or replaces it."""
-    named = find_agency(title, body.text())
+    named = find_agency(title, body_text)
     sources = [body.agency] if body.agency else []
     if not named and not sources:
         sources += [m.group(1) for m in _SOURCE.finditer(page.text()[:20000])]
@@ -117,7 +117,7 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
     year = find_year(title, body_text)
     marks = template_marks(body_text)
     report = Report(title=title, year=year, text=body_text)
-    report.agency = _agency(title, body, page)
+    report.agency = _agency(title, body, body_text, page)
     report.published, report.published_source = body.published, body.published_source
     if not report.published:
         report.published, report.published_source = find_published(page.text(), url)

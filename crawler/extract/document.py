@@ -29,6 +29,8 @@ class Document:
     url: str | None = None
     # Builds `lines` on first need (a page's chrome is only walked when the body lacks something).
     pending: Callable[[], list[Line]] | None = field(default=None, repr=False)
+    # The plain text without building lines (enough to find a date or a source in the chrome).
+    plain: Callable[[], str] | None = field(default=None, repr=False)
 
     def ready(self) -> Document:
         """This document with its lines built."""
@@ -38,4 +40,6 @@ class Document:
 
     def text(self) -> str:
         """The body as plain text, one line per line, cells joined by a tab."""
+        if self.pending is not None and self.plain is not None:
+            return self.plain()
         return "\n".join("\t".join(c for c in line.cells) for line in self.ready().lines)

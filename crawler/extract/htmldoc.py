@@ -175,7 +175,7 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
     if body_root is page_root:
         page = body
     else:
-        page = Document(url=url, pending=lambda: _lines(page_root))
+        page = Document(url=url, pending=lambda: _lines(page_root), plain=lambda: page_root.get_text("\n"))
     metas = _metas(soup)
     title = _first(metas, _META_TITLE[:2])
     heading = titles[0] if titles else None

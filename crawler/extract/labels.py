@@ -39,6 +39,7 @@ def strip_numbering(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=50000)
 def norm_label(text: str) -> str:
     """What a label is compared as: no numbering, punctuation, whitespace or width differences."""
     return squash(strip_numbering(text))

@@ -253,7 +253,8 @@ def read_tables(tokens: list[Token], template: str) -> Reading:
     """Every cell the tables give, choosing the reading that breaks fewer consistency rules."""
     events = _events(tokens, template)
     candidates = []
-    for pair in (False, True):
+    paired = any(by_order for _, _, by_order in _paired(events))
+    for pair in (False, True) if paired else (False,):
         reading = _read_rows(events, template, pair)
         _fill_gaps(reading, events, template)
         if _total_first(reading):
