@@ -162,8 +162,8 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
         pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)
     except Exception as e:  # pdfminer raises many types for broken or encrypted files
-        reason = f"{type(e).__name__} {e}".lower()
-        if "password" in reason or "encrypt" in reason:
+        reason = f"{type(e).__name__} {e} {e.__cause__ or ''}".lower()
+        if "password" in reason or "encrypt" in reason or b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]:
             raise fail(name, "the PDF is encrypted and needs a password") from None
         raise fail(name, f"not a readable PDF ({type(e).__name__}: {str(e)[:120]})") from None
     with pdf:

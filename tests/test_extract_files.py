@@ -1,0 +1,219 @@
+"""Attachments (DOCX, PDF, DOC, XLSX, scans) made from gold dicts are read back cell for cell; bad files fail cleanly.
+
+The golds are built here from crawler/schema.py with varied numbers that
+obey the four rules; crawler.demo.attachments turns each into files (cached
+on disk, LibreOffice is slow) and crawler.extract.extract_bytes reads them.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+import zipfile
+
+import pytest
+
+from crawler import schema
+from crawler.checks import check_report
+from crawler.demo.attachments import make_attachment
+from crawler.exceptions import ExtractError
+from crawler.extract import extract_bytes
+from crawler.extract.files import read_file, sniff
+from crawler.extract.files.office import convert
+from tests.conftest import ROOT
+
+FILES = ROOT / "tests" / "files"
+
+
+def make_gold(template: str, seed: int) -> dict:
+    """A complete gold: small and large counts, decimals, negative changes, every rule satisfied."""
+    rng = random.Random(seed)
+    rows = schema.template_rows(template)
+    cells: dict[str, int | float] = {}
+    for r in rows["proactive"]:
+        for c in r.columns:
+            key = f"proactive.{r.key}.{c}"
+            if key in schema.DECIMAL_CELLS:
+                cells[key] = round(rng.uniform(0.5, 900), rng.choice((1, 2)))
+            elif c in schema.SIGNED_COLUMNS:
+                cells[key] = rng.randint(-9, 9)
+            else:
+                cells[key] = rng.choice((0, rng.randint(1, 30), rng.randint(100, 9999)))
+    results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
+    for col in schema.APPLICANT_COLUMNS:
+        done = {r: rng.randint(0, 40) if rng.random() < 0.5 else 0 for r in results}
+        total, forward = sum(done.values()), rng.randint(0, 5)
+        over = min(rng.randint(0, 4), total + forward)
+        column = {"new_received": total + forward - over, "carried_over": over, **done,
+                  "results_total": total, "carried_forward": forward}
+        for row, value in column.items():
+            cells[f"requests.{row}.{col}"] = value
+    for r in rows["requests"]:
+        cells[f"requests.{r.key}.total"] = sum(cells[f"requests.{r.key}.{c}"] for c in schema.APPLICANT_COLUMNS)
+    for r in schema.APPEALS:
+        parts = [rng.randint(0, 12) for _ in range(4)]
+        for c, v in zip(schema.APPEAL_COLUMNS, [*parts, sum(parts)], strict=True):
+            cells[f"appeals.{r.key}.{c}"] = v
+    year = rng.choice((2021, 2022, 2023, 2024)) if template == "2021" else rng.choice((2019, 2020))
+    return {"source": f"gold-{template}-{seed}", "template": template, "year": year,
+            "agency": f"{rng.choice(('洛阳市孟津区', '淮安市洪泽区', '平潭综合实验区'))}人民政府",
+            "cells": cells, "complete": True}
+
+
+GOLDS = [make_gold("2021", 1), make_gold("2019", 2), make_gold("2021", 3)]
+
+
+def right_cells(gold: dict, kind: str) -> tuple[int, list[str]]:
+    data, name, ctype = make_attachment(gold, kind)
+    report = extract_bytes(data, filename=name, content_type=ctype)
+    assert report.template == gold["template"]
+    wrong = [f"{k}: {report.cells.get(k)!r} != {v!r}" for k, v in gold["cells"].items() if report.cells.get(k) != v]
+    return len(gold["cells"]) - len(wrong), wrong
+
+
+def test_golds_obey_the_rules():
+    for gold in GOLDS:
+        assert sorted(gold["cells"]) == sorted(schema.template_keys(gold["template"]))
+        assert check_report(gold["cells"], gold["template"]) == []
+
+
+@pytest.mark.parametrize("gold", GOLDS, ids=lambda g: g["source"])
+def test_docx_every_cell(gold):
+    right, wrong = right_cells(gold, "docx")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("gold", GOLDS, ids=lambda g: g["source"])
+def test_xlsx_every_cell(gold):
+    right, wrong = right_cells(gold, "xlsx")
+    assert wrong == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["pdf", "doc"])
+@pytest.mark.parametrize("gold", GOLDS, ids=lambda g: g["source"])
+def test_libreoffice_made_every_cell(gold, kind):
+    right, wrong = right_cells(gold, kind)
+    assert wrong == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["scan", "png"])
+@pytest.mark.parametrize("gold", GOLDS[:2], ids=lambda g: g["source"])
+def test_scans_mostly_right(gold, kind):
+    right, wrong = right_cells(gold, kind)
+    assert right >= 0.98 * len(gold["cells"]), wrong
+
+
+def test_attachment_names_and_types():
+    gold = GOLDS[0]
+    data, name, ctype = make_attachment(gold, "docx")
+    assert name.endswith(".docx") and "wordprocessingml" in ctype
+    assert make_attachment(gold, "docx")[0] == data  # deterministic, and cached
+    with pytest.raises(ValueError):
+        make_attachment(gold, "odt")
+
+
+def test_sniff_by_magic_bytes_not_names():
+    docx, _, _ = make_attachment(GOLDS[0], "docx")
+    xlsx, _, _ = make_attachment(GOLDS[0], "xlsx")
+    assert sniff(docx, "report.pdf") == "docx"
+    assert sniff(xlsx, "report.doc") == "xlsx"
+    assert sniff(b"%PDF-1.7\n...", "a.html") == "pdf"
+    assert sniff(b"\x89PNG\r\n\x1a\n....") == "image"
+    assert sniff(b"\xff\xd8\xff\xe0....") == "image"
+    page = "<html><body>年报</body></html>".encode()
+    assert sniff(page, "a.pdf") is None
+    assert read_file(page, "a.html", "text/html") is None
+
+
+# --- bad files ------------------------------------------------------------------
+
+
+def test_encrypted_pdf():
+    data = (FILES / "attach_encrypted.pdf").read_bytes()
+    with pytest.raises(ExtractError, match=r"secret\.pdf: .*encrypted"):
+        extract_bytes(data, filename="secret.pdf")
+
+
+def test_two_hundred_page_pdf_is_refused_quickly():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    page = Image.new("L", (60, 80), 255)
+    page.save(buf, "PDF", save_all=True, append_images=[page] * 199)
+    started = time.monotonic()
+    with pytest.raises(ExtractError, match=r"long\.pdf: .*200 pages"):
+        extract_bytes(buf.getvalue(), filename="long.pdf")
+    assert time.monotonic() - started < 10
+
+
+def test_truncated_pdf():
+    data, _, _ = make_attachment(GOLDS[0], "pdf")
+    try:
+        report = extract_bytes(data[: len(data) // 3], filename="cut.pdf")
+    except ExtractError as e:
+        assert str(e).startswith("cut.pdf: ")
+    else:
+        assert report.template in (None, "2021")
+
+
+def test_zip_bomb_docx():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"\0" * (20 * 2**20))
+    with pytest.raises(ExtractError, match=r"bomb\.docx: .*(zip bomb|compressed)"):
+        extract_bytes(buf.getvalue(), filename="bomb.docx")
+
+
+def test_broken_docx():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<not-xml")
+    with pytest.raises(ExtractError, match=r"broken\.docx: "):
+        extract_bytes(buf.getvalue(), filename="broken.docx")
+
+
+def test_image_claiming_huge_size():
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
+    png += chunk(b"IEND", b"")
+    with pytest.raises(ExtractError, match=r"huge\.png: "):
+        extract_bytes(png, filename="huge.png")
+
+
+@pytest.mark.slow
+def test_noise_and_photo_images_give_no_report():
+    """A picture with no report in it (random noise; a smooth 'photo') reads as no report, in bounded time."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(7)
+    noise = Image.fromarray(rng.integers(0, 256, (900, 700), dtype=np.uint8))
+    photo = Image.new("RGB", (1000, 750), (120, 160, 200))
+    draw = ImageDraw.Draw(photo)
+    draw.ellipse((300, 200, 700, 650), fill=(200, 140, 60))  # a cat, roughly
+    draw.polygon([(330, 260), (380, 90), (450, 220)], fill=(190, 130, 50))
+    draw.polygon([(550, 220), (620, 90), (670, 260)], fill=(190, 130, 50))
+    photo = photo.filter(ImageFilter.GaussianBlur(3))
+    for name, image, fmt in (("noise.png", noise, "PNG"), ("cat.jpg", photo, "JPEG")):
+        buf = io.BytesIO()
+        image.save(buf, fmt)
+        started = time.monotonic()
+        report = extract_bytes(buf.getvalue(), filename=name)
+        assert report.cells == {}
+        assert time.monotonic() - started < 60
+
+
+@pytest.mark.slow
+def test_libreoffice_timeout_is_an_extract_error():
+    docx, _, _ = make_attachment(GOLDS[0], "docx")
+    with pytest.raises(ExtractError, match=r"slow\.doc: LibreOffice took longer"):
+        convert(docx, ".docx", "doc", name="slow.doc", timeout=0.05)
