@@ -1,0 +1,90 @@
+"""Cross-report findings against the demo web's planted gold, and over the real corpus.
+
+Crawls the demo web into a temporary archive (or reads --db), rebuilds the
+findings with a pinned "today" and prints precision and recall per kind and
+the findings on bodies with nothing planted. With --real, ingests the real
+reports of ../shared/corpus into a temporary archive and lists every
+text_vs_table / carry_over finding with its sentence or values.
+
+Usage: .venv/bin/python bench/crossreport.py [--db archive.db] [--today 2026-11-26] [--real]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.crossreport import rebuild_cross_findings  # noqa: E402
+from crawler.crossreport.score import findings_on_clean_bodies, score, table  # noqa: E402
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def crawl_demo(db: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "crawler", "demo", "--no-serve", "--db", str(db),
+                          "--web-port", str(_port())], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stdout[-2000:] + out.stderr[-2000:])
+
+
+def demo(db_path: Path | None, today: dt.date, shared: Path) -> None:
+    from crawler.demo.generator import build_demo_web
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if db_path is None:
+            db_path = Path(tmp) / "archive.db"
+            crawl_demo(db_path)
+        db = sqlite_utils.Database(db_path)
+        rebuild_cross_findings(db, today)
+        gold = build_demo_web(seed_dir=shared / "seeds").cross_gold
+        print(f"demo web, today = {today}: {db['bodies'].count} bodies, {db['reports'].count} reports")
+        print(table(score(db, gold)))
+        print(f"findings on bodies with nothing planted: {findings_on_clean_bodies(db, gold)}")
+
+
+def real(today: dt.date, shared: Path) -> None:
+    files = sorted(p for d in ("corpus/pages", "corpus/full", "seeds") for p in (shared / d).iterdir()
+                   if p.is_file() and not p.name.endswith(".gold.json"))
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "real.db"
+        subprocess.run([sys.executable, "-m", "crawler", "ingest", "--db", str(db_path), *map(str, files)],
+                       cwd=ROOT, capture_output=True, text=True)
+        db = sqlite_utils.Database(db_path)
+        counts = rebuild_cross_findings(db, today)
+        print(f"real corpus: {db['reports'].count} reports, {db['bodies'].count} bodies; findings {dict(counts)}")
+        for f in db.query("select f.*, r.url from cross_findings f join reports r on r.id = f.report_id "
+                          "order by r.url"):
+            print(f"- {Path(f['url']).name} {f['kind']} {f['key']}: {f['detail']}")
+            if f["sentence"]:
+                print(f"  「{f['sentence']}」")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, help="an archive already crawled from the demo web")
+    ap.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 26))
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--real", action="store_true", help="list the findings on the real corpus instead")
+    args = ap.parse_args()
+    if args.real:
+        real(args.today, args.shared)
+    else:
+        demo(args.db, args.today, args.shared)
+
+
+if __name__ == "__main__":
+    main()
