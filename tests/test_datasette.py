@@ -60,7 +60,7 @@ def test_install_views_is_idempotent(fixture_db, tmp_path):
     install_views(db)
     after = {v: list(db.query(f"select * from [{v}]")) for v in db.view_names()}
     assert after == before
-    assert set(db.view_names()) == {"报告一览", "不一致的报告", "各地报告分布", *(v for v, _, _ in labels.WIDE_VIEWS)}
+    assert set(db.view_names()) == {"报告一览", "不一致的报告", "各地报告分布", "跨报告问题", *(v for v, _, _ in labels.WIDE_VIEWS)}
 
 
 def test_headline_row_for_one_report(fixture_db):
@@ -200,6 +200,13 @@ def test_every_view_column_is_described():
     for view in db.view_names():
         missing = set(db[view].columns_dict) - set(tables[view]["columns"])
         assert not missing, (view, missing)
+    for table in db.table_names():
+        if table.endswith(("_fts", "_data", "_idx", "_docsize", "_config", "_content")) or \
+                tables.get(table, {}).get("hidden"):
+            continue
+        assert tables[table].get("title"), table
+        missing = set(db[table].columns_dict) - set(tables[table].get("columns", {}))
+        assert not missing, (table, missing)
 
 
 # --- pages ---------------------------------------------------------------------------------

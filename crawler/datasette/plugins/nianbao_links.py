@@ -22,9 +22,9 @@ import markupsafe
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
-REPORT_ID_COLUMNS = {"报告编号"}
+REPORT_ID_COLUMNS = {"报告编号", "对照报告编号"}
 SOURCE_COLUMNS = {"来源网址"}
-ORIGINAL_COLUMNS = {"存档原件"}
+ORIGINAL_COLUMNS = {"存档原件", "对照原件"}
 RAW_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
            "font-src data:; form-action 'none'; frame-ancestors 'self'")
 PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " \
