@@ -14,6 +14,7 @@ import logging
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.responsetypes import responsetypes
 
 from crawler.documents import DocumentStore, open_document_store
 
@@ -90,7 +91,11 @@ class ArchiveMiddleware:
             self.stats.inc_value("nianbao/not_modified")
             self.stats.inc_value(prefix + "not_modified")
             headers = {"Content-Type": ctype} if ctype else {}
-            return response.replace(status=200, body=body, headers=headers)
+            # A new response, not response.replace(): replace() would carry over the encoding Scrapy
+            # guessed for the empty 304 body (cp1252) and garble every Chinese page.
+            cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
+            return cls(url=response.url, status=200, headers=headers, body=body, request=request,
+                       flags=list(response.flags), ip_address=response.ip_address, protocol=response.protocol)
         request.meta["archive"] = _archive_meta(doc)
         return response
 

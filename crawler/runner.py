@@ -213,7 +213,9 @@ def _collect(db_path: str | Path, crawlers: dict, started: str, had_reports: set
                 elif hasattr(r, name) and isinstance(v, int | str) and name != "alarm":
                     setattr(r, name, v)
             row = next(iter(db.query(
-                "select count(*) n, coalesce(sum(size), 0) b from documents where site = ? and last_fetched_at >= ?",
+                # pages seen this run; a 304's own row is left out (the archived copy it touched counts)
+                "select count(*) n, coalesce(sum(size), 0) b from documents "
+                "where site = ? and last_fetched_at >= ? and status != 304",
                 [site.slug, started])))
             r.pages, r.bytes = row["n"], row["b"]
             r.alarm = site_alarm(r, had_reports=site.slug in had_reports)
