@@ -72,7 +72,7 @@ _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 def _tableish(line: str) -> bool:
     """A line of a flattened table (cells joined by |, or a row of numbers)."""
-    return "|" in line or len(_NUMBERS.findall(line)) >= 3 and not re.search(r"[，。；、]", line)
+    return "|" in line or len(_NUMBERS.findall(line)) >= 3 and not re.search(r"[，。；]", line)
 
 
 def _heading(line: str) -> bool:
