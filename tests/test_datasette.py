@@ -265,3 +265,18 @@ def test_serve_command_is_read_only(tmp_path):
     assert args[args.index("serve") + 1] == "-i"
     assert ["--setting", "allow_download", "off"] == args[args.index("allow_download") - 1:][:3]
     assert Path(args[args.index("--metadata") + 1]).read_text(encoding="utf-8").startswith("title: 政府信息公开")
+
+
+def test_cross_report_view(client):
+    data = table_json(client, "跨报告问题", 问题="与上年不衔接", 机关="洛阳市孟津区人民政府", 年度="2023")
+    assert [(r["报告编号"], r["对照报告编号"], r["本报告数值"], r["对照数值"]) for r in data["rows"]] == [
+        (5, 4, 1, 15), (5, 4, 1, 15)]
+    html = client(f"/archive/{tilde_encode('跨报告问题')}", 年度="2023").text
+    assert 'href="/archive/reports/4"' in html and 'href="/-/original/5"' in html
+
+
+def test_every_canned_query_answers_with_blank_parameters(client):
+    """Blank means "any": no query of the metadata (this layer's or the cross-report layer's) fails."""
+    for name, q in metadata.build_metadata()["databases"]["archive"]["queries"].items():
+        r = client(f"/archive/{tilde_encode(name)}.json", **dict.fromkeys(q.get("params", []), ""))
+        assert r.status_code == 200, (name, r.text[:300])

