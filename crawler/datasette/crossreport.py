@@ -13,6 +13,7 @@ import markupsafe
 from datasette import hookimpl
 
 from crawler.crossreport.timeline import FIGURES
+from crawler.schema import REQUEST_COLUMN_LABELS
 
 OTHER_REPORT_COLUMNS = {"上年报告"}
 OTHER_ORIGINAL_COLUMNS = {"上年原件"}
@@ -32,10 +33,16 @@ def _label(key: str = "f.key") -> str:
     return f"coalesce((select label from cell_labels l where l.key = {key}), {key})"
 
 
+def _applicant_column() -> str:
+    """requests.carried_over.<col> → 自然人 / 商业企业 / … / 总计."""
+    whens = " ".join(f"when 'requests.carried_over.{c}' then '{label}'" for c, label in REQUEST_COLUMN_LABELS.items())
+    return f"(case f.key {whens} else f.key end)"
+
+
 CARRY_OVER = f"""select b.display_name as 机关, b.site as 网站, (f.year - 1) || '→' || f.year as 年度,
-  {_label()} as 单元格, {_n('f.other_value')} as 上年结转下年度, {_n('f.value')} as 本年上年结转,
-  f.detail as 说明, f.other_report_id as 上年报告, f.other_document_id as 上年原件,
-  f.report_id as 报告编号, f.document_id as 存档原件, r.url as 来源网址
+  {_applicant_column()} as 申请人列, {_n('f.other_value')} as 上年结转下年度, {_n('f.value')} as 本年上年结转,
+  {_n('f.value - f.other_value')} as 差额, f.other_report_id as 上年报告, f.other_document_id as 上年原件,
+  f.report_id as 报告编号, f.document_id as 存档原件, f.detail as 说明
 {_FROM}
 where f.kind = 'carry_over' and {_BODY} and {_YEAR}
 order by f.year desc, b.display_name, f.key"""
