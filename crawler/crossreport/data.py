@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from crawler import schema
 from crawler.model import CellValue
 
 # archive.db stores UTC timestamps; report dates and deadlines are Beijing dates.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 TABULAR = ("2019", "2021")
+# The cells any cross-report check reads (carry-over columns, figures the narrative states).
+CROSS_KEYS = tuple(
+    [f"requests.{row}.{col}" for row in ("carried_over", "carried_forward") for col in schema.REQUEST_COLUMNS]
+    + ["requests.new_received.total", "requests.partly_granted.total", "requests.granted.total",
+       "proactive.normative_documents.issued", "proactive.normative_documents.made", "appeals.review.total",
+       "appeals.lawsuit_direct.total", "appeals.lawsuit_after_review.total"]
+)
 
 
 @dataclass
@@ -34,7 +42,6 @@ class ReportRow:
     first_seen: str | None
     document_id: int | None
     cells_count: int
-    text: str = ""
     cells: dict[str, CellValue] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)
 
@@ -60,6 +67,14 @@ class Archive:
     bodies: dict[int, dict]
     by_body: dict[int, dict[int, ReportRow]]
     crawl_dates: dict[str, list[dt.date]]
+    db: sqlite_utils.Database | None = None
+
+    def text(self, report_id: int) -> str:
+        """A report's full text, read when needed (the archive's texts do not all fit in memory)."""
+        if self.db is None:
+            return ""
+        rows = list(self.db.query("select text from reports where id = ?", [report_id]))
+        return (rows[0]["text"] or "") if rows else ""
 
     def watched(self, site: str | None, start: dt.date, end: dt.date | None = None) -> bool:
         """Whether the site was crawled on a day in [start, end) (end open = any day from start)."""
@@ -76,17 +91,17 @@ def load_archive(db: sqlite_utils.Database) -> Archive:
     bodies = {b["id"]: b for b in db.query("select * from bodies")}
     grouped: dict[tuple[int, int], list[ReportRow]] = defaultdict(list)
     for r in db.query("select id, body_id, site, year, template, body_level, published, published_source, "
-                      "first_seen, document_id, cells_count, text from reports "
+                      "first_seen, document_id, cells_count from reports "
                       "where body_id is not null and year is not null and template is not null"):
         row = ReportRow(**{k: r[k] for k in ReportRow.__dataclass_fields__ if k in r and k not in ("cells", "methods")})
-        row.text = r["text"] or ""
         row.cells_count = r["cells_count"] or 0
         grouped[(r["body_id"], r["year"])].append(row)
     by_body: dict[int, dict[int, ReportRow]] = defaultdict(dict)
     for (body_id, year), rows in grouped.items():
         by_body[body_id][year] = _pick(rows)
     wanted = {r.id: r for years in by_body.values() for r in years.values() if r.tabular}
-    for c in db.query("select report_id, key, value, method from cells"):
+    marks = ", ".join("?" * len(CROSS_KEYS))
+    for c in db.query(f"select report_id, key, value, method from cells where key in ({marks})", list(CROSS_KEYS)):
         r = wanted.get(c["report_id"])
         if r is not None:
             r.cells[c["key"]] = c["value"]
@@ -98,4 +113,4 @@ def load_archive(db: sqlite_utils.Database) -> Archive:
             t = dt.datetime.fromisoformat(c["started"])
             t = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
             crawl_dates[c["site"]].append(t.astimezone(BEIJING).date())
-    return Archive(bodies, by_body, crawl_dates)
+    return Archive(bodies, by_body, crawl_dates, db)

@@ -93,7 +93,7 @@ def _sentences(text: str) -> list[str]:
         else:
             buf.append(line.strip())
     chunks.append("".join(buf))
-    return [s for chunk in chunks for s in prose._sentences(_flat(chunk))]
+    return [s for chunk in chunks for s in re.split(r"[。！？!?]", _flat(chunk)) if s.strip()]
 
 
 def _readable(sentence: str) -> bool:
@@ -162,9 +162,9 @@ def text_vs_table_findings(archive: Archive) -> list[CrossFinding]:
     out = []
     for body_id, years in sorted(archive.by_body.items()):
         for year, report in sorted(years.items()):
-            if not report.tabular or not report.text:
+            if not report.tabular:
                 continue
-            for st in read_statements(report.text, report.template):
+            for st in read_statements(archive.text(report.id), report.template):
                 table = _table_value(report, st.key)
                 if table is None or abs(table - st.value) < 1e-9:
                     continue
