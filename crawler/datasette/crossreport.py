@@ -18,7 +18,8 @@ from crawler.schema import REQUEST_COLUMN_LABELS
 OTHER_REPORT_COLUMNS = {"上年报告"}
 OTHER_ORIGINAL_COLUMNS = {"上年原件"}
 
-_BODY = "(:机关 = '' or b.display_name like '%' || :机关 || '%' or b.name like '%' || :机关 || '%')"
+_BODY = ("(:机关 = '' or b.display_name like '%' || :机关 || '%' or b.name like '%' || :机关 || '%' "
+         "or b.aliases like '%' || :机关 || '%')")
 _YEAR = "(:年度 = '' or f.year = cast(:年度 as integer))"
 _FROM = ("from cross_findings f join bodies b on b.id = f.body_id "
          "left join reports r on r.id = f.report_id left join reports o on o.id = f.other_report_id")
