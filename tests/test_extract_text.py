@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract import extract_bytes
 
 
@@ -65,3 +67,34 @@ def test_no_number_is_never_zero_by_default() -> None:
     r = _extract("示例街道2022年政府信息公开工作年度报告\n一、总体情况\n本年度工作有序开展。\n")
     assert r.template == "2021"
     assert r.cells == {}
+
+
+@pytest.mark.parametrize(("sentence", "count"), [
+    ("2023年，我局共收到12件政府信息公开申请，均已办结。", 12),
+    ("本年度新增政府信息公开申请3件。", 3),
+    ("2022年全年无政府信息公开申请。", 0),
+    ("全年未收到依申请公开申请。", 0),
+])
+def test_request_count_phrasings(sentence: str, count: int) -> None:
+    r = _extract("示例局2023年政府信息公开工作年度报告\n" + sentence + "\n")
+    assert r.cells["requests.new_received.total"] == count
+
+
+@pytest.mark.parametrize("sentence", [
+    "收到群众来信15件，均已办理。",
+    "受理行政审批事项2000件。",
+    "无政府信息公开申请引起的行政复议。",
+    "2023年共办理人大建议12件。",
+])
+def test_other_counts_are_not_requests(sentence: str) -> None:
+    r = _extract("示例局2023年政府信息公开工作年度报告\n" + sentence + "\n")
+    assert "requests.new_received.total" not in r.cells
+
+
+def test_blank_dropped_row_of_two_equal_numbers() -> None:
+    """'56 | | | | | | 56' with the blanks dropped: 自然人 and 总计."""
+    r = _extract("示例局2022年政府信息公开工作年度报告\n逾期不补正\n一、本年新收政府信息公开申请数量\n56\n56\n"
+                 "二、上年结转政府信息公开申请数量\n0\n0\n0\n0\n0\n0\n0\n")
+    assert r.cells["requests.new_received.natural_person"] == 56
+    assert r.cells["requests.new_received.total"] == 56
+    assert "requests.new_received.business" not in r.cells

@@ -15,11 +15,14 @@ _UNIT = r"\s*(?:件|起|份|条|个)"
 _N = r"(\d{1,6})"
 
 _RECEIVED = re.compile(
-    r"(?:新收|收到|受理|接收到|接收|接到|办理)(?!率)([^。；;，,\d]{0,18}?)" + _N + _UNIT
+    r"(?:新收|新增|收到|受理|接收到|接收|接到|办理)(?!率)([^。；;，,\d]{0,18}?)" + _N + _UNIT
+    + r"([^。；;，,\d]{0,10})"
 )
 _NONE_RECEIVED = re.compile(
-    r"(?:未|没有|无)(?:收到|受理|接到|接收到|接收|发生|新收)[^。；;，,\d]{0,14}?(?:政府信息公开|依申请公开|公开政府信息|信息公开)[^。；;，,\d]{0,8}?申请"
+    r"(?:未|没有|无)(?:收到|受理|接到|接收到|接收|新收)[^。；;，,\d]{0,14}?(?:政府信息公开|依申请公开|公开政府信息|信息公开)[^。；;，,\d]{0,8}?申请"
+    r"(?![^，,。；;]{0,8}(?:复议|诉讼|投诉|举报))"
     r"|(?:未|没有|无)(?:收到|受理|接到|接收到)[^。；;，,\d]{0,10}?依申请公开"
+    r"|(?:^|[，,：:])[^，,。；;]{0,14}?(?:无|未有)(?:任何)?(?:政府信息公开|依申请公开)(?:的)?申请(?![^，,。；;]{0,8}(?:复议|诉讼|投诉|举报))"
 )
 _NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|属于?)自然人")
 _FOLLOW_UPS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -39,29 +42,42 @@ _NORMATIVE_NONE = re.compile(r"(?:未|没有)(?:制发|印制|印发|出台|制�
 _REVIEW = re.compile(r"(?:引起|引发|提起|申请)?行政复议" + _N + _UNIT)
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"[。\n！？!?]", text) if s.strip()]
+def _sentence_lists(text: str) -> tuple[list[str], list[str]]:
+    """Sentences of each line, and sentences of the text with its line breaks removed (a PDF wraps them)."""
+    by_line = [s for s in re.split(r"[。\n！？!?]", text) if s.strip()]
+    joined = [s for s in re.split(r"[。！？!?]", text.replace("\n", "")) if s.strip()]
+    return by_line, joined
 
 
-def read_prose(text: str) -> dict[str, int]:
-    """Cells stated in running text, each at most once (the first statement wins)."""
-    flat = re.sub(r"(?<=\d)\s+(?=[件起份条个])|(?<=[^\d\s])\s+(?=\d)|(?<=\d)\s+(?=[^\d\s])", "", normalize_width(text))
-    found: dict[str, int] = {}
-    sentences = _sentences(flat)
+def _names_requests(m: re.Match[str]) -> bool:
+    """'收到政府信息公开申请12件' or '收到12件政府信息公开申请', not '受理行政审批事项2000件'."""
+    before, after = m.group(1), m.group(3)
+    if re.search(r"政务服务|办件|咨询|投诉|信访|建议|提案|热线", before):
+        return False
+    return bool(re.search(r"申请|信息公开", before)
+                or re.match(r"(?:的)?(?:政府信息公开|依申请公开|信息公开)?申请", after))
+
+
+def _read_requests(sentences: list[str], found: dict[str, int]) -> None:
     for n, sentence in enumerate(sentences):
+        if "requests.new_received.total" in found:
+            return
         m = _RECEIVED.search(sentence)
-        if m and re.search(r"申请|信息公开", m.group(1)) and "requests.new_received.total" not in found:
-            if not re.search(r"政务服务|办件|咨询|投诉|信访|建议|提案|热线", m.group(1)):
-                found["requests.new_received.total"] = int(m.group(2))
-                window = sentence[m.end():] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
-                if _NATURAL_ALL.search(window):
-                    found["requests.new_received.natural_person"] = found["requests.new_received.total"]
-                for key, pattern in _FOLLOW_UPS:
-                    fm = pattern.search(window)
-                    if fm and key not in found:
-                        found[key] = int(fm.group(1))
-        elif "requests.new_received.total" not in found and _NONE_RECEIVED.search(sentence):
+        if m and _names_requests(m):
+            found["requests.new_received.total"] = int(m.group(2))
+            window = sentence[m.end():] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
+            if _NATURAL_ALL.search(window):
+                found["requests.new_received.natural_person"] = found["requests.new_received.total"]
+            for key, pattern in _FOLLOW_UPS:
+                fm = pattern.search(window)
+                if fm and key not in found:
+                    found[key] = int(fm.group(1))
+        elif _NONE_RECEIVED.search(sentence):
             found["requests.new_received.total"] = 0
+
+
+def _read_others(sentences: list[str], found: dict[str, int]) -> None:
+    for sentence in sentences:
         nm = _NORMATIVE_ISSUED.search(sentence)
         if nm and "proactive.normative_documents.issued" not in found:
             found["proactive.normative_documents.issued"] = int(nm.group(1))
@@ -72,4 +88,14 @@ def read_prose(text: str) -> dict[str, int]:
         rm = _REVIEW.search(sentence)
         if rm and "appeals.review.total" not in found and "申请" in sentence:
             found["appeals.review.total"] = int(rm.group(1))
+
+
+def read_prose(text: str) -> dict[str, int]:
+    """Cells stated in running text, each at most once (the first statement wins)."""
+    flat = re.sub(r"(?<=\d)[ \t]+(?=[件起份条个])|(?<=[^\d\s])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[^\d\s])", "",
+                  normalize_width(text))
+    found: dict[str, int] = {}
+    for sentences in _sentence_lists(flat):
+        _read_requests(sentences, found)
+        _read_others(sentences, found)
     return found

@@ -113,6 +113,14 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
     run = list(run)
     while len(run) > len(cols) and run[0].kind == "blank":
         run.pop(0)  # an empty second label column before the numbers
+    if part == "requests" and len(run) == 2 and run[0].kind == run[1].kind == "number" \
+            and run[0].value == run[1].value:
+        # Blank cells dropped from '56 | | | | | | 56': only 自然人 and 总计 were printed.
+        for col, tok in (("natural_person", run[0]), ("total", run[1])):
+            key = f"{part}.{row}.{col}"
+            if key not in reading.cells:
+                reading.put(key, tok, method if method.endswith("-order") else method + "-order")
+        return
     if part == "requests" and len(run) < len(cols):
         return  # a short run in a seven-column row cannot be placed
     for col, tok in zip(cols, run, strict=False):
