@@ -161,10 +161,12 @@ def error_kind(exception: Exception) -> str:
     name = type(exception).__name__
     if name in ("TimeoutError", "TCPTimedOutError", "DownloadTimeoutError"):
         return "timeout"
-    if name == "CancelledError" or "max size" in str(exception).lower():
-        return "too_large"  # DOWNLOAD_MAXSIZE: the download is cancelled
-    if "DataLoss" in repr(getattr(exception, "reasons", "")) or name == "PotentialDataLoss":
+    if name in ("DownloadCancelledError", "CancelledError"):
+        return "too_large"  # DOWNLOAD_MAXSIZE: Scrapy cancels the download
+    if name in ("ResponseDataLossError", "PotentialDataLoss") or "DataLoss" in repr(getattr(exception, "reasons", "")):
         return "truncated"  # fewer bytes than Content-Length
+    if name in ("DownloadConnectionRefusedError", "ConnectionRefusedError"):
+        return "refused"
     return name
 
 

@@ -288,6 +288,13 @@ class ReportSpider(scrapy.Spider):
         """Callback of every list page of a column; each family implements it."""
         raise NotImplementedError
 
+    def selector(self, response: Response) -> Selector | Response:
+        """The response to query; re-read as GBK when its UTF-8 declaration is wrong (see response_text)."""
+        if (isinstance(response, TextResponse) and (response.encoding or "").lower().replace("-", "") == "utf8"
+                and not _is_utf8(response.body)):
+            return Selector(text=self.text(response))
+        return response
+
     def site_of(self, response: Response) -> Site | None:
         """The registry entry a response belongs to."""
         return self.sites_by_slug.get(response.meta.get("site", ""))
@@ -358,7 +365,7 @@ class ReportSpider(scrapy.Spider):
 
     def list_links(self, response: Response, selector: Selector | None = None) -> list[tuple[str, str, str | None]]:
         """Every ``a[href]`` of a list as (absolute URL, title, date), in page order, without repeats."""
-        sel = selector if selector is not None else response
+        sel = selector if selector is not None else self.selector(response)
         base = response.url
         out, seen = [], set()
         for a in sel.css("a[href]"):
