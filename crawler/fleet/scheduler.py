@@ -7,6 +7,9 @@
   this worker's heartbeat, and wakes the engine when others queued work.
 * The spider is not idle while another worker holds leases or is still
   seeding: their requests may yet come back or bring follow-ups.
+* A worker runs one crawler per CMS family; together they hold at most
+  NIANBAO_FLEET_WORKER_CONCURRENCY leases (default CONCURRENT_REQUESTS), so a
+  worker takes no more from the shared queue than it can fetch.
 * Closing never flushes the shared frontier; a worker that stops early gives
   its leases back at once.
 """
@@ -27,6 +30,13 @@ from crawler.fleet.queue import LeasedQueue
 from crawler.fleet.run import FleetRun
 
 logger = logging.getLogger(__name__)
+
+#: The schedulers of this process, one per family crawler: they share the worker's concurrency cap.
+_siblings: list[FleetScheduler] = []
+
+
+def held_in_process() -> int:
+    return sum(len(s.held) for s in _siblings)
 
 
 class FleetDupeFilter(RFPDupeFilter):
@@ -50,6 +60,8 @@ class FleetScheduler(Scheduler):
         self.crawler = crawler
         self.stats = crawler.stats
         self.held: dict[Request, bytes] = {}
+        self.worker_cap = crawler.settings.getint("NIANBAO_FLEET_WORKER_CONCURRENCY",
+                                                  crawler.settings.getint("CONCURRENT_REQUESTS"))
         self._loop: task.LoopingCall | None = None
 
     @classmethod
@@ -78,8 +90,11 @@ class FleetScheduler(Scheduler):
                         self.queue.leased())
         self._loop = task.LoopingCall(self.tick)
         self._loop.start(self.tick_seconds, now=False)
+        _siblings.append(self)
 
     def close(self, reason: str) -> None:
+        if self in _siblings:
+            _siblings.remove(self)
         if self._loop and self._loop.running:
             self._loop.stop()
         self._ack_finished()
@@ -99,6 +114,8 @@ class FleetScheduler(Scheduler):
 
     def next_request(self) -> Request | None:
         self._ack_finished()
+        if self.worker_cap and held_in_process() >= self.worker_cap:
+            return None  # the worker is full; an ack (here or in a sibling) wakes us
         popped = self.queue.pop_leased()
         if popped is None:
             return None
@@ -133,6 +150,9 @@ class FleetScheduler(Scheduler):
         if done:
             self.queue.ack([self.held.pop(r) for r in done])
             self.stats.inc_value("nianbao/fleet/acked", len(done))
+            for sibling in _siblings:
+                if sibling is not self:
+                    sibling.wake()
 
     def tick(self) -> None:
         """Renew leases, requeue expired ones, heartbeat, wake the engine if work is queued."""
@@ -146,8 +166,12 @@ class FleetScheduler(Scheduler):
                 self.stats.inc_value("nianbao/fleet/requeued", moved)
             self.run.heartbeat()
             if len(self.queue):
-                nextcall = getattr(getattr(self.crawler.engine, "_slot", None), "nextcall", None)
-                if nextcall is not None:
-                    nextcall.schedule()
+                self.wake()
         except Exception:  # a Redis hiccup must not stop the loop; the next tick retries
             logger.exception("fleet scheduler tick failed")
+
+    def wake(self) -> None:
+        """Have the engine ask for requests again (work was queued, or the worker has room)."""
+        nextcall = getattr(getattr(self.crawler.engine, "_slot", None), "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()

@@ -56,8 +56,9 @@ def fleet_settings(base: Any, redis_url: str, *, prefix: str, worker: str, run: 
         "DUPEFILTER_CLASS": "crawler.fleet.scheduler.FleetDupeFilter",
         "JOBDIR": None,
         # Politeness is enforced fleet-wide per host; the local limits must not add to it.
-        "NIANBAO_FLEET_SITE_DELAY": base.getfloat("DOWNLOAD_DELAY"),
-        "NIANBAO_FLEET_SITE_CONCURRENCY": base.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+        "NIANBAO_FLEET_SITE_DELAY": base.getfloat("NIANBAO_FLEET_SITE_DELAY", base.getfloat("DOWNLOAD_DELAY")),
+        "NIANBAO_FLEET_SITE_CONCURRENCY": base.getint("NIANBAO_FLEET_SITE_CONCURRENCY",
+                                                      base.getint("CONCURRENT_REQUESTS_PER_DOMAIN")),
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS_PER_DOMAIN": base.getint("CONCURRENT_REQUESTS"),
