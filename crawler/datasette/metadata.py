@@ -269,6 +269,7 @@ def build_metadata(db_name: str = labels.DATABASE) -> dict[str, Any]:
             "basemap": {"title": "地图底图", "allow": False},
         },
         "plugins": {
+            "nianbao": {"database": db_name},  # where /-/original reads documents from
             "datasette-cluster-map": {"tile_layer": MAP_TILES,
                                       "tile_layer_options": {"maxZoom": 6, "attribution": MAP_ATTRIBUTION}},
             "datasette-dashboards": dashboards(db_name),
