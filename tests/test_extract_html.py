@@ -205,3 +205,12 @@ def test_single_other_row_of_2019(report_2019) -> None:
     assert "requests.other.total" in report_2019.cells
     assert report_2019.cells["requests.other.total"] is None
     assert report_2019.cells["requests.results_total.total"] == 25
+
+
+def test_another_annual_report_is_not_this_report() -> None:
+    page = ("<html><head><meta name='ArticleTitle' content='示例区2023年法治政府建设年度报告'></head><body>"
+            "<div id='zoom'><p>2023年，示例区深入推进法治政府建设，政务公开工作持续推进，按时发布政府信息公开工作年度报告。</p>"
+            "<p>2023年共办理行政复议案件12件。</p></div></body></html>")
+    r = extract_bytes(page.encode("utf-8"), filename="fzzf.html")
+    assert r.template is None
+    assert r.cells == {}

@@ -86,7 +86,13 @@ def find_year(title: str | None, text: str) -> int | None:
                 if _plausible(y):
                     votes[y] += w * weight
     if not votes:
-        return None
+        # Last resort: the year the text talks about most ('2023年，我局…').
+        for m in re.finditer(r"(?<!\d)(\d{4})\s*年", normalize_width(text[:20000])):
+            y = int(m.group(1))
+            if _plausible(y):
+                votes[y] += 1
+        if not votes or votes.most_common(1)[0][1] < 2:
+            return None
     return votes.most_common(1)[0][0]
 
 
@@ -99,9 +105,17 @@ def template_marks(text: str) -> str | None:
     return "2021" if counts["2021"] >= counts["2019"] else "2019"
 
 
+_OTHER_REPORT_TITLE = re.compile(r"(?:报告|总结|计划|要点)$")
+
+
 def looks_like_report(title: str | None, text: str) -> bool:
-    if title and _NOT_REPORT_TITLE.search(title) and not _REPORT_TITLE.search(title[-12:]):
-        return False
+    """An annual report on open government information (not a notice about one, nor another annual report)."""
+    if title:
+        t = normalize_width(title).strip()
+        if _NOT_REPORT_TITLE.search(t) and not _REPORT_TITLE.search(t[-12:]):
+            return False
+        if _OTHER_REPORT_TITLE.search(t) and not _REPORT_TITLE.search(t):
+            return False  # 法治政府建设年度报告, 工作总结 …: a report, but not this one
     flat = normalize_width((title or "") + "\n" + text[:30000])
     return bool(_REPORT_TITLE.search(flat)) or bool(re.search(r"\d{4}\s*年报", flat))
 

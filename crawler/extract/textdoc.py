@@ -40,6 +40,7 @@ def text_lines(text: str) -> list[Line]:
     raw = [s.strip(" \u3000\u00a0\v") for s in lines]  # tabs kept: a trailing tab is a blank cell
     style = _pipe_style(raw)
     out: list[Line] = []
+    after_separator = False
     for s in raw:
         if len(out) >= MAX_LINES:
             break
@@ -48,7 +49,11 @@ def text_lines(text: str) -> list[Line]:
         if _ONLY_PIPES.match(s):
             if style == "cells" and s == "|":
                 out.append(Line([""]))
+            elif style == "sep" and s == "|" and after_separator:
+                out.append(Line([""]))  # nothing between two separators: a blank cell
+            after_separator = True
             continue
+        after_separator = False
         if "\t" in s.strip():
             out.append(Line([c.strip() for c in s.split("\t")]))  # trailing blanks are cells too
         elif "|" in s:
