@@ -120,8 +120,14 @@ def previous_run_interrupted(db_path: str | Path) -> bool:
     the killed run had not stored is fetched.
     """
     db = open_db(db_path)
-    rows = list(db.query("select finished from crawl_runs order by id desc limit 1"))
-    return bool(rows) and rows[0]["finished"] is None
+    rows = list(db.query("select id, finished from crawl_runs order by id desc limit 1"))
+    if not rows:
+        return False
+    if rows[0]["finished"] is None:
+        return True
+    # Stopped early but recorded (Ctrl-C, SIGTERM: close reason "shutdown"): its lists were not walked either.
+    return bool(list(db.query("select 1 from crawl_sites where run_id = ? and close_reason is not null "
+                              "and close_reason != 'finished' limit 1", [rows[0]["id"]])))
 
 
 def mark_killed_runs(db_path: str | Path) -> int:
