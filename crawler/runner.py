@@ -183,10 +183,22 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
         process.crawl(crawler, sites=family_sites, known_urls=known, stop_at_known=not resume)
     process.start()
     DocumentStore.close_shared()
+    _mark_listed(db_path, crawlers, started)
     results = _collect(db_path, crawlers, started, had_reports)
     _record_run(db_path, run_id, results, started)
     _record_downloads(db_path, run_id, crawlers)
     return CrawlResult(run_id, results)
+
+
+def _mark_listed(db_path: str | Path, crawlers: dict, started: str) -> None:
+    """Reports skipped because their list entry is unchanged were still seen: bump last_seen."""
+    urls = [u for crawler, _ in crawlers.values() for u in getattr(crawler.spider, "skipped_urls", [])]
+    if not urls:
+        return
+    db = open_db(db_path)
+    with db.atomic():
+        db.conn.executemany("update reports set last_seen = ?, gone_since = null where url = ?",
+                            [(started, u) for u in urls])
 
 
 def _record_downloads(db_path: str | Path, run_id: int, crawlers: dict) -> None:

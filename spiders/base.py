@@ -229,6 +229,7 @@ class ReportSpider(scrapy.Spider):
         self.sites_by_slug: dict[str, Site] = {s.slug: s for s in selected}
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
         self.known_urls: dict[str, str | None] = load_known_urls(known_urls)
+        self.skipped_urls: list[str] = []  # known reports not fetched: their list entry is unchanged
         #: False after an interrupted run: walk every list page, so nothing the killed run
         #: left in flight is missed (known pages answer 304, known reports are not re-read).
         self.stop_at_known: bool = str(stop_at_known).lower() not in ("false", "0", "no")
@@ -333,7 +334,7 @@ class ReportSpider(scrapy.Spider):
         None (Scrapy ignores it) for a known report whose list date is the one recorded: nothing changed.
         """
         if self.is_unchanged_known(url, list_date):
-            self._count_skipped(response)
+            self._count_skipped(response, url)
             return None
         meta = self.carry(response, title=title, list_date=list_date)
         if attachments:
@@ -356,7 +357,8 @@ class ReportSpider(scrapy.Spider):
         recorded = self.known_urls.get(url)
         return bool(recorded and list_date and recorded == list_date)
 
-    def _count_skipped(self, response: Response) -> None:
+    def _count_skipped(self, response: Response, url: str) -> None:
+        self.skipped_urls.append(url)  # the runner marks them seen (reports.last_seen)
         crawler = getattr(self, "crawler", None)
         if crawler is not None and crawler.stats is not None:
             site = response.meta.get("site") or "unknown"
