@@ -7,10 +7,12 @@ and the benchmark start `serve_command_args(...)` as a subprocess.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from crawler.datasette.metadata import write_metadata
@@ -82,8 +84,21 @@ def make_datasette(db_path: str | Path):
 
 
 def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
-    """Serve until interrupted; returns Datasette's exit code."""
+    """Serve until interrupted (Ctrl-C or SIGTERM); returns Datasette's exit code, never leaves it running."""
+    proc = subprocess.Popen(serve_command_args(db_path, host, port))
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        return subprocess.call(serve_command_args(db_path, host, port))
-    except KeyboardInterrupt:
+        return proc.wait()
+    except (KeyboardInterrupt, SystemExit):
         return 0
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
