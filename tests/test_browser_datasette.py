@@ -73,16 +73,19 @@ def browser():
 
 @pytest.fixture
 def page(browser, base_url):
-    """A fresh page that records dialogs and any request that leaves the machine."""
+    """A fresh page that records dialogs, JavaScript errors and any request that leaves the machine."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     pg = context.new_page()
     pg.dialogs = []
     pg.outside = []
+    pg.js_errors = []
+    pg.on("pageerror", lambda e: pg.js_errors.append(str(e)))
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
     pg.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
           or pg.outside.append(r.url))
     yield pg
     assert pg.outside == [], f"requests left the machine: {pg.outside}"
+    assert pg.js_errors == [], f"JavaScript errors: {pg.js_errors}"
     context.close()
 
 

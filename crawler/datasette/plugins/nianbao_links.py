@@ -112,7 +112,7 @@ async def original_raw(request, datasette):
 
 # Datasette 0.65 prints every column description above the table; with 200 columns the table
 # disappears below the fold. Fold them into a <details> and show each as the header's tooltip.
-FOLD_DESCRIPTIONS = """
+FOLD_DESCRIPTIONS = """(function () {
 document.querySelectorAll('dl.column-descriptions').forEach(function (dl) {
   var details = document.createElement('details');
   var summary = document.createElement('summary');
@@ -124,6 +124,19 @@ document.querySelectorAll('dl.column-descriptions').forEach(function (dl) {
 document.querySelectorAll('th[data-column-description]').forEach(function (th) {
   th.title = th.getAttribute('data-column-description');
 });
+var wide = ['标题', '机关', '说明', '规则内容', '网站', 'title', 'agency', 'detail'];
+var css = [];
+document.querySelectorAll('table.rows-and-columns th[data-column]').forEach(function (th) {
+  if (wide.indexOf(th.getAttribute('data-column')) >= 0 && th.classList.length) {
+    css.push('table.rows-and-columns td.' + th.classList[0] + ' { min-width: 14em; }');
+  }
+});
+if (css.length) {
+  var style = document.createElement('style');
+  style.textContent = css.join(' ');
+  document.head.appendChild(style);
+}
+})();
 """
 
 
