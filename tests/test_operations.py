@@ -160,6 +160,7 @@ def test_fault_answers(corpus):
     plan = (FaultPlan()
             .add("yiyang", report, Fault("status", status=503, retry_after="7", times=1))
             .add("yiyang", "/a412", Fault("waf412")).add("yiyang", "/a521", Fault("waf521"))
+            .add("yiyang", "/aliyun", Fault("waf_aliyun"))
             .add("yiyang", "/loop", Fault("redirect_loop")).add("yiyang", "/big", Fault("oversized", size=5000))
             .add("yiyang", column, Fault("empty_column")))
     with DemoWeb(corpus=corpus, faults=plan) as web:
@@ -169,7 +170,7 @@ def test_fault_answers(corpus):
         status, headers, body = _get(base + report)  # times=1: the second answer is the page
         assert status == 200 and "ETag" in headers
         assert _get(base + report, {"If-None-Match": headers["ETag"]})[0] == 304
-        for path, code in (("/a412", 412), ("/a521", 521)):
+        for path, code in (("/a412", 412), ("/a521", 521), ("/aliyun", 200)):
             status, _, body = _get(base + path)
             assert status == code and is_waf_challenge(status, body)
         assert b"$_ts" in _get(base + "/a412")[2] and b"__jsl_clearance" in _get(base + "/a521")[2]

@@ -114,6 +114,7 @@ def _faults(web: DemoWeb) -> tuple[FaultPlan, dict[str, dict[str, int]]]:
     plan.add("mengjin", mj[3], Fault("oversized", size=400_000))
     plan.add("mengjin", mj[4], Fault("gbk_as_utf8"))
     plan.add("mengjin", mj[5], Fault("layout_changed"))
+    plan.add("mengjin", mj[6], Fault("waf_aliyun"))
     plan.add("mengjin", "/list/4032_2.html", Fault("gbk_as_utf8"))
     plan.add("mengjin", "/list/4031.html", Fault("slow", seconds=0.5))
     plan.add("yiyang", yy[0], Fault("status", status=503, retry_after="1", times=1))
@@ -122,7 +123,7 @@ def _faults(web: DemoWeb) -> tuple[FaultPlan, dict[str, dict[str, int]]]:
     plan.add("yiyang", yy[3], Fault("truncated", times=1))
     for column in web.corpus.site("jinshui").columns:
         plan.add("jinshui", column.path, Fault("empty_column"))
-    expected = {"mengjin": {"waf_blocked": 2, "redirect_loop": 1, "too_large": 1},
+    expected = {"mengjin": {"waf_blocked": 3, "redirect_loop": 1, "too_large": 1},
                 "yiyang": {"http_503": 1, "http_500": 2, "timeout": 2, "truncated": 1},
                 "jinshui": {}}
     return plan, expected
@@ -155,10 +156,10 @@ def test_fault_mode_run_counts_every_fault_and_alarms_the_redesign(web, tmp_path
     assert query(db, "select count(*) n from report_versions where version > 1")[0]["n"] == 0
     mj = web.bases["mengjin"]
     faulty = [mj + p for (slug, p), f in plan.rules.items() if slug == "mengjin" and f.kind in
-              ("waf412", "waf521", "redirect_loop", "oversized")]
+              ("waf412", "waf521", "waf_aliyun", "redirect_loop", "oversized")]
     stored = {r["url"] for r in query(db, "select url from reports where site = 'mengjin'")}
     assert not stored & set(faulty)
-    assert len(stored) == len(web.corpus.reports_of("mengjin")) - 4
+    assert len(stored) == len(web.corpus.reports_of("mengjin")) - 5
     gold = {r.path: r for r in web.corpus.reports_of("mengjin")}
     for (slug, path), fault in plan.rules.items():  # read whatever their bytes or layout
         if slug == "mengjin" and fault.kind in ("gbk_as_utf8", "layout_changed") and "/list/" not in path:

@@ -11,6 +11,7 @@ kind                 answer
 ``status``           ``status`` (500, 503 …) with ``Retry-After`` when given
 ``waf412``           瑞数-style challenge: HTTP 412, a ``$_ts`` script, no content
 ``waf521``           加速乐-style challenge: HTTP 521, a ``__jsl_clearance`` cookie script
+``waf_aliyun``       Aliyun-style challenge: HTTP 200, an ``acw_sc__v2`` cookie script, no content
 ``truncated``        Content-Length larger than the bytes sent, then the connection closes
 ``gbk_as_utf8``      the page's text in GBK bytes, still declared UTF-8
 ``redirect_loop``    302 to the same path with ``?loop=N+1``, for ever
@@ -45,10 +46,10 @@ from urllib.parse import parse_qsl, urlsplit
 from crawler.demo.articles import Article
 from crawler.demo.model import DemoCorpus, DemoReport, DemoSite, Page
 
-KINDS = ("slow", "hang", "status", "waf412", "waf521", "truncated", "gbk_as_utf8", "redirect_loop",
+KINDS = ("slow", "hang", "status", "waf412", "waf521", "waf_aliyun", "truncated", "gbk_as_utf8", "redirect_loop",
          "oversized", "empty_column", "layout_changed")
 #: What the crawler's SiteHealthMiddleware calls each fault in crawl_sites.errors_json (None: no error).
-ERROR_KIND = {"slow": None, "hang": "timeout", "waf412": "waf_blocked", "waf521": "waf_blocked",
+ERROR_KIND = {"slow": None, "hang": "timeout", "waf412": "waf_blocked", "waf521": "waf_blocked", "waf_aliyun": "waf_blocked",
               "truncated": "truncated", "gbk_as_utf8": None, "redirect_loop": "redirect_loop",
               "oversized": "too_large", "empty_column": None, "layout_changed": None}
 EDIT_DAY = dt.date(2026, 11, 20)  # the day mutations happen on the demo web (its clock is fixed)
@@ -140,6 +141,8 @@ class FaultPlan:
         if kind == "waf521":
             return Page(521, {"Content-Type": "text/html; charset=utf-8",
                               "Set-Cookie": "__jsluid_h=demo; path=/; HttpOnly"}, _JIASULE)
+        if kind == "waf_aliyun":
+            return Page(200, {"Content-Type": "text/html; charset=utf-8"}, _ALIYUN)
         if kind == "truncated":
             handler.send_response(page.status)
             for name, value in page.headers.items():
@@ -187,6 +190,9 @@ _RUISHU = (b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content=
 _JIASULE = (b"<html><body><script>document.cookie=('__jsl_clearance_s=')+(+new Date()/1000|0)+"
             b"('.123|0|')+'demo'+(';Max-age=3600; path = /');location.href=location.pathname+location.search"
             b"</script></body></html>")
+
+_ALIYUN = (b"<html><script>var arg1='3E40CA7B2A1E5B1C6F0D';function setCookie(name,value){document.cookie="
+           b"name+'='+value+';path=/'}setCookie('acw_sc__v2','5f3a');document.location.reload();</script></html>")
 
 
 def _redesigned(site: DemoSite) -> bytes:
