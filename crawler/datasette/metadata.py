@@ -68,7 +68,7 @@ def _wide_view(template: str, part: str) -> dict[str, Any]:
     for key, name in labels.wide_columns(template, part):
         cols[name] = f"{schema.PART_LABELS[part]}：{name}（{_unit(key)}；单元格 {key}）"
     cols.update(_link_columns())
-    which = "2019版与2021版模板（两版相同）" if part == "appeals" else f"{template}版模板"
+    which = "2019版与2021版模板，两版相同" if part == "appeals" else f"{template}版模板"
     return {
         "title": f"{schema.PART_LABELS[part]}（{which}）",
         "description": f"每份使用{which}的报告一行，表格「{schema.PART_LABELS[part]}」的每个单元格一列，列名即报告上印的行名·列名。",
