@@ -259,3 +259,19 @@ def test_polite_defaults():
 def test_result_fields_are_recorded():
     r = SiteResult("a", "dateid")
     assert SimpleNamespace(**r.__dict__).close_reason is None and r.reports_skipped == 0
+
+
+def test_operations_doc_covers_the_crawl_options_and_error_kinds():
+    from pathlib import Path
+
+    from crawler.cli import crawl
+    from crawler.demo.faults import ERROR_KIND
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
+    for param in crawl.params:
+        if param.name not in ("db", "registry", "only", "redis_url"):
+            assert any(opt in doc for opt in param.opts), param.opts
+    for kind in {k for k in ERROR_KIND.values() if k} | {"http_500", "http_503"}:
+        assert f"`{kind}`" in doc, kind
+    for column in ("errors_json", "close_reason", "reports_skipped", "site_health", "mode"):
+        assert column in doc
