@@ -96,13 +96,14 @@ def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, ful
         sites = [s for s in sites if s.slug in set(only)]
         if not sites:
             raise click.ClickException(f"{registry}: no site named {', '.join(only)}")
-    if redis_url:  # archive.db is the writer's (`nianbao writer`); this process only fetches
-        from crawler.fleet.cli import crawl_as_worker
-
-        return crawl_as_worker(db, sites, registry=str(registry), redis_url=redis_url)
     settings = parse_overrides(overrides)
     if user_agent:
         settings["USER_AGENT"] = user_agent
+    if redis_url:  # archive.db is the writer's (`nianbao writer`); this process only fetches
+        from crawler.fleet.cli import crawl_as_worker
+
+        return crawl_as_worker(db, sites, registry=str(registry), redis_url=redis_url, settings=settings,
+                               incremental=not full)
     result = run_crawl(db, sites, registry_name=str(registry), settings=settings, incremental=not full)
     finish_database(db)
     _print_crawl(result)

@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+import yaml
 from scrapy import Request, Spider
 
 from crawler.fleet.keys import Keys, connect
@@ -125,3 +126,33 @@ def test_writer_applies_each_entry_once(redis_url, keys, tmp_path):
     assert writer.stats.skipped == len(entries) == 4
     assert writer.stats.outcomes == {"new": 1, "unchanged": 1}
     assert json.loads(json.dumps(client.xlen(keys.stream))) == 0  # acked entries are deleted
+
+
+def test_crawl_with_redis_runs_a_fleet_worker_and_never_opens_the_db(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    import crawler.fleet.worker as worker
+    from crawler.cli import main
+    from crawler.fleet.worker import WorkerResult
+
+    seen = {}
+
+    def fake_run_worker(db, sites, *, redis_url, registry_name, settings, incremental):
+        seen.update(db=db, sites=[s.slug for s in sites], redis=redis_url, settings=settings)
+        return WorkerResult("w", "run", documents=3, reports=2, close_reasons={"dateid": "finished"})
+
+    monkeypatch.setattr(worker, "run_worker", fake_run_worker)
+    db = tmp_path / "archive.db"
+    registry = tmp_path / "one.yaml"
+    registry.write_text(yaml.safe_dump({"sites": [{
+        "slug": "mengjin", "name": "洛阳市孟津区人民政府", "code": "410308", "level": "district", "family": "dateid",
+        "allowed_domains": ["www.mengjin.gov.cn"],
+        "columns": [{"name": "年报", "body_level": "government", "url": "http://www.mengjin.gov.cn/list/1.html"}],
+        "settings": {}, "source": "test", "checked": "2026-11-26", "guessed": False}]}, allow_unicode=True))
+    result = CliRunner().invoke(main, ["crawl", "--db", str(db), "--sites", str(registry), "-s", "DOWNLOAD_DELAY=5"],
+                                env={"NIANBAO_REDIS": "redis://127.0.0.1:1/0"})
+    assert result.exit_code == 0, result.output
+    assert seen == {"db": db, "sites": ["mengjin"], "redis": "redis://127.0.0.1:1/0",
+                    "settings": {"DOWNLOAD_DELAY": "5"}}
+    assert "3 documents, 2 report items" in result.output
+    assert not db.exists()

@@ -35,11 +35,13 @@ def writer(redis_url: str, db: Path, consumer: str | None, prefix: str, until_do
                f"runs finished: {stats.runs_finished}")
 
 
-def crawl_as_worker(db: Path, sites: list, *, registry: str, redis_url: str) -> None:
+def crawl_as_worker(db: Path, sites: list, *, registry: str, redis_url: str, settings: dict | None = None,
+                    incremental: bool = True) -> None:
     """`nianbao crawl --redis`: run one fleet worker and say what it did."""
-    from crawler.fleet.worker import run_worker
+    from crawler.fleet import worker
 
-    r = run_worker(db, sites, redis_url=redis_url, registry_name=registry)
+    r = worker.run_worker(db, sites, redis_url=redis_url, registry_name=registry, settings=settings,
+                          incremental=incremental)
     reasons = ", ".join(f"{k} {v}" for k, v in sorted(r.close_reasons.items()))
     click.echo(f"worker {r.worker} (run {r.run}): {r.documents} documents, {r.reports} report items handed to "
                f"the writer, {r.requeued} expired leases requeued, errors {sum(r.errors.values())}; {reasons}")

@@ -125,7 +125,7 @@ class StreamPipeline:
     def from_crawler(cls, crawler: Crawler) -> StreamPipeline:
         s = crawler.settings
         return cls(crawler, resilient(s["NIANBAO_FLEET_REDIS"]), Keys(s.get("NIANBAO_FLEET_PREFIX") or "nianbao"),
-                   s["NIANBAO_FLEET_RUN"], s.getint("NIANBAO_FLEET_STREAM_MAX", 20000))
+                   s["NIANBAO_FLEET_RUN"], s.getint("NIANBAO_FLEET_STREAM_MAX", 5000))
 
     async def process_item(self, item):
         if not isinstance(item, ReportItem):

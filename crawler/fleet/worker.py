@@ -69,7 +69,8 @@ def fleet_settings(base: Any, redis_url: str, *, prefix: str, worker: str, run: 
 
 
 def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, registry_name: str = "",
-               settings: dict[str, Any] | None = None, prefix: str = "nianbao") -> WorkerResult:
+               settings: dict[str, Any] | None = None, prefix: str = "nianbao",
+               incremental: bool = True) -> WorkerResult:
     """Crawl as one worker until the fleet's frontier is empty; blocking; one call per process.
 
     `db_path` only places the WARC directory (archive/ beside it, or
@@ -84,7 +85,7 @@ def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, reg
     base = project_settings(db_path, settings)
     run = FleetRun(client, keys, me, base.getfloat("NIANBAO_FLEET_WORKER_TTL", 30.0))
     token = run.join(registry_name, sites)
-    known = {u.decode() for u in client.smembers(keys.known_urls)}
+    known = {u.decode() for u in client.smembers(keys.known_urls)} if incremental else set()
     for k, v in fleet_settings(base, redis_url, prefix=prefix, worker=me, run=token).items():
         base.set(k, v, priority="cmdline")
     process = CrawlerProcess(base)
