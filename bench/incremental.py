@@ -94,11 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         edited = edit_report(web.corpus, args.site, seed_dir)
         third, t3 = crawl(db, registry, args.only)
         base = web.bases[args.site]
-    print(f"{'run':<28}{'requests':>10}{'bytes':>12}{'304':>6}{'new':>6}{'changed':>9}{'skipped':>9}{'seconds':>9}")
+    print(f"{'run':<28}{'requests':>10}{'bytes':>12}{'304':>6}{'new':>6}{'changed':>9}{'skipped':>9}{'alarms':>8}{'seconds':>9}")
     for name, row, wall in (("1 full crawl", first, t1), ("2 re-crawl, nothing changed", second, t2),
                             ("3 after +3 reports, 1 edit", third, t3)):
         print(f"{name:<28}{row['requests']:>10}{row['response_bytes']:>12}{row['not_modified'] or 0:>6}"
-              f"{row['reports_new']:>6}{row['reports_changed']:>9}{row['reports_skipped'] or 0:>9}{wall:>9.1f}")
+              f"{row['reports_new']:>6}{row['reports_changed']:>9}{row['reports_skipped'] or 0:>9}{row['alarms']:>8}"
+              f"{wall:>9.1f}")
     req_ratio = second["requests"] / max(1, first["requests"])
     byte_ratio = second["response_bytes"] / max(1, first["response_bytes"])
     print(f"\nre-crawl / full crawl: requests {req_ratio:.1%}, bytes {byte_ratio:.1%} "
