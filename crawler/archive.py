@@ -14,6 +14,7 @@ import hashlib
 import io
 import logging
 import os
+import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 
-import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -244,12 +244,23 @@ def read_record_payload(path: str | Path, offset: int) -> tuple[str | None, byte
 
 def read_payload(db_path: str | Path, document_id: int, archive_dir: str | Path | None = None
                  ) -> tuple[str | None, bytes]:
-    """The archived bytes of one `documents` row (what Datasette serves as the original)."""
-    db = sqlite_utils.Database(db_path)
+    """The archived bytes of one `documents` row (what Datasette serves as the original).
+
+    Opens the database read-only, so a reader (Datasette serving it immutable)
+    never creates or changes anything beside it.
+    """
+    uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    con.row_factory = sqlite3.Row
     try:
-        row = db["documents"].get(document_id)
-    except Exception as e:  # sqlite_utils.db.NotFoundError
-        raise ArchiveError(f"document {document_id}: not in {db_path}") from e
+        row = con.execute("select content_type, warc_file, warc_offset from documents where id = ?",
+                          [document_id]).fetchone()
+    except sqlite3.Error as e:
+        raise ArchiveError(f"{db_path}: unreadable ({e})") from e
+    finally:
+        con.close()
+    if row is None:
+        raise ArchiveError(f"document {document_id}: not in {db_path}")
     directory = Path(archive_dir) if archive_dir else archive_dir_for(db_path)
     ctype, body = read_record_payload(directory / row["warc_file"], row["warc_offset"])
     return row["content_type"] or ctype, body
