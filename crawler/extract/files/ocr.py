@@ -117,6 +117,18 @@ def _snap(values: list[float], tol: float) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
+def despeckle(gray):
+    """Dust out: dark pixels with at most one dark neighbour become paper (strokes are wider than that)."""
+    import cv2
+    import numpy as np
+
+    ink = (gray < 128).astype(np.uint8)
+    neighbours = cv2.boxFilter(ink, cv2.CV_16S, (3, 3), normalize=False) - ink
+    out = gray.copy()
+    out[(ink == 1) & (neighbours <= 1)] = 255
+    return out
+
+
 def _recognize(img) -> tuple[str, float]:
     """Text recognition alone (no detection) on a small image: the best reading and its score."""
     import numpy as np
@@ -141,7 +153,7 @@ def _reread(gray, x0: float, top: float, x1: float, bottom: float) -> str:
     if crop.size == 0:
         return ""
     clear = cv2.medianBlur(crop, 3)
-    for img in (crop, clear):
+    for img in (crop, despeckle(crop), clear):
         ys, xs = np.where(img < 110)
         if len(ys) < 12:
             continue
@@ -237,8 +249,27 @@ def ocr_boxes(gray) -> list[Box]:
         if float(score) < MIN_SCORE or not str(text).strip():
             continue
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        boxes.extend(split_numbers(Box(min(xs), min(ys), max(xs), max(ys), clean(str(text)))))
+        box = Box(min(xs), min(ys), max(xs), max(ys), clean(str(text)))
+        if _DUSTY.search(box.text) and value_kind(box.text) == "number":
+            box.text = _despeckled(gray, box) or box.text
+        boxes.extend(split_numbers(box))
     return boxes
+
+
+_DUSTY = re.compile(r"[.,\-]")  # a dust speck beside or between digits reads as one of these
+
+
+def _despeckled(gray, box: Box) -> str:
+    """A number with a point, comma or minus read again with dust filtered out: 13.4 → 134."""
+    import numpy as np
+
+    crop = np.ascontiguousarray(gray[max(0, int(box.top) - 2):int(box.bottom) + 3,
+                                     max(0, int(box.x0) - 2):int(box.x1) + 3])
+    if crop.size == 0:
+        return ""
+    text, score = _recognize(despeckle(crop))
+    same_digits = [c for c in text if c.isdigit()] == [c for c in box.text if c.isdigit()]
+    return text if score >= 0.6 and value_kind(text) == "number" and same_digits else ""
 
 
 _EDGE_PUNCT = re.compile(r"^[.:：,，·、'\"“”‘’*_~]+|[.:：,，·、'\"“”‘’*_~\-—]+$")
