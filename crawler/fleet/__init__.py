@@ -8,8 +8,10 @@ fetched document's record and each report item go to a Redis stream, which
 one writer (`nianbao writer`) consumes into SQLite with the single-machine
 pipeline's code. See docs/scale.md.
 
-Modules: `keys` (names, connection), `queue` + `scheduler` (leased frontier),
+Modules: `keys` (names, a connection that rides out restarts), `queue` +
+`scheduler` (leased frontier), `seed` (start requests queued once),
 `politeness` (fleet-wide per-site slots), `sink` (documents and items to the
 stream), `run` (a night's run shared by the fleet), `worker`, `writer`,
+`cli` (`nianbao writer`), `demo` (a whole fleet on this machine) and
 `redisproc` (a throwaway redis-server for tests, bench and demo).
 """

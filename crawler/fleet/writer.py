@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ class Writer:
                                          count=self.batch, block=self.block_ms)
             entries = got[0][1] if got else []
             if entries:
-                self.apply(entries)
+                self._apply_until_stored(entries)
             elif self.maybe_finish_run() and until_done and (self.stats.runs_finished or self.stats.entries):
                 break
             if time.monotonic() - last_claim > self.claim_idle_ms / 1000:
@@ -143,7 +144,7 @@ class Writer:
             if not entries:
                 break
             self.stats.reclaimed += len(entries)
-            self.apply(entries)
+            self._apply_until_stored(entries)
         self._claim_abandoned(min_idle=0)
 
     def _claim_abandoned(self, min_idle: int | None = None) -> None:
@@ -155,7 +156,7 @@ class Writer:
             entries = [e for e in entries if e[1]]
             if entries:
                 self.stats.reclaimed += len(entries)
-                self.apply(entries)
+                self._apply_until_stored(entries)
             if start in (b"0-0", "0-0"):
                 break
 
@@ -163,6 +164,17 @@ class Writer:
     def _cursor(self) -> tuple[int, int]:
         rows = list(self.db.query("select last_id from fleet_cursor where stream = ?", [self.keys.stream]))
         return _id(rows[0]["last_id"]) if rows else (0, 0)
+
+    def _apply_until_stored(self, entries: list) -> None:
+        """A locked or full database is waited out, never skipped: the entries stay unacknowledged."""
+        pause = 1.0
+        while True:
+            try:
+                return self.apply(entries)
+            except sqlite3.OperationalError as e:
+                logger.error("archive.db not writable (%s); retrying in %.0fs", e, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 60.0)
 
     def apply(self, entries: list) -> None:
         """One transaction for the batch, then XACK: see the module docstring."""
@@ -179,7 +191,9 @@ class Writer:
                         url = self._apply_one(fields)
                     if url:
                         known.append(url)
-                except Exception:
+                except sqlite3.OperationalError:
+                    raise  # the database, not the entry: the whole batch is retried
+                except Exception:  # a malformed entry must not block the stream forever
                     logger.exception("fleet entry %s could not be applied; skipped", entry_id)
                     self.stats.outcomes["errors/writer"] += 1
             last = max(entries, key=lambda e: _id(e[0]))[0]
