@@ -73,10 +73,13 @@ class ArchiveMiddleware:
         )
         self.stats.inc_value("nianbao/archived")
         self.stats.inc_value("nianbao/archived_bytes", len(response.body))
-        # What the site sent, per site, before a 304 is replaced (crawl_sites.requests / received_bytes).
+        # What the site sent, before a 304 is replaced: Scrapy's downloader/response_bytes (counted
+        # below this middleware) sees the archived copy instead (crawl_sites.requests / received_bytes).
         prefix = f"nianbao/site/{site or 'unknown'}/"
+        received = len(response.body) + _header_size(response)
         self.stats.inc_value(prefix + "requests")
-        self.stats.inc_value(prefix + "received_bytes", len(response.body))
+        self.stats.inc_value(prefix + "received_bytes", received)
+        self.stats.inc_value("nianbao/received_bytes", received)
         self.stats.set_value(prefix + "finished", doc["last_fetched_at"])
         if doc["is_new"]:
             self.stats.inc_value("nianbao/documents_new")
@@ -98,6 +101,11 @@ class ArchiveMiddleware:
                        flags=list(response.flags), ip_address=response.ip_address, protocol=response.protocol)
         request.meta["archive"] = _archive_meta(doc)
         return response
+
+
+def _header_size(response: Response) -> int:
+    """Bytes of the status line and headers as sent (approximately: ``Name: value\r\n``)."""
+    return 17 + sum(len(k) + len(v) + 4 for k, vs in response.headers.items() for v in vs)
 
 
 def _archive_meta(doc: dict) -> dict:

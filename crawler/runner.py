@@ -202,12 +202,12 @@ def _mark_listed(db_path: str | Path, crawlers: dict, started: str) -> None:
 
 
 def _record_downloads(db_path: str | Path, run_id: int, crawlers: dict) -> None:
-    """Scrapy's own request and byte counts (headers included), summed over the family spiders."""
+    """Requests sent (Scrapy's count) and bytes received from the sites (a 304: its headers only)."""
     requests = response_bytes = 0
     for crawler, _ in crawlers.values():
         stats = crawler.stats.get_stats() if crawler.stats else {}
         requests += int(stats.get("downloader/request_count", 0))
-        response_bytes += int(stats.get("downloader/response_bytes", 0))
+        response_bytes += int(stats.get("nianbao/received_bytes", 0))
     db = open_db(db_path)
     with db.atomic():
         db["crawl_runs"].update(run_id, {"requests": requests, "response_bytes": response_bytes})

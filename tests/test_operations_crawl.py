@@ -98,6 +98,14 @@ def test_incremental_recrawl_fetches_page_one_and_what_changed(web, tmp_path):
     row = query(db, "select version, list_date from reports where url = ?", (base + edited.path,))[0]
     assert row == {"version": 2, "list_date": "2026-11-20"}
 
+    full = run(db, registry, sites, "--full")  # the weekly pass: everything asked for, all answered 304
+    assert full.returncode == 0, full.stderr
+    run4 = last_run(db)
+    assert run4["mode"] == "full" and run4["reports_skipped"] == 0
+    assert (run4["reports_new"], run4["reports_changed"], run4["reports_unchanged"]) == (0, 0, 32 + 34 + 3)
+    assert run4["requests"] >= 32 + 34 + 3 + len(columns)
+    assert run4["response_bytes"] < 0.05 * last_run_bytes(db, 1)  # nearly all 304 (a list page the edit moved is not)
+
 
 def last_run_bytes(db: Path, run_id: int) -> int:
     return query(db, "select response_bytes from crawl_runs where id = ?", (run_id,))[0]["response_bytes"]
