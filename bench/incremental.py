@@ -10,7 +10,7 @@ and real `python -m crawler crawl` subprocesses against it:
    moves, as real CMSes do on edit), then a crawl: which reports it fetched
    and stored, against what changed.
 
-    .venv/bin/python bench/incremental.py [--site yiyang] [--only SLUG ...] [--keep DIR]
+    .venv/bin/python bench/incremental.py [--site yiyang] [--only SLUG ...] [--no-etag] [--keep DIR]
 
 Exit status 1 when the changed crawl fetched or stored anything other than
 the changed reports, or missed one.
@@ -81,11 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[], help="crawl only these sites (default: all six)")
     parser.add_argument("--seed-dir", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--keep", type=Path, default=None, help="keep the archive in this directory")
+    parser.add_argument("--no-etag", action="store_true", help="the demo web sends no ETag (no 304s), as many CMSes")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     db = work / "archive.db"
     seed_dir = args.seed_dir if args.seed_dir.exists() else None
-    web = DemoWeb(seed_dir=seed_dir, faults=FaultPlan(conditional=True))
+    web = DemoWeb(seed_dir=seed_dir, faults=FaultPlan(conditional=not args.no_etag))
     with web:
         registry = web.write_registry(work / "demo.yaml")
         first, t1 = crawl(db, registry, args.only)
