@@ -72,9 +72,9 @@ def _decode(data: bytes, name: str) -> str:
         if _bad_ratio(text) < 0.05:
             return text
     if data.startswith(b"%PDF"):
-        raise ExtractError(f"{name}: a PDF file (only HTML and text are read)")
+        raise ExtractError(f"{name}: a PDF file that could not be read")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ExtractError(f"{name}: an Office/zip file (only HTML and text are read)")
+        raise ExtractError(f"{name}: an Office or zip file that could not be read")
     if data.count(0) > max(8, len(data) // 100):
         raise ExtractError(f"{name}: binary data, not a text or HTML document")
     try:
