@@ -58,14 +58,15 @@ main.add_command(writer)
 @main.command()
 @click.option("--workers", default=2, show_default=True)
 @click.option("--db", default="fleet-demo.db", show_default=True, type=click.Path(path_type=Path))
-def demo(workers: int, db: Path) -> None:
+@click.option("--web-port", default=18090, show_default=True, help="Port of the demo web (one 127.0.0.x per site).")
+def demo(workers: int, db: Path, web_port: int) -> None:
     """Demo web + redis-server + one writer + N workers on this machine; prints what each did.
 
     Example: python -m crawler.fleet demo --workers 3
     """
     from crawler.fleet.demo import run_demo_fleet
 
-    run_demo_fleet(db, workers=workers)
+    run_demo_fleet(db, workers=workers, web_port=web_port)
 
 
 if __name__ == "__main__":

@@ -146,7 +146,7 @@ class LocalFleet:
                 p.wait()
 
 
-def run_demo_fleet(db: Path, *, workers: int = 2) -> None:
+def run_demo_fleet(db: Path, *, workers: int = 2, web_port: int = 18090) -> None:
     """`make demo-fleet`: redis-server, demo web, a writer and N workers; prints what each did."""
     import sqlite3
 
@@ -155,7 +155,7 @@ def run_demo_fleet(db: Path, *, workers: int = 2) -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="nianbao-fleet-"))
     hits = HitLog().install()
-    web = DemoWeb().start()
+    web = DemoWeb(port=web_port).start()  # a stable port: a second run is incremental, as a second night
     t0 = time.monotonic()
     with RedisServer(workdir / "redis") as server:
         fleet = LocalFleet(server.url, write_registry(web, workdir / "demo-live.yaml"), db.resolve(), workdir)
@@ -178,4 +178,5 @@ def run_demo_fleet(db: Path, *, workers: int = 2) -> None:
     run = con.execute("select id, pages, reports_new, reports_unchanged, status from crawl_runs "
                       "order by id desc limit 1").fetchone()
     print(f"demo web answered {hits.pages()} URLs, {len(hits.twice())} of them more than once; "
-          f"{db}: {docs} documents, {reports} reports; crawl_runs {run}; {time.monotonic() - t0:.1f}s")
+          f"{db}: {docs} documents, {reports} reports; crawl_runs #{run[0]}: {run[1]} pages, {run[2]} new, "
+          f"{run[3]} unchanged reports, {run[4]}; {time.monotonic() - t0:.1f}s")
