@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from crawler.extract.document import MAX_LINES, Document, Line
 from crawler.extract.grid import table_rows
+from crawler.extract.textdoc import text_lines
 from crawler.extract.values import normalize_width
 
 CONTAINERS = (
@@ -80,7 +81,22 @@ def _lines(root: Tag) -> list[Line]:
             stack.append("\x00flush")
         stack.extend(reversed(node.contents))
     flush()
-    return lines
+    return _split_text_runs(lines)
+
+
+def _split_text_runs(lines: list[Line]) -> list[Line]:
+    """Text between tables may itself be a flattened table ('规章 | 0 | 0 | 0'): split it like plain text."""
+    out: list[Line] = []
+    run: list[str] = []
+    for line in lines:
+        if line.grid:
+            out.extend(text_lines("\n".join(run)))
+            run.clear()
+            out.append(line)
+        else:
+            run.append(line.cells[0])
+    out.extend(text_lines("\n".join(run)))
+    return out
 
 
 def _biggest_block(body: Tag) -> Tag:
