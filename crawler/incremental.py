@@ -18,9 +18,18 @@ from crawler.store import open_db
 
 
 def known_reports(db_path: str | Path) -> dict[str, str | None]:
-    """{report URL: list date recorded for it} for every stored report (None: date not recorded)."""
+    """{URL: list date recorded for it} for every stored report (None: date not recorded).
+
+    A report stored from an attachment is known by the page the list linked too
+    (``list_url``), so that page and its attachments are skipped together.
+    """
     db = open_db(db_path)
-    return {r["url"]: r["list_date"] for r in db.query("select url, list_date from reports")}
+    known: dict[str, str | None] = {}
+    for r in db.query("select url, list_url, list_date from reports"):
+        known[r["url"]] = r["list_date"]
+        if r["list_url"] and r["list_url"] != r["url"]:
+            known[r["list_url"]] = r["list_date"]
+    return known
 
 
 class ListDatePipeline:
@@ -42,8 +51,10 @@ class ListDatePipeline:
 
     def process_item(self, item: ReportItem) -> ReportItem:
         if isinstance(item, ReportItem) and item.list_date:
+            list_url = getattr(item, "list_url", None) or item.url
             db = self.store.db
             with db.atomic():
-                db.execute("update reports set list_date = ? where url = ? and list_date is not ?",
-                           [item.list_date, item.url, item.list_date])
+                db.execute("update reports set list_date = ?, list_url = ? where url = ? "
+                           "and (list_date is not ? or list_url is not ?)",
+                           [item.list_date, list_url, item.url, item.list_date, list_url])
         return item

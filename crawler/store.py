@@ -117,8 +117,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 # Columns added after the first release; added in place, never dropped (archives upgrade on open).
 OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
-    # the list entry's date, so the next crawl skips a known report whose entry did not change
-    "reports": {"list_date": str},
+    # the list entry's date, so the next crawl skips a known report whose entry did not change;
+    # list_url: the page the list linked when the report is its attachment
+    "reports": {"list_date": str, "list_url": str},
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
                    "reports_skipped": int},
     "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,

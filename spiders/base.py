@@ -336,7 +336,7 @@ class ReportSpider(scrapy.Spider):
         if self.is_unchanged_known(url, list_date):
             self._count_skipped(response, url)
             return None
-        meta = self.carry(response, title=title, list_date=list_date)
+        meta = self.carry(response, title=title, list_date=list_date, list_url=url)
         if attachments:
             meta["attachments"] = attachments
         site = self.site_of(response)
@@ -398,7 +398,8 @@ class ReportSpider(scrapy.Spider):
         if re.search(rb"<table", response.body, re.I):
             return
         for url in self._attachments(response):
-            meta = dict(self.carry(response, title=response.meta.get("title"), list_date=response.meta.get("list_date")))
+            meta = dict(self.carry(response, title=response.meta.get("title"), list_date=response.meta.get("list_date"),
+                                   list_url=response.meta.get("list_url")))
             yield Request(url, callback=self.parse_attachment, meta=meta)
 
     def parse_attachment(self, response: Response) -> Iterator[ReportItem]:
@@ -408,7 +409,7 @@ class ReportSpider(scrapy.Spider):
     def report_item(self, response: Response) -> ReportItem:
         """The item for a fetched report page or attachment."""
         m = response.meta
-        return report_item_from_response(
+        item = report_item_from_response(
             response,
             site=m.get("site", ""),
             title=m.get("title"),
@@ -416,6 +417,8 @@ class ReportSpider(scrapy.Spider):
             body_level=m.get("body_level"),
             column=m.get("column"),
         )
+        item.list_url = m.get("list_url")  # the listed page, when this is its attachment (ListDatePipeline)
+        return item
 
     def _attachments(self, response: TextResponse) -> list[str]:
         """Absolute URLs of PDF/Word/Excel links on a page, and of attachments the list named (``meta``)."""

@@ -275,3 +275,35 @@ def test_operations_doc_covers_the_crawl_options_and_error_kinds():
         assert f"`{kind}`" in doc, kind
     for column in ("errors_json", "close_reason", "reports_skipped", "site_health", "mode"):
         assert column in doc
+
+
+def test_attachment_reports_are_known_by_the_listed_page(tmp_path):
+    from crawler.documents import DocumentStore
+    from crawler.incremental import ListDatePipeline, known_reports
+    from crawler.items import ReportItem
+
+    db_path = tmp_path / "archive.db"
+    store = DocumentStore(db_path)
+    store.db["reports"].insert_all([{"url": "http://x/a/report.pdf", "site": "s"},
+                                    {"url": "http://x/b.html", "site": "s"}])
+    pipeline = ListDatePipeline(store)
+    pdf = ReportItem(site="s", url="http://x/a/report.pdf", title="t", list_date="2025-01-20", body_level=None,
+                     column=None)
+    pdf.list_url = "http://x/a.html"  # what spiders/base.py sets on an attachment's item
+    page = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-01-21", body_level=None,
+                      column=None)
+    for item in (pdf, page):
+        pipeline.process_item(item)
+    store.close()
+    assert known_reports(db_path) == {"http://x/a/report.pdf": "2025-01-20", "http://x/a.html": "2025-01-20",
+                                      "http://x/b.html": "2025-01-21"}
+
+
+def test_attachment_requests_carry_the_listed_page():
+    spider, out = _listed()
+    report = next(r for r in out if r is not None and r.callback.__name__ == "parse_report")
+    assert report.meta["list_url"] == report.url
+    page = HtmlResponse(report.url, request=report, body='<html><body><a href="/f/r.pdf">附件</a></body></html>'.encode(),
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+    item, attachment = list(spider.parse_report(page))
+    assert attachment.meta["list_url"] == report.url and item.list_url == report.url
