@@ -91,7 +91,7 @@ def test_xlsx_every_cell(gold):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["pdf", "doc"])
+@pytest.mark.parametrize("kind", ["pdf", "pdf-plain", "doc", "xls"])
 @pytest.mark.parametrize("gold", GOLDS, ids=lambda g: g["source"])
 def test_libreoffice_made_every_cell(gold, kind):
     right, wrong = right_cells(gold, kind)
@@ -217,3 +217,27 @@ def test_libreoffice_timeout_is_an_extract_error():
     docx, _, _ = make_attachment(GOLDS[0], "docx")
     with pytest.raises(ExtractError, match=r"slow\.doc: LibreOffice took longer"):
         convert(docx, ".docx", "doc", name="slow.doc", timeout=0.05)
+
+
+def test_garbage_text_layer_goes_to_ocr():
+    """(cid:N) glyphs, private-use code points or no text at all: the page is OCR'd, not read."""
+    from types import SimpleNamespace
+
+    from crawler.extract.files.pdf import garbled
+
+    def page(texts: list[str]) -> SimpleNamespace:
+        return SimpleNamespace(chars=[{"text": t} for t in texts])
+
+    assert garbled(page([]))
+    assert garbled(page(["(cid:12)"] * 40 + list("行政许可")))
+    assert garbled(page(["\ue012"] * 30 + list("规章")))
+    assert not garbled(page(list("二、主动公开政府信息情况 规章 0 0 0")))
+
+
+@pytest.mark.slow
+def test_wps_and_doc_are_both_word_binaries():
+    doc, _, _ = make_attachment(GOLDS[0], "doc")
+    assert sniff(doc, "年报.doc") == "doc"
+    assert sniff(doc, "年报.wps") == "wps"
+    report = extract_bytes(doc, filename="年报.wps")
+    assert report.cells == GOLDS[0]["cells"]

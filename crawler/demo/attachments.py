@@ -24,15 +24,18 @@ from pathlib import Path
 
 from crawler import schema
 
-KINDS = ("docx", "pdf", "doc", "xlsx", "scan", "png")
+KINDS = ("docx", "pdf", "pdf-plain", "doc", "xlsx", "xls", "scan", "png")
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "pdf-plain": "application/pdf",
+    "xls": "application/vnd.ms-excel",
     "doc": "application/msword",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "scan": "application/pdf",
     "png": "image/png",
 }
+_EXTENSIONS = {"scan": "pdf", "pdf-plain": "pdf"}
 LAYOUT_VERSION = "4"  # bump when the layout changes, so cached files are rebuilt
 FONT = "Noto Serif CJK SC"
 SCAN_DPI = 150
@@ -198,8 +201,12 @@ def _col_widths_cm(n: int) -> list[float]:
     return [17.0 / n] * n
 
 
-def make_docx(gold: dict) -> bytes:
-    """The report as a Word file: headings, paragraphs and the three template tables with merged cells."""
+def make_docx(gold: dict, ruled: bool = True) -> bytes:
+    """The report as a Word file: headings, paragraphs and the three template tables with merged cells.
+
+    ``ruled=False`` leaves the tables without borders, as some reports are printed (the PDF reader
+    must then find columns from word positions).
+    """
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -220,7 +227,7 @@ def make_docx(gold: dict) -> bytes:
             assert not isinstance(content, str)
             spans, nrows, ncols = place(content)
             table = doc.add_table(rows=nrows, cols=ncols)
-            table.style = "Table Grid"
+            table.style = "Table Grid" if ruled else "Normal Table"
             table.autofit = False
             widths = _col_widths_cm(ncols)
             for i, col in enumerate(table.columns):
@@ -368,6 +375,10 @@ def _build(gold: dict, kind: str) -> bytes:
         return make_xlsx(gold)
     if kind == "pdf":
         return _convert(_cached(gold, "docx"), ".docx", "pdf")
+    if kind == "pdf-plain":
+        return _convert(make_docx(gold, ruled=False), ".docx", "pdf")
+    if kind == "xls":
+        return _convert(_cached(gold, "xlsx"), ".xlsx", "xls")
     if kind == "doc":
         return _convert(_cached(gold, "docx"), ".docx", "doc")
     seed = int(_key(gold, "seed")[:8], 16)
@@ -377,7 +388,7 @@ def _build(gold: dict, kind: str) -> bytes:
 
 
 def _cached(gold: dict, kind: str) -> bytes:
-    path = cache_dir() / f"{_key(gold, kind)}.{'pdf' if kind == 'scan' else kind}"
+    path = cache_dir() / f"{_key(gold, kind)}.{_EXTENSIONS.get(kind, kind)}"
     if path.exists():
         return path.read_bytes()
     data = _build(gold, kind)
@@ -392,6 +403,6 @@ def make_attachment(gold: dict, kind: str) -> tuple[bytes, str, str]:
     """(bytes, filename, content type) of the report in ``kind`` (one of KINDS); cached on disk."""
     if kind not in KINDS:
         raise ValueError(f"unknown attachment kind {kind!r}; one of {', '.join(KINDS)}")
-    ext = "pdf" if kind == "scan" else kind
+    ext = _EXTENSIONS.get(kind, kind)
     name = f"{gold.get('year')}年政府信息公开工作年度报告{'（扫描件）' if kind in ('scan', 'png') else ''}.{ext}"
     return _cached(gold, kind), name, CONTENT_TYPES[kind]

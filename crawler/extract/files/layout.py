@@ -68,9 +68,9 @@ def _merge_intervals(spans: list[tuple[float, float]], pad: float) -> list[tuple
 
 
 def columns(rows: list[list[Box]], pad: float) -> tuple[list[tuple[float, float]], int]:
-    """Column x-intervals (value columns from rows with two or more values, label columns left of them)
+    """Column x-intervals (value columns from the value boxes, label columns left of them)
     and how many label columns there are."""
-    value_spans = [(b.x0, b.x1) for row in rows if sum(b.is_value for b in row) >= 2 for b in row if b.is_value]
+    value_spans = [(b.x0, b.x1) for row in rows for b in row if b.is_value]
     if not value_spans:
         return [], 0
     cols = _merge_intervals(value_spans, pad)

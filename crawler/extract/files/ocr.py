@@ -337,7 +337,7 @@ def image_items(image, name: str | None = None) -> list:
                 cols, n_label = columns([row], pad=6)
                 items.append(Item(min(b.top for b in row), grid=join_wrapped(to_grid([row], cols), n_label)))
             else:
-                items.append(Item(min(b.top for b in row), text=text))
+                items.append(Item(min(b.top for b in row), cells=[text]))
     return sorted(items, key=lambda it: it.top)
 
 

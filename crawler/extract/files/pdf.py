@@ -28,7 +28,7 @@ class Item:
 
     top: float
     grid: list[list[str]] = field(default_factory=list)
-    text: str = ""
+    cells: list[str] = field(default_factory=list)  # a text line: one cell, or several far apart
 
 
 def garbled(page) -> bool:
@@ -83,7 +83,11 @@ def _phrases(row: list[Box]) -> list[Box]:
 
 
 def _free_items(boxes: list[Box]) -> list[Item]:
-    """Words outside ruled tables: runs of rows with two or more numbers become a table, the rest text lines."""
+    """Words outside ruled tables: runs of rows of a label and numbers far apart become a table.
+
+    A row of one phrase left of the table's numbers continues it (a wrapped label); other rows are
+    text lines, split into cells where the words leave a wide gap (a header row without rules).
+    """
     items: list[Item] = []
     rows = [_phrases(r) for r in rows_by_overlap(boxes) if not is_footer(join_pieces([b.text for b in r]))]
     block: list[list[Box]] = []
@@ -98,11 +102,15 @@ def _free_items(boxes: list[Box]) -> list[Item]:
 
     for row in rows:
         row.sort(key=lambda b: b.x0)
-        if sum(b.is_value for b in row) >= 2 or (block and not any(b.is_value for b in row) and len(row) <= 3):
+        if len(row) >= 2 and any(b.is_value for b in row):
+            block.append(row)
+            continue
+        if block and len(row) == 1 and not row[0].is_value and \
+                row[0].x1 < min((b.x0 for r in block for b in r if b.is_value), default=0):
             block.append(row)
             continue
         flush()
-        items.append(Item(min(b.top for b in row), text=join_pieces([b.text for b in row])))
+        items.append(Item(min(b.top for b in row), cells=[b.text for b in row]))
     flush()
     return items
 
@@ -141,8 +149,8 @@ def stitch(pages: list[list[Item]]) -> list[Line]:
     for items in pages:
         for n, it in enumerate(items):
             if not it.grid:
-                if it.text:
-                    lines.append(Line([it.text]))
+                if any(it.cells):
+                    lines.append(Line(list(it.cells)))
                 last_grid = None
                 continue
             grid = it.grid
