@@ -94,15 +94,20 @@ def assert_every_report_once(fleet: LocalFleet, web, label: str) -> dict:
     return t
 
 
-def test_two_workers_fetch_every_url_once_and_store_every_report_once(fleet, demo):
+def test_two_polite_workers_fetch_every_url_once_and_store_every_report_once(fleet, demo):
     web, hits = demo
-    hits.delay = 0.05  # with 2 requests a worker, a crawl long enough that both workers take part
+    # Politeness for the fleet as a whole: one request at a time per site, starts 100 ms apart.
+    polite = {"NIANBAO_FLEET_SITE_CONCURRENCY": 1, "NIANBAO_FLEET_SITE_DELAY": 0.1, "DOWNLOAD_DELAY_JITTER": 0}
     fleet.writer()
-    fleet.worker("w1", {"CONCURRENT_REQUESTS": 2})
-    fleet.worker("w2", {"CONCURRENT_REQUESTS": 2})
+    fleet.worker("w1", polite)
+    fleet.worker("w2", polite)
     finish(fleet, ["w1", "w2"])
     assert_every_report_once(fleet, web, "two workers")
     assert hits.twice() == {}
+    assert set(hits.max_in_flight.values()) == {1}
+    gaps = hits.gaps()  # slots are granted 100 ms apart; arrival adds each worker's scheduling jitter
+    print(f"per-site gaps: min {gaps[0]:.3f}s, median {gaps[len(gaps) // 2]:.3f}s; max in flight {hits.max_in_flight}")
+    assert gaps[len(gaps) // 2] >= 0.095 and gaps[0] >= 0.05, gaps[:5]
     done = [json.loads((fleet.workdir / f"{w}.json").read_text()) for w in ("w1", "w2")]
     assert all(d["documents"] > 0 for d in done), done  # both workers took part
 

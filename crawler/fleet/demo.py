@@ -43,6 +43,9 @@ class HitLog:
         self.hits: Counter[str] = Counter()
         self.first: float | None = None
         self.last: float | None = None
+        self.in_flight: Counter[str] = Counter()  # host → answers being prepared now
+        self.max_in_flight: Counter[str] = Counter()
+        self.starts: dict[str, list[float]] = {}  # host → when each request arrived
         self._lock = threading.Lock()
         self._orig = None
 
@@ -50,14 +53,21 @@ class HitLog:
         self._orig = orig = demo_server.resolve
 
         def resolve(site, method, target, body=b"", base=""):
-            if self.delay:
-                time.sleep(self.delay)
             now = time.monotonic()
             with self._lock:
                 self.hits[f"{method} {base}{target}"] += 1
                 self.first = self.first or now
                 self.last = now
-            return orig(site, method, target, body, base)
+                self.in_flight[base] += 1
+                self.max_in_flight[base] = max(self.max_in_flight[base], self.in_flight[base])
+                self.starts.setdefault(base, []).append(now)
+            try:
+                if self.delay:
+                    time.sleep(self.delay)
+                return orig(site, method, target, body, base)
+            finally:
+                with self._lock:
+                    self.in_flight[base] -= 1
 
         demo_server.resolve = resolve
         return self
@@ -74,10 +84,17 @@ class HitLog:
     def pages(self) -> int:
         return sum(1 for u in self.hits if not u.endswith("/robots.txt"))
 
+    def gaps(self) -> list[float]:
+        """Times between consecutive requests arriving at the same host, sorted."""
+        return sorted(b - a for ts in self.starts.values() for a, b in zip(sorted(ts), sorted(ts)[1:], strict=False))
+
     def reset(self) -> None:
         with self._lock:
             self.hits.clear()
             self.first = self.last = None
+            self.in_flight.clear()
+            self.max_in_flight.clear()
+            self.starts.clear()
 
 
 def write_registry(web, path: Path, slugs: list[str] | None = None) -> Path:
