@@ -87,10 +87,10 @@ def _cells(body: Document, page: Document, template: str) -> Reading:
         reading = read_tables(tokenize(page.ready().lines), template)
     prose = read_prose(body.text())
     given_rows = {k.rsplit(".", 1)[0] for k in reading.cells}
-    for key, value in prose.items():
+    for key, (value, words) in prose.items():
         if key.rsplit(".", 1)[0] not in given_rows and key not in reading.cells:
             reading.cells[key] = value
-            reading.raw[key] = str(value)
+            reading.raw[key] = words
             reading.method[key] = "prose"
     return reading
 

@@ -58,43 +58,50 @@ def _names_requests(m: re.Match[str]) -> bool:
                 or re.match(r"(?:的)?(?:政府信息公开|依申请公开|信息公开)?申请", after))
 
 
-def _read_requests(sentences: list[str], found: dict[str, int]) -> None:
+Found = dict[str, tuple[int, str]]  # key → (count, the words that state it)
+
+
+def _read_requests(sentences: list[str], found: Found) -> None:
     for n, sentence in enumerate(sentences):
         if "requests.new_received.total" in found:
             return
         m = _RECEIVED.search(sentence)
         if m and _names_requests(m):
-            found["requests.new_received.total"] = int(m.group(2))
+            found["requests.new_received.total"] = (int(m.group(2)), m.group(0))
             window = sentence[m.end():] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
-            if _NATURAL_ALL.search(window):
-                found["requests.new_received.natural_person"] = found["requests.new_received.total"]
+            nm = _NATURAL_ALL.search(window)
+            if nm:
+                found["requests.new_received.natural_person"] = (int(m.group(2)), m.group(0) + "，" + nm.group(0))
             for key, pattern in _FOLLOW_UPS:
                 fm = pattern.search(window)
                 if fm and key not in found:
-                    found[key] = int(fm.group(1))
-        elif _NONE_RECEIVED.search(sentence):
-            found["requests.new_received.total"] = 0
+                    found[key] = (int(fm.group(1)), fm.group(0))
+        else:
+            zm = _NONE_RECEIVED.search(sentence)
+            if zm:
+                found["requests.new_received.total"] = (0, zm.group(0))
 
 
-def _read_others(sentences: list[str], found: dict[str, int]) -> None:
+def _read_others(sentences: list[str], found: Found) -> None:
     for sentence in sentences:
         nm = _NORMATIVE_ISSUED.search(sentence)
+        zm = _NORMATIVE_NONE.search(sentence)
         if nm and "proactive.normative_documents.issued" not in found:
-            found["proactive.normative_documents.issued"] = int(nm.group(1))
+            found["proactive.normative_documents.issued"] = (int(nm.group(1)), nm.group(0))
             if nm.group(2) is not None:
-                found["proactive.normative_documents.repealed"] = int(nm.group(2))
-        elif _NORMATIVE_NONE.search(sentence) and "proactive.normative_documents.issued" not in found:
-            found["proactive.normative_documents.issued"] = 0
+                found["proactive.normative_documents.repealed"] = (int(nm.group(2)), nm.group(0))
+        elif zm and "proactive.normative_documents.issued" not in found:
+            found["proactive.normative_documents.issued"] = (0, zm.group(0))
         rm = _REVIEW.search(sentence)
         if rm and "appeals.review.total" not in found and "申请" in sentence:
-            found["appeals.review.total"] = int(rm.group(1))
+            found["appeals.review.total"] = (int(rm.group(1)), rm.group(0))
 
 
-def read_prose(text: str) -> dict[str, int]:
-    """Cells stated in running text, each at most once (the first statement wins)."""
+def read_prose(text: str) -> Found:
+    """Cells stated in running text, each at most once (the first statement wins), with the words stating it."""
     flat = re.sub(r"(?<=\d)[ \t]+(?=[件起份条个])|(?<=[^\d\s])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[^\d\s])", "",
                   normalize_width(text))
-    found: dict[str, int] = {}
+    found: Found = {}
     for sentences in _sentence_lists(flat):
         _read_requests(sentences, found)
         _read_others(sentences, found)
