@@ -10,6 +10,7 @@ ETag / Last-Modified, and a 304 answer is replaced by the archived copy
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -75,7 +76,7 @@ class ArchiveMiddleware:
         self.stats.inc_value("nianbao/archived_bytes", len(response.body))
         # What the site sent, before a 304 is replaced: Scrapy's downloader/response_bytes (counted
         # below this middleware) sees the archived copy instead (crawl_sites.requests / received_bytes).
-        prefix = f"nianbao/site/{site or 'unknown'}/"
+        prefix = f"nianbao/site/{site or stats_site(request, self.crawler)}/"
         received = len(response.body) + _header_size(response)
         self.stats.inc_value(prefix + "requests")
         self.stats.inc_value(prefix + "received_bytes", received)
@@ -101,6 +102,18 @@ class ArchiveMiddleware:
                        flags=list(response.flags), ip_address=response.ip_address, protocol=response.protocol)
         request.meta["archive"] = _archive_meta(doc)
         return response
+
+
+def stats_site(request: Request, crawler: Crawler) -> str:
+    """The site a request's counts go to: its ``site`` meta, else (robots.txt) the site of its host."""
+    site = request.meta.get("site")
+    if site:
+        return site
+    host = urlsplit(request.url).hostname or ""
+    for s in getattr(crawler.spider, "sites", None) or []:
+        if host in getattr(s, "allowed_domains", ()):
+            return s.slug
+    return "unknown"
 
 
 def _header_size(response: Response) -> int:
@@ -134,6 +147,7 @@ class SiteHealthMiddleware:
     """
 
     def __init__(self, crawler: Crawler):
+        self.crawler = crawler
         self.stats = crawler.stats
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES", 20)
 
@@ -142,7 +156,7 @@ class SiteHealthMiddleware:
         return cls(crawler)
 
     def _count(self, request: Request, kind: str) -> None:
-        site = request.meta.get("site") or "unknown"
+        site = stats_site(request, self.crawler)
         self.stats.inc_value(f"nianbao/errors/{kind}")
         self.stats.inc_value(f"nianbao/site/{site}/errors/{kind}")
 

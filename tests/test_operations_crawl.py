@@ -78,7 +78,8 @@ def test_incremental_recrawl_fetches_page_one_and_what_changed(web, tmp_path):
                                            "and url not like '%robots.txt'", (run2["started"],))}
     columns = {web.bases[s.slug] + c.path for s in web.corpus.sites if s.slug in sites for c in s.columns}
     assert fetched == columns  # page 1 of each column, nothing else
-    assert run2["not_modified"] == len(columns) and run2["reports_new"] == run2["reports_changed"] == 0
+    assert run2["not_modified"] == len(columns) + len(sites)  # robots.txt too
+    assert run2["reports_new"] == run2["reports_changed"] == 0
     assert run2["reports_skipped"] > 0 and run2["status"] == "ok"
     seen = query(db, "select count(*) n from reports where last_seen = ?", (run2["started"],))[0]["n"]
     assert seen == run2["reports_skipped"]  # listed, unchanged: seen without a fetch
