@@ -98,3 +98,9 @@ def test_blank_dropped_row_of_two_equal_numbers() -> None:
     assert r.cells["requests.new_received.natural_person"] == 56
     assert r.cells["requests.new_received.total"] == 56
     assert "requests.new_received.business" not in r.cells
+
+
+def test_year_in_chinese_numerals() -> None:
+    r = _extract("示例镇二〇二二年度政府信息公开工作年度报告\n一、总体情况\n")
+    assert (r.template, r.year, r.agency) == ("2021", 2022, "示例镇")
+    assert r.title == "示例镇二〇二二年度政府信息公开工作年度报告"

@@ -44,6 +44,16 @@ _DATE_LABELLED = re.compile(
 _URL_DATE = re.compile(r"/(?:t|art_)?(20\d{2})[-_/]?(\d{2})[-_/]?(\d{2})[_/]")
 
 
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+              "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"[二][〇○零Ｏ][〇○零Ｏ一二三四五六七八九]{2}(?=\s*年)")
+
+
+def arabic_years(text: str) -> str:
+    """'二〇二二年' → '2022年' (titles sometimes spell the year in Chinese numerals)."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), text)
+
+
 def _plausible(year: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR
 
@@ -65,9 +75,9 @@ def find_title(lines: list[str]) -> str | None:
     for n, s in enumerate(head):
         if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s):
             continue
-        if not re.search(r"\d{4}\s*年|关于", s):
+        if not re.search(r"\d{4}\s*年|关于", arabic_years(s)):
             continue
-        if re.match(r"^\d{4}\s*年", s):
+        if re.match(r"^\d{4}\s*年", arabic_years(s)):
             for near in (n - 1, n + 1):
                 if 0 <= near < len(head) and _agency_like(head[near]):
                     return head[near] + s
@@ -79,7 +89,7 @@ def find_year(title: str | None, text: str) -> int | None:
     """The report year: from the title when it names one, else the most supported mention in the text."""
     votes: Counter[int] = Counter()
     for source, weight in ((title or "", 10), (text[:20000], 1)):
-        t = normalize_width(source)
+        t = arabic_years(normalize_width(source))
         for pattern, w in _YEAR_PATTERNS:
             for m in pattern.finditer(t):
                 y = int(m.group(1))
@@ -136,7 +146,7 @@ _AGENCY_IN_TEXT = (
 def find_agency(title: str | None, text: str) -> str | None:
     """The body that reports: the title's words before the year, or a phrase of the text naming it."""
     if title:
-        t = re.sub(r"^关于", "", title.strip())
+        t = re.sub(r"^关于", "", arabic_years(title.strip()))
         m = re.match(r"^(.{2,40}?)\s*\d{4}\s*年", t)
         if m:
             return m.group(1).strip(" ：:")
