@@ -104,3 +104,13 @@ def test_year_in_chinese_numerals() -> None:
     r = _extract("示例镇二〇二二年度政府信息公开工作年度报告\n一、总体情况\n")
     assert (r.template, r.year, r.agency) == ("2021", 2022, "示例镇")
     assert r.title == "示例镇二〇二二年度政府信息公开工作年度报告"
+
+
+def test_empty_paragraph_is_a_blank_cell() -> None:
+    """One cell per paragraph: an empty cell leaves an empty paragraph (three blank lines)."""
+    header = "\n\n".join(["示例局2022年政府信息公开工作年度报告", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数"] * 4)
+    row = "\n\n".join(["四、结转下年度继续办理", "3", "", "", "", "", "", "3"])
+    r = _extract(header + "\n\n" + row + "\n\n五、存在的主要问题及改进情况\n")
+    assert r.cells["requests.carried_forward.natural_person"] == 3
+    assert r.cells["requests.carried_forward.business"] is None
+    assert r.cells["requests.carried_forward.total"] == 3

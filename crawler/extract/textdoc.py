@@ -34,17 +34,40 @@ def _split_pipes(s: str) -> list[str]:
     return [c.strip() for c in body.split("|")]
 
 
+def _paragraph_style(raw: list[str]) -> bool:
+    """One cell per paragraph: most non-empty lines are followed by exactly one empty line."""
+    gaps = []
+    run = 0
+    for s in raw:
+        if s.strip():
+            if run or gaps:
+                gaps.append(run)
+            run = 0
+        else:
+            run += 1
+    return len(gaps) >= 20 and sum(1 for g in gaps if g == 1) >= 0.7 * len(gaps)
+
+
 def text_lines(text: str) -> list[Line]:
     """Split text into lines of cells; empty lines and page footers are dropped."""
     lines = text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw = [s.strip(" \u3000\u00a0\v") for s in lines]  # tabs kept: a trailing tab is a blank cell
     style = _pipe_style(raw)
+    paragraphs = _paragraph_style(raw)
     out: list[Line] = []
     after_separator = False
+    empty = 0
     for s in raw:
         if len(out) >= MAX_LINES:
             break
-        if not s.strip() or _PAGE_FOOTER.match(s):
+        if not s.strip():
+            empty += 1
+            continue
+        if paragraphs and empty >= 3 and empty % 2 == 1 and out:
+            # An empty paragraph between two blank lines is an empty cell.
+            out.extend(Line([""]) for _ in range((empty - 1) // 2))
+        empty = 0
+        if _PAGE_FOOTER.match(s):
             continue
         if _ONLY_PIPES.match(s):
             if style == "cells" and s == "|":
