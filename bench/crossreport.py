@@ -6,7 +6,11 @@ the findings on bodies with nothing planted. With --real, ingests the real
 reports of ../shared/corpus into a temporary archive and lists every
 text_vs_table / carry_over finding with its sentence or values.
 
-Usage: .venv/bin/python bench/crossreport.py [--db archive.db] [--today 2026-11-26] [--real]
+With --screenshot (and --db), serves the archive with Datasette and saves
+docs/screenshots/crossreport-carry-over.png of the 与上年不衔接 query
+(Playwright driving /usr/bin/chromium, as tests/test_browser_datasette.py).
+
+Usage: .venv/bin/python bench/crossreport.py [--db archive.db] [--today 2026-11-26] [--real] [--screenshot]
 """
 
 from __future__ import annotations
@@ -73,14 +77,52 @@ def real(today: dt.date, shared: Path) -> None:
                 print(f"  「{f['sentence']}」")
 
 
+def screenshot(db_path: Path, out: Path) -> None:
+    import time
+    import urllib.request
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    from crawler.datasette.serve import serve_command_args
+
+    port = _port()
+    proc = subprocess.Popen(serve_command_args(db_path, "127.0.0.1", port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1500, "height": 820}, locale="zh-CN")
+            page.goto(f"{base}/{db_path.stem}/{quote('与上年不衔接')}?{quote('机关')}=&{quote('年度')}=")
+            page.wait_for_selector("table.rows-and-columns")
+            page.screenshot(path=str(out))
+            browser.close()
+        print(f"wrote {out}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, help="an archive already crawled from the demo web")
     ap.add_argument("--today", type=dt.date.fromisoformat, default=dt.date(2026, 11, 26))
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--real", action="store_true", help="list the findings on the real corpus instead")
+    ap.add_argument("--screenshot", action="store_true", help="save a screenshot of 与上年不衔接 (needs --db)")
     args = ap.parse_args()
-    if args.real:
+    if args.screenshot and args.db:
+        demo(args.db, args.today, args.shared)
+        screenshot(args.db, ROOT / "docs" / "screenshots" / "crossreport-carry-over.png")
+    elif args.real:
         real(args.today, args.shared)
     else:
         demo(args.db, args.today, args.shared)
