@@ -25,13 +25,14 @@ def free_port() -> int:
 class RedisServer:
     """`start()` / `stop()` / `restart()`; the data dir survives restarts so AOF can be replayed."""
 
-    def __init__(self, directory: str | Path | None = None, port: int | None = None):
+    def __init__(self, directory: str | Path | None = None, port: int | None = None, appendfsync: str = "everysec"):
         if shutil.which("redis-server") is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
         self._own_dir = directory is None
         self.dir = Path(directory or tempfile.mkdtemp(prefix="nianbao-redis-"))
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
+        self.appendfsync = appendfsync  # "always": a kill -9 loses nothing acknowledged (deploy/redis-fleet.conf)
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -40,7 +41,7 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         args = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.dir),
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--appendonly", "yes", "--appendfsync", self.appendfsync, "--save", "",
                 "--protected-mode", "yes", "--daemonize", "no", "--loglevel", "warning"]
         log = open(self.dir / "redis.log", "ab")  # noqa: SIM115 - the server owns it
         self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
@@ -73,8 +74,8 @@ class RedisServer:
             self.proc.wait()
         self.proc = None
 
-    def restart(self) -> None:
-        self.stop()
+    def restart(self, kill: bool = False) -> None:
+        self.stop(kill=kill)
         self.start()
 
     def close(self) -> None:
