@@ -134,6 +134,24 @@ def test_a_killed_workers_requests_are_crawled_by_another(fleet, demo):
     assert leased <= archived
 
 
+def test_a_worker_leaving_gives_its_leases_back_at_once(fleet, demo):
+    web, hits = demo
+    hits.delay = 0.1
+    fleet.writer()
+    fleet.worker("w1")
+    client = connect(fleet.server.url)
+    processing = KEYS.processing("dateid"), KEYS.processing("trs")
+    wait_for(lambda: hits.pages() >= 15 and sum(client.zcard(k) for k in processing) > 0, what="leases")
+    fleet.procs["w1"].send_signal(signal.SIGINT)  # Ctrl-C: Scrapy's graceful shutdown
+    assert fleet.procs["w1"].wait(60) == 0
+    assert sum(client.zcard(k) for k in processing) == 0  # nothing left to expire
+    hits.delay = 0.0
+    fleet.worker("w2")
+    finish(fleet, ["w2"])
+    assert_every_report_once(fleet, web, "worker SIGINT")
+    assert json.loads((fleet.workdir / "w2.json").read_text())["requeued"] == 0
+
+
 def test_a_killed_writer_resumes_from_unacknowledged_entries(fleet, demo):
     web, hits = demo
     fleet.writer(consumer="writer-a")
