@@ -142,6 +142,7 @@ def _selector_parts(selector: str) -> tuple[str | None, str, str]:
 
 
 _SELECTORS = tuple(_selector_parts(s) for s in CONTAINERS)
+_NAMES = frozenset(name for _, _, name in _SELECTORS)  # ids, classes and tags worth a closer look
 
 
 _TITLE_CLASSES = frozenset({"article_title", "title", "article-title", "tit"})
@@ -160,6 +161,8 @@ def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
             t = el.get_text(" ", strip=True)
             if ("报告" in t or "年报" in t) and len(t) <= 100:
                 titles.append(t)
+        if el_id not in _NAMES and el.name not in _NAMES and _NAMES.isdisjoint(classes):
+            continue
         for n, (tag, kind, name) in enumerate(_SELECTORS):
             if n in found or (tag and el.name != tag):
                 continue
