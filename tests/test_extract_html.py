@@ -214,3 +214,19 @@ def test_another_annual_report_is_not_this_report() -> None:
     r = extract_bytes(page.encode("utf-8"), filename="fzzf.html")
     assert r.template is None
     assert r.cells == {}
+
+
+@pytest.mark.parametrize("wrapper", ['<div id="UCAP-CONTENT">{}</div>', '<div class="article-content">{}</div>',
+                                     '<div class="article_component"><div class="x">{}</div></div>',
+                                     '<div class="wz_nr"><div>{}</div></div>'])
+def test_body_found_among_chrome(page_text: str, report, wrapper: str) -> None:
+    """Known CMS containers, and the block with the most text when the page uses none of them."""
+    body = page_text.split('<div id="zoom">', 1)[1].rsplit("</div>\n</div>", 1)[0]
+    sidebar = "".join(f"<li><a href='/{y}.html'>示例县{y}年政府信息公开工作年度报告</a></li>" for y in range(2015, 2022))
+    page = ("<html><head><title>示例县人民政府</title></head><body><div class='nav'><ul>" + sidebar + "</ul></div>"
+            + wrapper.format("<p>示例县示例镇2022年政府信息公开工作年度报告</p>" + body)
+            + "<div class='footer'><p>版权所有</p></div></body></html>")
+    r = extract_bytes(page.encode("utf-8"), filename="page.html")
+    assert (r.template, r.year) == ("2021", 2022)
+    assert r.title == "示例县示例镇2022年政府信息公开工作年度报告"
+    assert r.cells == report.cells
