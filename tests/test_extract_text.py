@@ -114,3 +114,14 @@ def test_empty_paragraph_is_a_blank_cell() -> None:
     assert r.cells["requests.carried_forward.natural_person"] == 3
     assert r.cells["requests.carried_forward.business"] is None
     assert r.cells["requests.carried_forward.total"] == 3
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("发布日期:2021-01-29    点击数:", "2021-01-29"),
+    ("来源:示例镇 日期:2021年01月14日 【字体:", "2021-01-14"),
+    ("统计时间：2022年1月1日至2022年12月31日", None),
+])
+def test_published_date_from_labelled_text(line: str, published: str | None) -> None:
+    r = _extract("示例镇2022年政府信息公开工作年度报告\n" + line + "\n")
+    assert r.published == published
+    assert r.published_source == ("text" if published else None)
