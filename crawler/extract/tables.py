@@ -66,6 +66,7 @@ def _columns(template: str) -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _run_after(tokens: list[Token], i: int) -> list[Token]:
+    """The values right after token i, up to the next label."""
     run = []
     j = i + 1
     while j < len(tokens) and tokens[j].is_value:
@@ -75,6 +76,7 @@ def _run_after(tokens: list[Token], i: int) -> list[Token]:
 
 
 def _events(tokens: list[Token], template: str) -> list[Event]:
+    """Row labels with the values after them, and runs of values after words that name no row."""
     columns = _columns(template)
     events: list[Event] = []
     last_row: str | None = None
@@ -107,6 +109,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
 
 
 def _assign(reading: Reading, template: str, part: str, row: str, run: list[Token], method: str) -> None:
+    """A row's values into its columns in the template's order (the first reading of a cell wins)."""
     cols = _columns(template).get((part, row))
     if not cols or not run:
         return

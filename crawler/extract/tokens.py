@@ -14,10 +14,12 @@ from crawler.extract.values import normalize_width, parse_number, value_kind
 
 @dataclass
 class Token:
+    """One cell's worth of text, with the line it sat on (rows printed whole anchor the pairing)."""
+
     kind: str  # 'label', 'number', 'blank', 'junk'
     text: str
     line: int
-    grid: bool
+    grid: bool  # from an HTML table rather than flattened text
 
     @property
     def is_value(self) -> bool:
@@ -44,6 +46,7 @@ def _all_values(text: str) -> bool:
 
 
 def tokenize(lines: list[Line]) -> list[Token]:
+    """The document as labels and values in reading order."""
     tokens: list[Token] = []
     for n, line in enumerate(lines):
         for cell in line.cells:
