@@ -230,3 +230,20 @@ def test_body_found_among_chrome(page_text: str, report, wrapper: str) -> None:
     assert (r.template, r.year) == ("2021", 2022)
     assert r.title == "示例县示例镇2022年政府信息公开工作年度报告"
     assert r.cells == report.cells
+
+
+def test_applicant_columns_matched_by_header() -> None:
+    """A table 三 that prints 总计 first and the organisations backwards: values go where their headers say."""
+    def row(label: str, values: list[int]) -> str:
+        return f"<tr><td colspan='3'>{label}</td>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>"
+    table = ("<table>"
+             "<tr><td colspan='3' rowspan='2'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+             "<td rowspan='2'>总计</td><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td></tr>"
+             "<tr><td>其他</td><td>法律服务机构</td><td>社会公益组织</td><td>科研机构</td><td>商业企业</td></tr>"
+             + row("一、本年新收政府信息公开申请数量", [9, 5, 0, 0, 0, 0, 4])
+             + row("二、上年结转政府信息公开申请数量", [1, 1, 0, 0, 0, 0, 0]) + "</table>")
+    page = "<html><body><div id='zoom'><p>示例局2023年政府信息公开工作年度报告</p>" + table + "</div></body></html>"
+    r = extract_bytes(page.encode("utf-8"), filename="r.html")
+    assert [r.cells[f"requests.new_received.{c}"] for c in ("natural_person", "business", "total")] == [5, 4, 9]
+    assert r.cells["requests.carried_over.total"] == 1
+    assert r.method["requests.new_received.total"] == "grid"

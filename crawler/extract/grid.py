@@ -73,9 +73,56 @@ def table_grid(table: Tag) -> list[list[str]]:
     return [[text for text, _ in row] for row in spanned_grid(table)]
 
 
+# Header words of table 三's applicant columns, in the order the data is read (REPORT_SCHEMA.md).
+_APPLICANT_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def applicant_columns(grid: list[list[tuple[str, bool]]]) -> tuple[int, list[int]] | None:
+    """(header rows, column of each applicant header in schema order) when table 三 prints them in another order.
+
+    Headers are matched in the expanded grid, so a column's header is the last
+    header cell above it; None when the header is missing, ambiguous, or already
+    in the usual order (then the values are read in that order anyway).
+    """
+    for r, row in enumerate(grid[:6]):
+        if not any(_squash(text) == "自然人" for text, _ in row):
+            continue
+        header_rows = grid[r:r + 3]
+        where: dict[str, int] = {}
+        for hr in header_rows:
+            for c, (text, _) in enumerate(hr):
+                word = _squash(text)
+                if word in _APPLICANT_HEADERS and word not in where:
+                    where[word] = c
+        if len(where) != len(_APPLICANT_HEADERS) or len(set(where.values())) != len(where):
+            return None
+        cols = [where[w] for w in _APPLICANT_HEADERS]
+        if cols == sorted(cols):
+            return None
+        last_header = max(i for i, hr in enumerate(header_rows) if any(_squash(t) in _APPLICANT_HEADERS for t, _ in hr))
+        return r + last_header + 1, cols
+    return None
+
+
 def table_rows(table: Tag) -> list[list[str]]:
     """Rows as read across: rowspan carried down, but a cell spanning columns counted once.
 
-    '规章 | 13 | 13 (colspan 2) | 524' holds three values, not four.
+    '规章 | 13 | 13 (colspan 2) | 524' holds three values, not four. When table
+    三's header orders the applicant columns differently from the schema, its
+    data rows are given in the schema's order.
     """
-    return [[text for text, copy in row if not copy] for row in spanned_grid(table)]
+    grid = spanned_grid(table)
+    order = applicant_columns(grid)
+    out = []
+    for r, row in enumerate(grid):
+        if order and r >= order[0] and len(row) > max(order[1]):
+            first = min(order[1])
+            labels = [text for text, copy in row[:first] if not copy]
+            out.append(labels + [row[c][0] for c in order[1]])
+        else:
+            out.append([text for text, copy in row if not copy])
+    return out
