@@ -163,6 +163,16 @@ class LocalFleet:
                 p.wait()
 
 
+def wait_primed(redis_url: str, timeout: float = 60, prefix: str = "nianbao") -> None:
+    """Until the writer has loaded archive.db's known reports into Redis (a second night skips them)."""
+    from crawler.fleet.keys import Keys, connect
+
+    client, key = connect(redis_url), Keys(prefix).primed
+    deadline = time.monotonic() + timeout
+    while not client.exists(key) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def run_demo_fleet(db: Path, *, workers: int = 2, web_port: int = 18090) -> None:
     """`make demo-fleet`: redis-server, demo web, a writer and N workers; prints what each did."""
     import sqlite3
@@ -179,6 +189,7 @@ def run_demo_fleet(db: Path, *, workers: int = 2, web_port: int = 18090) -> None
         try:
             print(f"redis-server {server.url}; demo web: {len(web.bases)} sites; logs in {workdir}")
             fleet.writer()
+            wait_primed(server.url, timeout=60)  # workers read the known reports the writer loads
             for i in range(workers):
                 fleet.worker(f"worker-{i + 1}")
             codes = fleet.wait([f"worker-{i + 1}" for i in range(workers)], timeout=900)

@@ -82,9 +82,14 @@ class Keys:
         return self.k("payloads")
 
     @property
-    def known_urls(self) -> str:
-        """set: report URLs already in archive.db (incremental paging stops on them)."""
-        return self.k("known_urls")
+    def primed(self) -> str:
+        """Set by the writer once `known` and `payloads` reflect archive.db."""
+        return self.k("primed")
+
+    @property
+    def known(self) -> str:
+        """hash: report URL already in archive.db → its list date ("" if none): incremental crawling."""
+        return self.k("known")
 
 
 RIDE_OUT = 120.0  # seconds a command keeps retrying while Redis is away (a restart, a failover)

@@ -85,7 +85,9 @@ def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, reg
     base = project_settings(db_path, settings)
     run = FleetRun(client, keys, me, base.getfloat("NIANBAO_FLEET_WORKER_TTL", 30.0))
     token = run.join(registry_name, sites)
-    known = {u.decode() for u in client.smembers(keys.known_urls)} if incremental else set()
+    # {url: list date}, as crawler.incremental.known_reports gives a single-machine crawl
+    known = ({u.decode(): (d.decode() or None) for u, d in client.hgetall(keys.known).items()}
+             if incremental else {})
     for k, v in fleet_settings(base, redis_url, prefix=prefix, worker=me, run=token).items():
         base.set(k, v, priority="cmdline")
     process = CrawlerProcess(base)

@@ -4,7 +4,9 @@ It reads the workers' stream as consumer group `writer` and applies each
 entry with the single-machine code: a document record through
 DocumentStore.add_document (one row per url + sha256, so a document
 delivered twice is stored once), a report item through
-crawler.pipelines.store_report_item (extract → check → store). A batch of
+crawler.pipelines.store_report_item (extract → check → store) and then
+crawler.incremental.ListDatePipeline (the list date that lets the next
+night skip an unchanged report), as ITEM_PIPELINES order them. A batch of
 entries is one SQLite transaction that also advances `fleet_cursor`; only
 after it commits are the entries XACKed (and deleted). A writer killed at any
 point therefore resumes from its unacknowledged entries (its own pending
@@ -32,6 +34,7 @@ from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers
 from crawler.fleet.sink import item_from_fields
 from crawler.health import site_alarm
+from crawler.incremental import ListDatePipeline, known_reports
 from crawler.pipelines import store_report_item
 from crawler.runner import SiteResult, _record_run
 from crawler.store import upsert_sites, utcnow
@@ -75,6 +78,7 @@ class Writer:
         self.claim_idle_ms = claim_idle_ms
         self.store = DocumentStore(db_path, archive_dir)
         self.db = self.store.db
+        self.list_dates = ListDatePipeline(self.store)
         self.stats = WriterStats()
         self._runs: dict[str, int] = {}
         self._ensure_tables()
@@ -99,10 +103,10 @@ class Writer:
                 raise
 
     def prime_caches(self) -> None:
-        """Fill the workers' view of archive.db: known report URLs and archived payloads."""
-        urls = [r["url"] for r in self.db.query("select url from reports")]
-        for i in range(0, len(urls), 5000):
-            self.client.sadd(self.keys.known_urls, *urls[i:i + 5000])
+        """Fill the workers' view of archive.db: known reports (with list dates) and archived payloads."""
+        known = list(known_reports(self.db_path).items())
+        for i in range(0, len(known), 5000):
+            self.client.hset(self.keys.known, mapping={u: d or "" for u, d in known[i:i + 5000]})
         rows = self.db.query("select sha256, min(warc_file) f, warc_offset o, warc_length n from documents "
                              "where source = 'http' group by sha256")
         pipe = self.client.pipeline(transaction=False)
@@ -110,6 +114,7 @@ class Writer:
             pipe.hsetnx(self.keys.payloads, r["sha256"], f"{r['f']} {r['o']} {r['n']}")
             if n % 5000 == 0:
                 pipe.execute()
+        pipe.set(self.keys.primed, utcnow())
         pipe.execute()
 
     # -- the loop ------------------------------------------------------------------------
@@ -180,7 +185,7 @@ class Writer:
         """One transaction for the batch, then XACK: see the module docstring."""
         entries = sorted(entries, key=lambda e: _id(e[0]))
         cursor = self._cursor()
-        known: list[str] = []
+        known: dict[str, str] = {}
         with self.db.atomic():
             for entry_id, fields in entries:
                 if _id(entry_id) <= cursor:
@@ -188,9 +193,7 @@ class Writer:
                     continue
                 try:
                     with self.db.atomic():
-                        url = self._apply_one(fields)
-                    if url:
-                        known.append(url)
+                        known.update(self._apply_one(fields) or {})
                 except sqlite3.OperationalError:
                     raise  # the database, not the entry: the whole batch is retried
                 except Exception:  # a malformed entry must not block the stream forever
@@ -205,11 +208,11 @@ class Writer:
         pipe.xack(self.keys.stream, self.keys.group, *ids)
         pipe.xdel(self.keys.stream, *ids)
         if known:
-            pipe.sadd(self.keys.known_urls, *known)
+            pipe.hset(self.keys.known, mapping=known)
         pipe.execute()
         self.stats.entries += len(entries)
 
-    def _apply_one(self, fields: dict) -> str | None:
+    def _apply_one(self, fields: dict) -> dict[str, str] | None:
         f = {k.decode(): v for k, v in fields.items()}
         kind = f["kind"].decode()
         token = f.get("run", b"").decode()
@@ -226,17 +229,24 @@ class Writer:
             return self._store_item(token, f)
         return None
 
-    def _store_item(self, token: str, f: dict) -> str | None:
+    def _store_item(self, token: str, f: dict) -> dict[str, str] | None:
+        """The single-machine item pipelines, in order: ReportPipeline's steps, then ListDatePipeline."""
         item = item_from_fields(f["data"], f["body"])
         sha = item.archive.get("sha256")
         rows = list(self.db.query("select id from documents where url = ? and sha256 = ?", [item.url, sha]))
         item.archive["document_id"] = rows[0]["id"] if rows else None
         outcome = store_report_item(self.db, item, lambda site, key: None)
+        self.list_dates.process_item(item)
         self.stats.items += 1
         self.stats.outcomes[outcome] += 1
         self.db.execute("insert or ignore into fleet_items (run_token, url, site, outcome) values (?, ?, ?, ?)",
                         [token, item.url, item.site, outcome])
-        return item.url if outcome in STORED else None
+        if outcome not in STORED:
+            return None
+        known = {item.url: item.list_date or ""}
+        if item.list_url and item.list_url != item.url:
+            known[item.list_url] = item.list_date or ""
+        return known
 
     # -- runs ------------------------------------------------------------------------------------
     def _open_run(self, token: str, started: str, registry: str, sites: list[dict]) -> int:
