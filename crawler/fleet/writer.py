@@ -31,7 +31,7 @@ import redis
 from crawler.archive import Stored
 from crawler.documents import DocumentStore
 from crawler.fleet.keys import Keys, resilient
-from crawler.fleet.run import live_workers
+from crawler.fleet.run import live_workers, server_now
 from crawler.fleet.sink import item_from_fields
 from crawler.health import site_alarm
 from crawler.incremental import ListDatePipeline, known_reports
@@ -284,6 +284,7 @@ class Writer:
             self._finish(rows[0])
         pipe = self.client.pipeline()
         pipe.delete(self.keys.run, self.keys.run_stats)
+        pipe.zremrangebyscore(self.keys.workers, "-inf", server_now(self.client))  # gone workers' entries
         for name in spiders:
             pipe.delete(self.keys.seeded(name), self.keys.queue(name), self.keys.processing(name),
                         self.keys.priorities(name), self.keys.dupefilter(name))
