@@ -136,6 +136,12 @@ class FleetScheduler(Scheduler):
 
     # -- leases ------------------------------------------------------------------------
     def _in_progress(self) -> set[Request] | None:
+        """The engine's requests not yet done (Scrapy 2.19's `ExecutionEngine._slot.inprogress`).
+
+        Scrapy has no signal for "callback output fully processed"; this set is
+        what the engine itself waits on before closing. Scrapy is pinned, and
+        tests/test_fleet.py fails (no worker finishes) if the attribute moves.
+        """
         slot = getattr(self.crawler.engine, "_slot", None)
         return getattr(slot, "inprogress", None)
 
