@@ -125,3 +125,21 @@ def test_published_date_from_labelled_text(line: str, published: str | None) -> 
     r = _extract("示例镇2022年政府信息公开工作年度报告\n" + line + "\n")
     assert r.published == published
     assert r.published_source == ("text" if published else None)
+
+
+def test_blank_dropped_row_keeps_only_first_and_total() -> None:
+    """'20 3 2 1 26' for seven columns: 自然人 first and 总计 last are sure, the organisations are not."""
+    r = _extract("示例局2022年政府信息公开工作年度报告\n逾期不补正\n一、本年新收政府信息公开申请数量 20 3 2 1 26\n")
+    assert r.cells["requests.new_received.natural_person"] == 20
+    assert r.cells["requests.new_received.total"] == 26
+    assert "requests.new_received.business" not in r.cells
+    assert r.method["requests.new_received.total"] == "text-order"
+
+
+def test_tab_rows_keep_blank_cells() -> None:
+    r = _extract("示例局2022年政府信息公开工作年度报告\n逾期不补正\n"
+                 "一、本年新收政府信息公开申请数量\t4\t\t\t\t\t\t4\n"
+                 "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t\n")
+    assert r.cells["requests.new_received.business"] is None
+    assert r.cells["requests.new_received.total"] == 4
+    assert r.cells["requests.carried_over.total"] is None

@@ -116,10 +116,11 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
     run = list(run)
     while len(run) > len(cols) and run[0].kind == "blank":
         run.pop(0)  # an empty second label column before the numbers
-    if part == "requests" and len(run) == 2 and run[0].kind == run[1].kind == "number" \
-            and run[0].value == run[1].value:
-        # Blank cells dropped from '56 | | | | | | 56': only 自然人 and 总计 were printed.
-        for col, tok in (("natural_person", run[0]), ("total", run[1])):
+    if part == "requests" and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
+            and abs(run[-1].value - sum(t.value for t in run[:-1])) < 1e-6:
+        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 自然人 comes first and 总计 last;
+        # which organisation columns the middle numbers fill is not known, so they stay unread.
+        for col, tok in (("natural_person", run[0]), ("total", run[-1])):
             key = f"{part}.{row}.{col}"
             if key not in reading.cells:
                 reading.put(key, tok, method if method.endswith("-order") else method + "-order")

@@ -77,7 +77,7 @@ def text_lines(text: str) -> list[Line]:
             after_separator = True
             continue
         after_separator = False
-        if "\t" in s.strip():
+        if "\t" in s:
             out.append(Line([c.strip() for c in s.split("\t")]))  # trailing blanks are cells too
         elif "|" in s:
             out.append(Line(_split_pipes(s.strip())))
