@@ -9,6 +9,7 @@ process (tests do). Static pages are served as stored; dynamic endpoints
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -100,6 +101,13 @@ def _handler_for(site: DemoSite, base_ref: list[str], web: DemoWeb | None = None
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (a killed crawl, a cancelled download) is not worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("client %s hung up", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 class DemoWeb:
