@@ -36,7 +36,7 @@ CONTENT_TYPES = {
     "png": "image/png",
 }
 _EXTENSIONS = {"scan": "pdf", "pdf-plain": "pdf"}
-LAYOUT_VERSION = "4"  # bump when the layout changes, so cached files are rebuilt
+LAYOUT_VERSION = "5"  # bump when the layout changes, so cached files are rebuilt
 FONT = "Noto Serif CJK SC"
 SCAN_DPI = 150
 
@@ -201,6 +201,18 @@ def _col_widths_cm(n: int) -> list[float]:
     return [17.0 / n] * n
 
 
+def _page_numbers(paragraph) -> None:
+    """'- 3 -' centred in the footer, as government documents print them (a PAGE field)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("- ")
+    paragraph._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    paragraph.add_run(" -")
+
+
 def make_docx(gold: dict, ruled: bool = True) -> bytes:
     """The report as a Word file: headings, paragraphs and the three template tables with merged cells.
 
@@ -222,6 +234,7 @@ def make_docx(gold: dict, ruled: bool = True) -> bytes:
         sec.left_margin = sec.right_margin = Cm(2)
         sec.top_margin = sec.bottom_margin = Cm(2)
     doc.core_properties.created = doc.core_properties.modified = datetime(2024, 1, 1)
+    _page_numbers(doc.sections[0].footer.paragraphs[0])
     for kind, content in sections(gold):
         if kind == "table":
             assert not isinstance(content, str)

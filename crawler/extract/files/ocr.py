@@ -172,7 +172,7 @@ def _has_rule(horiz, y: float, x0: float, x1: float) -> bool:
 def _cell_text(gray, boxes: list[Box], x0: float, top: float, x1: float, bottom: float) -> str:
     inside = [b for b in boxes if top <= b.cy <= bottom and x0 <= (b.x0 + b.x1) / 2 <= x1]
     text = clean(join_pieces([b.text for b in sorted(inside, key=lambda b: (round(b.top / 8), b.x0))]))
-    if (not text or _SPECKS.match(text) or value_kind(text) == "junk") and x1 - x0 < 0.15 * gray.shape[1]:
+    if (not text or _SPECKS.match(text) or value_kind(text) == "junk") and x1 - x0 < 0.3 * gray.shape[1]:
         text = _reread(gray, x0, top, x1, bottom) or ("" if _SPECKS.match(text) else text)
     return text
 
@@ -243,7 +243,7 @@ def ocr_boxes(gray) -> list[Box]:
     import numpy as np
 
     with _LOCK:
-        result, _ = _engine()(np.ascontiguousarray(gray))
+        result, _ = _engine()(np.ascontiguousarray(gray), use_cls=False)  # pages are upright once deskewed
     boxes = []
     for quad, text, score in result or []:
         if float(score) < MIN_SCORE or not str(text).strip():
@@ -256,20 +256,39 @@ def ocr_boxes(gray) -> list[Box]:
     return boxes
 
 
-_DUSTY = re.compile(r"[.,\-]")  # a dust speck beside or between digits reads as one of these
+_DUSTY = re.compile(r"[.,]")  # a dust speck beside or between digits reads as a point (a minus is kept)
+
+
+def _ink_only(img):
+    """The bounding box of the ink, with rows that are mostly ink (a table rule) left out; None if blank."""
+    import numpy as np
+
+    ink = img < 110
+    rows = np.where(ink.any(axis=1) & (ink.mean(axis=1) < 0.6))[0]
+    cols = np.where(ink[rows].any(axis=0))[0] if len(rows) else rows
+    if len(rows) == 0 or len(cols) == 0:
+        return None
+    return img[max(0, rows.min() - 3):rows.max() + 4, max(0, cols.min() - 3):cols.max() + 4]
 
 
 def _despeckled(gray, box: Box) -> str:
     """A number with a point, comma or minus read again with dust filtered out: 13.4 → 134."""
+    import cv2
     import numpy as np
 
-    crop = np.ascontiguousarray(gray[max(0, int(box.top) - 2):int(box.bottom) + 3,
-                                     max(0, int(box.x0) - 2):int(box.x1) + 3])
+    crop = np.ascontiguousarray(gray[int(box.top):int(box.bottom) + 1, max(0, int(box.x0) - 2):int(box.x1) + 3])
     if crop.size == 0:
         return ""
-    text, score = _recognize(despeckle(crop))
-    same_digits = [c for c in text if c.isdigit()] == [c for c in box.text if c.isdigit()]
-    return text if score >= 0.6 and value_kind(text) == "number" and same_digits else ""
+    digits = [c for c in box.text if c.isdigit()]
+    for img in (despeckle(crop), cv2.medianBlur(crop, 3)):
+        img = _ink_only(img)
+        if img is None:
+            continue
+        text, score = _recognize(img)
+        if score >= 0.6 and value_kind(text) == "number" and [c for c in text if c.isdigit()] == digits:
+            return text
+    return ""
+
 
 
 _EDGE_PUNCT = re.compile(r"^[.:：,，·、'\"“”‘’*_~]+|[.:：,，·、'\"“”‘’*_~\-—]+$")
@@ -304,15 +323,6 @@ def split_numbers(box: Box) -> list[Box]:
         pos = start + len(p)
         out.append(Box(box.x0 + start * width, box.top, box.x0 + pos * width, box.bottom, clean(p)))
     return out
-
-
-def drop_empty_columns(grid: list[list[str]]) -> list[list[str]]:
-    """Columns blank in every row that carries numbers are gaps of the column clustering, not columns."""
-    data = [r for r in grid if sum(value_kind(c) == "number" for c in r) >= 2]
-    if not data or not grid:
-        return grid
-    keep = [j for j in range(len(grid[0])) if any(r[j] for r in data)]
-    return [[r[j] for j in keep] for r in grid]
 
 
 def image_items(image, name: str | None = None) -> list:

@@ -40,6 +40,15 @@ def garbled(page) -> bool:
     return bad > 0.2 * len(chars)
 
 
+def scan_dpi(page) -> float:
+    """Render a scanned page at its scan's own resolution: resampling smears dust into digit-sized dots."""
+    images = [im for im in page.images if im.get("srcsize") and im["x1"] - im["x0"] > 0.5 * page.width]
+    if not images:
+        return OCR_DPI
+    im = max(images, key=lambda im: (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]))
+    return min(300.0, max(120.0, im["srcsize"][0] * 72 / (im["x1"] - im["x0"])))
+
+
 def _snap(values: list[float], tol: float = 2.0) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
@@ -193,6 +202,6 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                 raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
             from crawler.extract.files.ocr import image_items
 
-            pages.append(image_items(page.to_image(resolution=OCR_DPI).original, name))
+            pages.append(image_items(page.to_image(resolution=scan_dpi(page)).original, name))
             page.close()
     return Document(lines=stitch(pages))
