@@ -201,6 +201,15 @@ def _mark_listed(db_path: str | Path, crawlers: dict, started: str) -> None:
                             [(started, u) for u in urls])
 
 
+def _run_status(results: list[SiteResult]) -> str:
+    """alarm > interrupted (a spider closed early: Ctrl-C, SIGTERM, a CLOSESPIDER limit) > ok."""
+    if any(r.alarm for r in results):
+        return "alarm"
+    if any(r.close_reason not in (None, "finished") for r in results):
+        return "interrupted"
+    return "ok"
+
+
 def _record_downloads(db_path: str | Path, run_id: int, crawlers: dict) -> None:
     """Requests sent (Scrapy's count) and bytes received from the sites (a 304: its headers only)."""
     requests = response_bytes = 0
@@ -265,7 +274,7 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
             "not_modified": tot["not_modified"],
             "errors": sum(sum(r.errors.values()) for r in results),
             "alarms": sum(1 for r in results if r.alarm),
-            "status": "alarm" if any(r.alarm for r in results) else "ok",
+            "status": _run_status(results),
         })
 
 

@@ -307,3 +307,12 @@ def test_attachment_requests_carry_the_listed_page():
                         headers={"Content-Type": "text/html; charset=utf-8"})
     item, attachment = list(spider.parse_report(page))
     assert attachment.meta["list_url"] == report.url and item.list_url == report.url
+
+
+def test_run_status():
+    from crawler.runner import _run_status
+
+    ok = SiteResult("a", "dateid", close_reason="finished")
+    assert _run_status([ok]) == "ok"
+    assert _run_status([ok, SiteResult("b", "trs", close_reason="shutdown")]) == "interrupted"
+    assert _run_status([SiteResult("b", "trs", close_reason="shutdown", alarm="x")]) == "alarm"
