@@ -143,3 +143,10 @@ def test_tab_rows_keep_blank_cells() -> None:
     assert r.cells["requests.new_received.business"] is None
     assert r.cells["requests.new_received.total"] == 4
     assert r.cells["requests.carried_over.total"] is None
+
+
+def test_natural_persons_counted_in_prose() -> None:
+    r = _extract("示例局2023年政府信息公开工作年度报告\n全年共受理政府信息公开申请12件，其中自然人申请10件，法人或其他组织申请2件。\n")
+    assert r.cells["requests.new_received.total"] == 12
+    assert r.cells["requests.new_received.natural_person"] == 10
+    assert r.raw["requests.new_received.natural_person"] == "其中自然人申请10件"

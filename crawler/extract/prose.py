@@ -25,6 +25,7 @@ _NONE_RECEIVED = re.compile(
     r"|(?:^|[，,：:])[^，,。；;]{0,14}?(?:无|未有)(?:任何)?(?:政府信息公开|依申请公开)(?:的)?申请(?![^，,。；;]{0,8}(?:复议|诉讼|投诉|举报))"
 )
 _NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|属于?)自然人")
+_NATURAL_COUNT = re.compile(r"(?:其中)?自然人(?:申请|提出(?:的)?申请)?\s*(\d{1,6})\s*(?:件|起|份|个)")
 _FOLLOW_UPS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("requests.carried_over.total", re.compile(r"(?:上年度?结转|结转上一?年度?|上一?年度?结转)[^。；;，,\d]{0,14}?" + _N + _UNIT)),
     ("requests.carried_forward.total", re.compile(
@@ -70,8 +71,11 @@ def _read_requests(sentences: list[str], found: Found) -> None:
             found["requests.new_received.total"] = (int(m.group(2)), m.group(0))
             window = sentence[m.end():] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
             nm = _NATURAL_ALL.search(window)
+            cm = _NATURAL_COUNT.search(window)
             if nm:
                 found["requests.new_received.natural_person"] = (int(m.group(2)), m.group(0) + "，" + nm.group(0))
+            elif cm and int(cm.group(1)) <= int(m.group(2)):
+                found["requests.new_received.natural_person"] = (int(cm.group(1)), cm.group(0))
             for key, pattern in _FOLLOW_UPS:
                 fm = pattern.search(window)
                 if fm and key not in found:
