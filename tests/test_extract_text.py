@@ -150,3 +150,9 @@ def test_natural_persons_counted_in_prose() -> None:
     assert r.cells["requests.new_received.total"] == 12
     assert r.cells["requests.new_received.natural_person"] == 10
     assert r.raw["requests.new_received.natural_person"] == "其中自然人申请10件"
+
+
+def test_count_stated_without_a_verb() -> None:
+    r = _extract("示例局2022年政府信息公开工作年度报告\n2022年，本单位政府信息公开申请数量为0。上年结转政府信息公开申请数量2件。\n")
+    assert r.cells["requests.new_received.total"] == 0
+    assert "requests.carried_over.total" not in r.cells or r.cells["requests.carried_over.total"] == 2

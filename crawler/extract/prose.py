@@ -24,6 +24,10 @@ _NONE_RECEIVED = re.compile(
     r"|(?:未|没有|无)(?:收到|受理|接到|接收到)[^。；;，,\d]{0,10}?依申请公开"
     r"|(?:^|[，,：:])[^，,。；;]{0,14}?(?:无|未有)(?:任何)?(?:政府信息公开|依申请公开)(?:的)?申请(?![^，,。；;]{0,8}(?:复议|诉讼|投诉|举报))"
 )
+# '政府信息公开申请数量为3' with no verb before it (checked not to be the carried-over count).
+_COUNT_STATED = re.compile(
+    r"(?:政府信息公开|依申请公开)申请(?:数量|数|总数|总量)?(?:为|共|是|达)?\s*(\d{1,6})\s*(?:件|起|份|个)?(?![\d年月日%.])"
+)
 _NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|属于?)自然人")
 _NATURAL_COUNT = re.compile(r"(?:其中)?自然人(?:申请|提出(?:的)?申请)?\s*(\d{1,6})\s*(?:件|起|份|个)")
 _FOLLOW_UPS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -82,8 +86,11 @@ def _read_requests(sentences: list[str], found: Found) -> None:
                     found[key] = (int(fm.group(1)), fm.group(0))
         else:
             zm = _NONE_RECEIVED.search(sentence)
+            cm = _COUNT_STATED.search(sentence)
             if zm:
                 found["requests.new_received.total"] = (0, zm.group(0))
+            elif cm and not re.search(r"结转|上年|下年|办结|答复|复议|诉讼", sentence[max(0, cm.start() - 8):cm.start()]):
+                found["requests.new_received.total"] = (int(cm.group(1)), cm.group(0))
 
 
 def _read_others(sentences: list[str], found: Found) -> None:
