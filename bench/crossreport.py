@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlite_utils
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/datasette.py would shadow the datasette package
 
 from crawler.crossreport import rebuild_cross_findings  # noqa: E402
 from crawler.crossreport.score import findings_on_clean_bodies, score, table  # noqa: E402
