@@ -133,36 +133,46 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
             reading.put(key, tok, method)
 
 
-def _paired(events: list[Event]) -> list[tuple[Event, list[Token], bool]]:
-    """(row event, run, paired-by-order) for each row event: between two anchors, labels and runs pair in order."""
-    out: list[tuple[Event, list[Token], bool]] = []
+Pairing = dict[int, list[Token]]  # id of a row event → the run it is read with
+
+
+def _segments(events: list[Event]) -> list[Pairing]:
+    """Between two rows printed whole, labels and runs of numbers that pair up one to one, in order.
+
+    Only segments that hold a run with no label of its own are returned: elsewhere each
+    label simply takes the values after it.
+    """
+    out: list[Pairing] = []
     segment: list[Event] = []
 
     def flush() -> None:
         rows = [e for e in segment if e.row is not None]
         runs = [e.run for e in segment if e.run]
         if rows and len(rows) == len(runs) and any(e.row is None for e in segment):
-            out.extend((e, run, True) for e, run in zip(rows, runs, strict=True))
-        else:
-            out.extend((e, e.run, False) for e in rows)
+            out.append({id(e): run for e, run in zip(rows, runs, strict=True)})
         segment.clear()
 
     for e in events:
         if e.anchored:
             flush()
-            out.append((e, e.run, False))
         else:
             segment.append(e)
     flush()
     return out
 
 
-def _read_rows(events: list[Event], template: str, pair: bool) -> Reading:
+def _read_rows(events: list[Event], template: str, pairings: list[Pairing]) -> Reading:
+    """Each row with the values after it, or with the run a chosen pairing gives it."""
     reading = Reading()
-    items = _paired(events) if pair else [(e, e.run, False) for e in events if e.row is not None]
-    for e, run, by_order in items:
+    paired: Pairing = {}
+    for pairing in pairings:
+        paired.update(pairing)
+    for e in events:
+        if e.row is None:
+            continue
+        run = paired.get(id(e), e.run)
         grid = bool(run) and run[0].grid
-        method = ("grid" if grid else "text") + ("-order" if by_order else "")
+        method = ("grid" if grid else "text") + ("-order" if id(e) in paired else "")
         _assign(reading, template, e.part, e.row, run, method)
     return reading
 
@@ -261,17 +271,25 @@ def _rotate_total(reading: Reading) -> None:
             reading.cells[k], reading.raw[k], reading.method[k] = v, r, m
 
 
+def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Reading:
+    reading = _read_rows(events, template, pairings)
+    _fill_gaps(reading, events, template)
+    if _total_first(reading):
+        _rotate_total(reading)
+    return reading
+
+
 def read_tables(tokens: list[Token], template: str) -> Reading:
-    """Every cell the tables give, choosing the reading that breaks fewer consistency rules."""
+    """Every cell the tables give; a segment is read paired in order when that breaks no more rules."""
     events = _events(tokens, template)
-    candidates = []
-    paired = any(by_order for _, _, by_order in _paired(events))
-    for pair in (False, True) if paired else (False,):
-        reading = _read_rows(events, template, pair)
-        _fill_gaps(reading, events, template)
-        if _total_first(reading):
-            _rotate_total(reading)
-        candidates.append(reading)
-    best = min(candidates, key=lambda r: (r.broken(template), -len(r.cells)))
+    chosen: list[Pairing] = []
+    best = _reading(events, template, chosen)
+    best_key = (best.broken(template), -len(best.cells))
+    for pairing in _segments(events):
+        trial = _reading(events, template, chosen + [pairing])
+        key = (trial.broken(template), -len(trial.cells))
+        if key <= best_key:  # on a tie pairing wins: it also explains the run no label claimed
+            chosen.append(pairing)
+            best, best_key = trial, key
     best.merge_missing(_read_appeals(tokens))
     return best
