@@ -10,7 +10,7 @@ MAX_OCR_PAGES = 12  # OCR costs seconds per page on a small machine
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a DOCX/XLSX expands ~10x; more is a zip bomb
 MAX_ZIP_RATIO = 200  # one member compressing better than this is a zip bomb
 MAX_IMAGE_PIXELS = 60_000_000  # ~ A4 at 600 dpi
-OCR_MAX_SIDE = 2400  # images are scaled down to this before OCR (enough for 10-pt text on A4)
+OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down before OCR (A4 at 300 dpi is 8.7 Mpx)
 MAX_SHEET_CELLS = 200_000  # rows x columns of one spreadsheet
 CONVERT_TIMEOUT = 120  # seconds for one LibreOffice conversion
 

@@ -12,7 +12,7 @@ import threading
 from functools import lru_cache
 
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
-from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_SIDE, fail
+from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_PIXELS, fail
 from crawler.extract.files.text import is_footer, join_pieces
 from crawler.extract.values import value_kind
 
@@ -47,8 +47,8 @@ def skew_angle(gray) -> float:
     import cv2
     import numpy as np
 
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
-    lines = cv2.HoughLinesP(ink, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 3, maxLineGap=6)
+    rules = _rule_mask(gray)  # only long horizontal runs: Hough on every text pixel takes seconds
+    lines = cv2.HoughLinesP(rules, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 3, maxLineGap=6)
     if lines is None:
         return 0.0
     angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
@@ -228,13 +228,17 @@ def prepare(image, name: str | None):
     w, h = image.size
     if w * h > MAX_IMAGE_PIXELS:
         raise fail(name, f"the image is {w}x{h} pixels, more than a scanned page has")
-    scale = min(1.0, OCR_MAX_SIDE / max(w, h)) if max(w, h) > 3 * OCR_MAX_SIDE else min(1.0, (12_000_000 / (w * h)) ** 0.5)
-    img = image.convert("L")
+    scale = min(1.0, (OCR_MAX_PIXELS / (w * h)) ** 0.5)
+    original = image.convert("L")
     if scale < 1:
-        img = img.resize((int(w * scale), int(h * scale)), Image.LANCZOS)
-    angle = skew_angle(_gray(img))
-    if abs(angle) > 0.05:
-        img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+        original = original.resize((int(w * scale), int(h * scale)), Image.LANCZOS)
+    img, angle = original, 0.0
+    for _ in range(2):  # the second pass corrects what the first under-measured on a tilted page
+        step = skew_angle(_gray(img))
+        if abs(step) <= 0.05:
+            break
+        angle += step
+        img = original.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
     return _gray(img)
 
 
@@ -360,9 +364,11 @@ def read_image(data: bytes, name: str | None = None):
     from crawler.extract.document import Document
     from crawler.extract.files.pdf import stitch
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only
+        w, h = image.size
+        if w * h > MAX_IMAGE_PIXELS:  # before decoding: a tiny file may claim a gigapixel
+            raise fail(name, f"the image is {w}x{h} pixels, more than a scanned page has")
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise fail(name, f"unreadable image ({e})") from None
