@@ -141,7 +141,7 @@ def _score(text: str, alias: str, counts: Counter[str], alias_counts: Counter[st
         return 0.9 + 0.09 * coverage, "prefix"
     if alias in text and len(alias) >= 4 and len(text) <= len(alias) + 10:
         return 0.85 + 0.09 * coverage, "contains"
-    if len(text) >= 4 and alias.startswith(text) and len(text) >= 0.5 * len(alias):
+    if len(text) >= 4 and alias.startswith(text) and len(text) >= min(0.5 * len(alias), 6):
         return 0.8 + 0.05 * coverage, "truncated"
     if len(alias) >= 5 and len(text) <= 2 * len(alias) + 4:
         bound = sum(min(n, counts[c]) for c, n in alias_counts.items())  # LCS cannot exceed it
