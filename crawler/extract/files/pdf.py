@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass, field
 
 from crawler.extract.document import Document, Line
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
-from crawler.extract.files.limits import MAX_OCR_PAGES, MAX_PDF_PAGES, fail
+from crawler.extract.files.limits import MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
 from crawler.extract.files.text import is_footer, join_pieces
 from crawler.extract.values import value_kind
 
@@ -190,18 +191,22 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
             raise fail(name, "the PDF has no pages")
         pages: list[list[Item]] = []
         ocr_done = 0
+        started = time.monotonic()
         for page in pdf.pages:
+            if time.monotonic() - started > PDF_TIME_BUDGET:
+                raise fail(name, f"reading took longer than {PDF_TIME_BUDGET} s (stopped at page {page.page_number})")
             try:
-                if not garbled(page):
+                text_layer = not garbled(page)
+                if text_layer:
                     pages.append(text_page_items(page))
-                    continue
             except Exception as e:  # a damaged page: say which
                 raise fail(name, f"page {page.page_number} is unreadable ({type(e).__name__}: {str(e)[:120]})") from None
-            ocr_done += 1
-            if ocr_done > MAX_OCR_PAGES:
-                raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
-            from crawler.extract.files.ocr import image_items
+            if not text_layer:
+                ocr_done += 1
+                if ocr_done > MAX_OCR_PAGES:
+                    raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
+                from crawler.extract.files.ocr import image_items
 
-            pages.append(image_items(page.to_image(resolution=scan_dpi(page)).original, name))
-            page.close()
+                pages.append(image_items(page.to_image(resolution=scan_dpi(page)).original, name))
+            page.close()  # frees the page's parsed objects: memory stays one page deep
     return Document(lines=stitch(pages))
