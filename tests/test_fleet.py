@@ -106,9 +106,8 @@ def test_two_polite_workers_fetch_every_url_once_and_store_every_report_once(fle
     assert_every_report_once(fleet, web, "two workers")
     assert hits.twice() == {}
     assert set(hits.max_in_flight.values()) == {1}
-    gaps = hits.gaps()  # slots are granted 100 ms apart; arrival adds each worker's scheduling jitter
+    gaps = hits.gaps()  # shown, not asserted: tests never assert on wall-clock time (bench/fleet.py measures it)
     print(f"per-site gaps: min {gaps[0]:.3f}s, median {gaps[len(gaps) // 2]:.3f}s; max in flight {hits.max_in_flight}")
-    assert gaps[len(gaps) // 2] >= 0.09 and gaps[0] >= 0.03, gaps[:5]
     for name in ("w1", "w2", "writer"):  # scrapy-redis 0.9.1 on Scrapy 2.19, without its deprecated calls
         assert "Deprecat" not in fleet.output(name)
     done = [json.loads((fleet.workdir / f"{w}.json").read_text()) for w in ("w1", "w2")]
