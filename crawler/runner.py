@@ -171,7 +171,7 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     # {url: list date}: known reports whose list entry is unchanged are not fetched (--full: none known)
     known = known_reports(db_path) if incremental else {}
     scrapy_settings = project_settings(db_path, settings)
-    process = CrawlerProcess(scrapy_settings, install_root_handler=True)
+    process = CrawlerProcess(scrapy_settings)
     loader = SpiderLoader.from_settings(scrapy_settings)
     families = sorted({s.family for s in sites})
     crawlers = {}
