@@ -152,6 +152,20 @@ def _cut_row(prev: list[str], first: list[str]) -> bool:
     return True
 
 
+def carry_labels(prev: list[str], grid: list[list[str]]) -> list[list[str]]:
+    """A row-spanning label cut by the page break ('三、本年度办理结果', '（五）不予处理') is printed on
+    the first page only: fill it down the continuation's leading rows that are blank in its column."""
+    grid = [list(r) for r in grid]
+    for c, text in enumerate(prev):
+        if not text or value_kind(text) != "label" or c + 1 >= len(prev) or prev[c + 1] == text:
+            continue  # only a label column with its own cell (not one spread over the next column)
+        for row in grid:
+            if row[c]:
+                break
+            row[c] = text
+    return grid
+
+
 def stitch(pages: list[list[Item]]) -> list[Line]:
     """All pages' items as lines, joining a table row that a page break cut in two."""
     lines: list[Line] = []
@@ -164,6 +178,8 @@ def stitch(pages: list[list[Item]]) -> list[Line]:
                 last_grid = None
                 continue
             grid = it.grid
+            if n == 0 and last_grid and len(last_grid[-1]) == len(grid[0]):
+                grid = carry_labels(last_grid[-1], grid)
             if n == 0 and last_grid and _cut_row(last_grid[-1], grid[0]):
                 joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0], strict=False)]
                 lines[-1] = Line(joined, grid=True)

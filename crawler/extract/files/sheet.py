@@ -17,6 +17,30 @@ def _show(value: object) -> str:
     return str(value).strip()
 
 
+def _lines(grid: list[list[str]], merged: set[int]) -> list[Line]:
+    """Rows as lines: a lone unmerged value is a text line; runs of other rows are one table each,
+    cut to the table's own width (the sheet is as wide as its widest table, and a row's trailing
+    blanks are real blank cells)."""
+    out: list[Line] = []
+    block: list[list[str]] = []
+
+    def flush() -> None:
+        width = max((max(i for i, c in enumerate(r) if c) + 1 for r in block), default=0)
+        out.extend(Line(r[:width], grid=True) for r in block)
+        block.clear()
+
+    for n, row in enumerate(grid, start=1):
+        filled = [c for c in row if c]
+        if len(filled) == 1 and n not in merged or not filled:
+            flush()
+            if filled:
+                out.append(Line([filled[0]]))
+        else:
+            block.append(row)
+    flush()
+    return out
+
+
 def read_xlsx(data: bytes, name: str | None = None) -> Document:
     from openpyxl import load_workbook
 
@@ -33,14 +57,5 @@ def read_xlsx(data: bytes, name: str | None = None) -> Document:
                 for c in range(rng.min_col, rng.max_col + 1):
                     grid[r - 1][c - 1] = text
                     merged.add(r)
-        for n, row in enumerate(grid, start=1):
-            filled = [c for c in row if c]
-            if not filled:
-                continue
-            if len(filled) == 1 and n not in merged:
-                lines.append(Line([filled[0]]))
-            else:
-                while row and not row[-1]:  # the sheet is wider than this table
-                    row = row[:-1]
-                lines.append(Line(row, grid=True))
+        lines.extend(_lines(grid, merged))
     return Document(lines=lines)
