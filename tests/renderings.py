@@ -1,0 +1,366 @@
+"""A gold report rendered the ways real pages flatten it (corpus/README.md's style legend), for tests.
+
+Each rendering is built from one table model (rows of cells as printed, header
+rows included) so every style prints the same report. Noise is drawn from a
+seeded RNG per document: misspelt and unnumbered labels, the 部分公开 note in
+its variants, units and full-width digits in cells, '/' for blank cells. A
+``Rendering`` says which gold cells the text can carry at all: styles that
+drop blank cells lose the position of every value in a row that had one.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from dataclasses import dataclass, field
+
+from crawler import schema
+
+TEXT_STYLES = ("pipe", "pipe-md", "cell-per-line-pipe", "cell-per-line-sep", "cell-per-paragraph",
+               "cell-per-line-bare", "pdf-text")
+HTML_STYLES = ("html-official", "html-trs", "html-flat")
+STYLES = TEXT_STYLES + HTML_STYLES
+# Styles in which a blank cell leaves no trace: a row with one only carries nothing for sure.
+DROPS_BLANKS = frozenset({"cell-per-line-bare", "pdf-text"})
+
+AGENCIES = (
+    "贵州省铜仁市碧江区人民政府", "青岛市市场监督管理局", "石家庄市长安区建北街道办事处", "成都高新技术产业开发区管理委员会",
+    "兰州市城关区教育局", "洱源县茈碧湖镇人民政府", "长沙市岳麓区坪塘街道", "黑龙江省绥化市北林区卫生健康局",
+    "广西壮族自治区南宁市西乡塘区人民政府", "浙江省温州市龙湾区永中街道办事处", "安徽省合肥市蜀山区司法局",
+    "内蒙古自治区呼和浩特市赛罕区人民政府", "江西省赣州市南康区龙岭镇人民政府", "福建省莆田市涵江区自然资源局",
+    "湖北省宜昌市夷陵区人民政府办公室", "山西省晋中市榆次区东阳镇", "海南省三亚市天涯区人民政府", "新疆维吾尔自治区昌吉市交通运输局",
+    "辽宁省大连市金州区", "重庆市渝北区龙山街道办事处", "河南省郑州航空港经济综合实验区", "陕西省宝鸡市渭滨区住房和城乡建设局",
+)
+
+_MISSPELT = {
+    "7.属于行政执法案卷": ("7.属于行政制法案件", "7.行政执法案卷"),
+    "5.属于三类内部事务信息": ("5.属于三类内容事务信息", "5.三类内部事务信息"),
+    "2.其他法律行政法规禁止公开": ("2.其他法律行政止公开", "2.其它法律行政法规禁止公开"),
+    "3.危及“三安全一稳定”": ('3.危及"三安全一稳定"', "3.危及三安全一稳定"),
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": (
+        "（二）部分公开（区分处理的，只计这一情况，不计其他情形）", "（二）部分公开",
+        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "（二）部分公开（区分处理的，只计这一情形，不计其他情形)"),
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": (
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请的",),
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": (
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请的",),
+    "5.要求行政机关确认或重新出具已获取信息": ("5.要求行政机关确认或者重新出具已获取信息",),
+}
+_FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+@dataclass
+class Rendering:
+    """One document: its bytes, a file name that tells its kind, and the gold cells it can carry."""
+
+    style: str
+    data: bytes
+    filename: str
+    carried: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Cell:
+    text: str
+    key: str | None = None  # the gold cell a value cell prints
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+
+
+Row = list[Cell]
+
+
+class Noise:
+    """The per-document choices: how labels are spelt and how values are written."""
+
+    def __init__(self, rng: random.Random, style: str):
+        self.rng = rng
+        self.misspell = rng.random() < 0.5
+        self.unnumbered = rng.random() < 0.25
+        self.full_width = rng.random() < 0.2
+        self.units = rng.random() < 0.2
+        self.blank = "" if style in DROPS_BLANKS or rng.random() < 0.6 else rng.choice(("/", "—", "-"))
+
+    def label(self, text: str) -> str:
+        if self.misspell and text in _MISSPELT and self.rng.random() < 0.6:
+            text = self.rng.choice(_MISSPELT[text])
+        if self.unnumbered and self.rng.random() < 0.5:
+            for mark in ("1.", "2.", "3.", "4.", "5.", "6.", "7.", "8."):
+                if text.startswith(mark):
+                    return text[len(mark):]
+        return text
+
+    def value(self, key: str, value: int | float | None) -> str:
+        if value is None:
+            return self.blank
+        if isinstance(value, float):
+            text = f"{value:.2f}" if self.rng.random() < 0.5 else f"{value:g}"
+        else:
+            text = str(value)
+        if self.full_width:
+            text = text.translate(_FULL_WIDTH)
+        if self.units and key.startswith("requests.") and self.rng.random() < 0.5:
+            text += "件"
+        return text
+
+
+# --- the table model ----------------------------------------------------------
+
+
+def _values(noise: Noise, gold: dict, part: str, row: schema.Row, columns: tuple[str, ...] | None = None) -> Row:
+    keys = [f"{part}.{row.key}.{c}" for c in (columns or row.columns)]
+    return [Cell(noise.value(k, gold["cells"].get(k)), k) for k in keys]
+
+
+def proactive_rows(gold: dict, template: str, noise: Noise) -> list[Row]:
+    """Table 二: each 第二十条 item's header rows, then its rows."""
+    rows: list[Row] = []
+    group = ""
+    for row in schema.template_rows(template)["proactive"]:
+        if row.group != group:
+            group = row.group
+            width = len(row.columns) + 1
+            rows.append([Cell(group, colspan=width, header=True)])
+            rows.append([Cell("信息内容", header=True)]
+                        + [Cell(schema.PROACTIVE_COLUMN_LABELS[c], header=True) for c in row.columns])
+        rows.append([Cell(noise.label(row.label))] + _values(noise, gold, "proactive", row))
+    return rows
+
+
+def request_rows(gold: dict, template: str, noise: Noise) -> list[Row]:
+    """Table 三: three header rows, then each row with its group labels spanning the rows they head."""
+    rows: list[Row] = [
+        [Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3, header=True),
+         Cell("申请人情况", colspan=7, header=True)],
+        [Cell("自然人", rowspan=2, header=True), Cell("法人或其他组织", colspan=5, header=True),
+         Cell("总计", rowspan=2, header=True)],
+        [Cell(w, header=True) for w in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+    ]
+    spec = schema.template_rows(template)["requests"]
+    results = [r for r in spec if r.group]
+    seen: set[str] = set()
+    for row in spec:
+        cells: Row = []
+        if row.group:
+            if "三、本年度办理结果" not in seen:
+                seen.add("三、本年度办理结果")
+                cells.append(Cell("三、本年度办理结果", rowspan=len(results)))
+            if row.group != "三、本年度办理结果" and row.group not in seen:
+                seen.add(row.group)
+                members = sum(1 for r in spec if r.group == row.group)
+                cells.append(Cell(noise.label(row.group), rowspan=members))
+            span = 2 if row.group == "三、本年度办理结果" else 1
+        else:
+            span = 3
+        cells.append(Cell(noise.label(row.label), colspan=span))
+        rows.append(cells + _values(noise, gold, "requests", row))
+    return rows
+
+
+def appeal_rows(gold: dict, noise: Noise) -> list[Row]:
+    """Table 四: three header rows and one row of fifteen values."""
+    outcomes = [Cell(schema.APPEAL_COLUMN_LABELS[c], header=True) for c in schema.APPEAL_COLUMNS]
+    return [
+        [Cell("行政复议", colspan=5, header=True), Cell("行政诉讼", colspan=10, header=True)],
+        [Cell(c.text, rowspan=2, header=True) for c in outcomes]
+        + [Cell("未经复议直接起诉", colspan=5, header=True), Cell("复议后起诉", colspan=5, header=True)],
+        [Cell(c.text, header=True) for c in outcomes] * 2,
+        [c for row in schema.APPEALS for c in _values(noise, gold, "appeals", row)],
+    ]
+
+
+# --- the words around the tables ----------------------------------------------
+
+
+def _title_lines(rng: random.Random, agency: str, year: int) -> list[str]:
+    kind = rng.randrange(4)
+    if kind == 0:
+        return [f"{agency}{year}年政府信息公开工作年度报告"]
+    if kind == 1:
+        return [f"{agency}关于{year}年度政府信息公开工作情况的报告"]
+    if kind == 2:
+        return [agency, f"{year}年政府信息公开工作年度报告"]
+    return []  # no title: the year is only in the text
+
+
+def _overview(rng: random.Random, agency: str, year: int, gold: dict) -> list[str]:
+    posted = rng.randint(40, 3000)
+    text = (f"{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》"
+            f"（以下简称《条例》），全年通过门户网站主动公开政府信息{posted}条，更新政策文件{rng.randint(1, 30)}件。")
+    received = gold["cells"].get("requests.new_received.total")
+    if isinstance(received, int) and rng.random() < 0.7:
+        text += f"全年共收到政府信息公开申请{received}件，均在法定期限内予以答复。"
+    return ["一、总体情况", text, f"（一）主动公开情况。{year}年共召开新闻发布会{rng.randint(0, 9)}场，发布解读信息{rng.randint(1, 40)}条。"]
+
+
+def _closing(rng: random.Random, year: int) -> list[str]:
+    return ["五、存在的主要问题及改进情况",
+            f"{year}年，政府信息公开工作取得一定成效，但仍存在公开内容不够全面等问题。{year + 1}年将从{rng.randint(2, 5)}个方面加以改进。",
+            "六、其他需要报告的事项", f"本年度收取信息处理费{rng.choice(('0', '零'))}元。"]
+
+
+def _sections(gold: dict, template: str, noise: Noise) -> list[tuple[str, list[Row]]]:
+    return [("二、主动公开政府信息情况", proactive_rows(gold, template, noise)),
+            ("三、收到和处理政府信息公开申请情况", request_rows(gold, template, noise)),
+            ("四、政府信息公开行政复议、行政诉讼情况", appeal_rows(gold, noise))]
+
+
+def _carried(sections: list[tuple[str, list[Row]]], style: str) -> set[str]:
+    """Every gold cell printed, except (in styles that drop blanks) those of a row with a blank cell."""
+    out: set[str] = set()
+    for _, rows in sections:
+        for row in rows:
+            values = [c for c in row if c.key]
+            if style in DROPS_BLANKS and any(not c.text for c in values):
+                continue
+            out.update(c.key for c in values)
+    return out
+
+
+# --- text renderings ----------------------------------------------------------
+
+
+def _flat_lines(rows: list[Row], style: str) -> list[str]:
+    out: list[str] = []
+    texts = [[c.text for c in row] for row in rows]
+    if style == "pipe":
+        out = [" | ".join(t) for t in texts]
+    elif style == "pipe-md":
+        out = ["| " + " | ".join(t) + " |" for t in texts]
+    elif style == "cell-per-line-pipe":
+        out = [f"{c} |" if c else "|" for t in texts for c in t]
+    elif style == "cell-per-line-sep":
+        cells = [c for t in texts for c in t]
+        for n, c in enumerate(cells):
+            if n:
+                out.append("|")
+            if c:
+                out.append(c)
+    elif style == "cell-per-line-bare":
+        out = [c for t in texts for c in t if c]
+    return out
+
+
+def _pdf_lines(rows: list[Row], rng: random.Random, page: list[int]) -> list[str]:
+    """A PDF text layer: rows on one line, wrapped labels around their numbers, a vertical group label, footers."""
+    out: list[str] = []
+    vertical: list[str] = []
+    for row in rows:
+        labels = [c.text for c in row if not c.key and c.text]
+        values = [c.text for c in row if c.key and c.text]
+        if any(c.text == "三、本年度办理结果" for c in row):
+            vertical = list("三、本年度办理结果")
+            labels = [t for t in labels if t != "三、本年度办理结果"]
+        label = " ".join(labels)
+        if label.startswith("（") and "）" in label[:4] and len(labels) > 1 and rng.random() < 0.3:
+            label = labels[-1]  # the group label printed on a line of its own, mid-group
+            out.append(labels[0])
+        numbers = " ".join(values)
+        roll = rng.random()
+        if values and len(label) > 22 and roll < 0.5:
+            cut = rng.randint(10, len(label) - 4)
+            out += [label[:cut], numbers, label[cut:]]
+        elif values and len(label) > 6 and roll < 0.15:
+            out += [numbers, label]
+        else:
+            out.append(f"{label} {numbers}".strip())
+        if vertical and rng.random() < 0.5:
+            out.append(vertical.pop(0))
+        elif vertical and rng.random() < 0.3:
+            out[-1] = f"{vertical.pop(0)} {out[-1]}" if not out[-1][:1].isdigit() else out[-1]
+        if rng.random() < 0.06:
+            page[0] += 1
+            out += [f"- {page[0]} -", ""]
+    out += vertical
+    return out
+
+
+def text_rendering(gold: dict, style: str, seed: int) -> Rendering:
+    rng = random.Random(f"{seed}:{style}")
+    noise = Noise(rng, style)
+    template, year = gold["template"], gold["year"]
+    agency = rng.choice(AGENCIES)
+    sections = _sections(gold, template, noise)
+    lines = _title_lines(rng, agency, year) + _overview(rng, agency, year, gold)
+    page = [1]
+    for heading, rows in sections:
+        lines.append(heading)
+        if style == "pdf-text":
+            lines += _pdf_lines(rows, rng, page)
+        elif style == "cell-per-paragraph":
+            lines += [c.text for row in rows for c in row]  # a blank cell is an empty paragraph
+        else:
+            lines += _flat_lines(rows, style)
+    lines += _closing(rng, year)
+    text = ("\n\n" if style == "cell-per-paragraph" else "\n").join(lines) + "\n"
+    return Rendering(style, text.encode("utf-8"), "report.txt", _carried(sections, style))
+
+
+# --- HTML renderings ----------------------------------------------------------
+
+
+def _pad(rng: random.Random, text: str) -> str:
+    return "&nbsp;" * rng.randint(0, 3) + text + "&nbsp;" * rng.randint(0, 3)
+
+
+def _inner(cell: Cell, style: str, rng: random.Random) -> str:
+    text = html.escape(cell.text)
+    if style == "html-trs":
+        if not cell.key and len(cell.text) >= 4:
+            k = rng.randint(2, 3)
+            step = -(-len(cell.text) // k)
+            pieces = [html.escape(cell.text[i:i + step]) for i in range(0, len(cell.text), step)]
+            return "".join(f"<p>{_pad(rng, p)}</p>" for p in pieces)
+        span = '<span style="font-family:仿宋_GB2312;font-size:16px">' if rng.random() < 0.3 else "<span>"
+        return f"<p>{span}{_pad(rng, text) if text else '&nbsp;'}</span></p>"
+    if style == "html-flat" and not cell.key and len(cell.text) >= 12 and rng.random() < 0.5:
+        cut = len(cell.text) // 2
+        return f"{html.escape(cell.text[:cut])}<br/>{html.escape(cell.text[cut:])}"
+    return text
+
+
+def _flat_rows(rows: list[Row]) -> list[Row]:
+    """No spans at all: every cell once, where it was printed (the header of 三 flattened row by row)."""
+    return [[Cell(c.text, c.key, header=c.header) for c in row] for row in rows]
+
+
+def _table_html(rows: list[Row], style: str, rng: random.Random) -> str:
+    if style == "html-flat":
+        rows = _flat_rows(rows)
+    out = ['<table border="1" cellspacing="0" style="border-collapse:collapse"><tbody>']
+    for row in rows:
+        out.append("<tr>")
+        for c in row:
+            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            out.append(f"<td{attrs}>{_inner(c, style, rng)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def html_rendering(gold: dict, style: str, seed: int) -> Rendering:
+    rng = random.Random(f"{seed}:{style}")
+    noise = Noise(rng, style)
+    template, year = gold["template"], gold["year"]
+    agency = rng.choice(AGENCIES)
+    title = _title_lines(rng, agency, year)
+    sections = _sections(gold, template, noise)
+    parts = ["<!DOCTYPE html><html><head><meta charset=\"utf-8\">",
+             f"<title>{html.escape(''.join(title) or '政务公开')}_{html.escape(agency)}</title></head><body>",
+             '<div class="header">首页 &gt; 政务公开 &gt; 政府信息公开年报</div><div class="article">']
+    parts += [f'<p style="text-align:center"><strong>{html.escape(t)}</strong></p>' for t in title]
+    parts += [f"<p>{html.escape(t)}</p>" for t in _overview(rng, agency, year, gold)]
+    for heading, rows in sections:
+        parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")
+        parts.append(_table_html(rows, style, rng))
+    parts += [f"<p>{html.escape(t)}</p>" for t in _closing(rng, year)]
+    parts.append('</div><div class="footer">主办单位：' + html.escape(agency) + "</div></body></html>")
+    return Rendering(style, "".join(parts).encode("utf-8"), "report.html", _carried(sections, style))
+
+
+def render(gold: dict, style: str, seed: int) -> Rendering:
+    """The report of a gold dict (template 2019 or 2021, full cells) in one style, the same for the same seed."""
+    if style in HTML_STYLES:
+        return html_rendering(gold, style, seed)
+    return text_rendering(gold, style, seed)
