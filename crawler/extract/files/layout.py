@@ -36,13 +36,12 @@ class Box:
 
 
 def rows_by_overlap(boxes: list[Box]) -> list[list[Box]]:
-    """Group boxes whose vertical centre falls inside the running row's extent."""
+    """Group boxes whose vertical centre falls inside the extent of the row's first box."""
     rows: list[list[Box]] = []
     top = bottom = 0.0
     for b in sorted(boxes, key=lambda b: b.cy):
         if rows and top - 1 <= b.cy <= bottom + 1:
-            rows[-1].append(b)
-            bottom = max(bottom, min(b.bottom, b.cy + (b.bottom - b.top)))
+            rows[-1].append(b)  # the row keeps its first box's extent: stacked lines must not chain up
         else:
             rows.append([b])
             top, bottom = b.top, b.bottom

@@ -92,20 +92,68 @@ def _phrases(row: list[Box]) -> list[Box]:
     return out
 
 
-def _free_items(boxes: list[Box]) -> list[Item]:
+def header_columns(header: list[Box], block: list[list[Box]]) -> list[tuple[float, float]]:
+    """Value columns from the header printed above an unruled table: one per column heading centre.
+
+    Without rules a blank cell leaves no trace, so a sparse row's numbers can only be placed by the
+    headings they stand under. Headings over several columns (法人或其他组织) are left out.
+    """
+    values = [b for r in block for b in r if b.is_value]
+    if not values or not header:
+        return []
+    labels = [r[0].x1 for r in block if not r[0].is_value]
+    first_value = min(b.x0 for b in values)
+    left = min(max(labels), first_value) - 4 if labels else first_value - 4  # where the label area ends
+    heads = [h for h in header if h.x1 > left]
+    if not heads:
+        return []
+    widths = sorted(h.x1 - h.x0 for h in heads)
+    narrow = [h for h in heads if h.x1 - h.x0 <= 1.5 * widths[len(widths) // 2]]
+    centres: list[list[float]] = []
+    for c in sorted((h.x0 + h.x1) / 2 for h in narrow):
+        if centres and c - centres[-1][-1] < 8:
+            centres[-1].append(c)
+        else:
+            centres.append([c])
+    mids = [sum(g) / len(g) for g in centres]
+    if len(mids) < max(sum(b.is_value for b in r) for r in block):
+        return []
+    edges = [left] + [(a + b) / 2 for a, b in zip(mids, mids[1:], strict=False)] + [max(h.x1 for h in heads) + 40]
+    return list(zip(edges, edges[1:], strict=False))
+
+
+@dataclass
+class Headers:
+    """Header rows of unruled tables, kept across page breaks (a header may end a page, its table
+    start the next)."""
+
+    between: list[list[Box]] = field(default_factory=list)  # text rows since the last table
+    header: list[Box] = field(default_factory=list)  # the header in force
+
+
+def _free_items(boxes: list[Box], state: Headers | None = None) -> list[Item]:
     """Words outside ruled tables: runs of rows of a label and numbers far apart become a table.
 
     A row of one phrase left of the table's numbers continues it (a wrapped label); other rows are
-    text lines, split into cells where the words leave a wide gap (a header row without rules).
+    text lines, split into cells where the words leave a wide gap (a header row without rules),
+    and such rows are remembered as the header that places the next table's numbers.
     """
     items: list[Item] = []
     rows = [_phrases(r) for r in rows_by_overlap(boxes) if not is_footer(join_pieces([b.text for b in r]))]
     block: list[list[Box]] = []
+    state = state or Headers()
+    between = state.between  # text rows since the last table: the next table's header, if any
 
     def flush() -> None:
         if not block:
             return
+        heads = [b for r in between if len(r) >= 2 for b in r]
+        state.header = heads or state.header  # a table continued after a blank row keeps its header
+        between.clear()
         cols, n_label = columns(block, pad=4)
+        by_header = header_columns(state.header, block)
+        if by_header:
+            cols = cols[:n_label] + by_header
         grid = join_wrapped(to_grid(block, cols), n_label) if cols else [[join_pieces([b.text for b in r])] for r in block]
         items.append(Item(min(b.top for b in block[0]), grid=grid))
         block.clear()
@@ -115,17 +163,19 @@ def _free_items(boxes: list[Box]) -> list[Item]:
         if len(row) >= 2 and any(b.is_value for b in row):
             block.append(row)
             continue
-        if block and len(row) == 1 and not row[0].is_value and \
-                row[0].x1 < min((b.x0 for r in block for b in r if b.is_value), default=0):
-            block.append(row)
+        if block and not any(b.is_value for b in row) and \
+                max(b.x1 for b in row) < min((b.x0 for r in block for b in r if b.is_value), default=0):
+            block.append(row)  # label pieces only (a wrapped label, a vertical group label's character)
             continue
-        flush()
+        if block:
+            flush()
+        between.append(row)
         items.append(Item(min(b.top for b in row), cells=[b.text for b in row]))
     flush()
     return items
 
 
-def text_page_items(page) -> list[Item]:
+def text_page_items(page, headers: Headers | None = None) -> list[Item]:
     """One text-layer page → its tables and text lines, top to bottom."""
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2)
     boxes = [Box(w["x0"], w["top"], w["x1"], w["bottom"], w["text"]) for w in words]
@@ -138,7 +188,7 @@ def text_page_items(page) -> list[Item]:
         used |= took
         if grid:
             items.append(Item(table.bbox[1], grid=grid))
-    items.extend(_free_items([b for i, b in enumerate(boxes) if i not in used]))
+    items.extend(_free_items([b for i, b in enumerate(boxes) if i not in used], headers))
     return sorted(items, key=lambda it: it.top)
 
 
@@ -208,13 +258,14 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
         pages: list[list[Item]] = []
         ocr_done = 0
         started = time.monotonic()
+        headers = Headers()
         for page in pdf.pages:
             if time.monotonic() - started > PDF_TIME_BUDGET:
                 raise fail(name, f"reading took longer than {PDF_TIME_BUDGET} s (stopped at page {page.page_number})")
             try:
                 text_layer = not garbled(page)
                 if text_layer:
-                    pages.append(text_page_items(page))
+                    pages.append(text_page_items(page, headers))
             except Exception as e:  # a damaged page: say which
                 raise fail(name, f"page {page.page_number} is unreadable ({type(e).__name__}: {str(e)[:120]})") from None
             if not text_layer:
