@@ -231,12 +231,8 @@ def _flat_lines(rows: list[Row], style: str) -> list[str]:
     elif style == "cell-per-line-pipe":
         out = [f"{c} |" if c else "|" for t in texts for c in t]
     elif style == "cell-per-line-sep":
-        cells = [c for t in texts for c in t]
-        for n, c in enumerate(cells):
-            if n:
-                out.append("|")
-            if c:
-                out.append(c)
+        for c in (c for t in texts for c in t):  # a lone '|' after every cell, the table's last one too
+            out += [c, "|"] if c else ["|"]
     elif style == "cell-per-line-bare":
         out = [c for t in texts for c in t if c]
     return out

@@ -9,6 +9,7 @@ fifteen values in a row after a header naming 行政复议/行政诉讼.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -17,6 +18,9 @@ from crawler.checks import check_report
 from crawler.extract.labels import is_sentence, match_row
 from crawler.extract.tokens import Token
 from crawler.model import CellValue
+
+# The headings of parts 二, 三 and 四: rows of one part never take numbers printed in another.
+_PART_HEADING = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议、?行政诉讼情况")
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Event:
     row: str | None
     run: list[Token]
     label_line: int = -1
+    boundary: bool = False  # a part's heading: no pairing in order reaches across it
 
     @property
     def anchored(self) -> bool:
@@ -97,26 +102,33 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             last_row = m.row
             width = len(columns.get((m.part, m.row), ())) or 7
             head, rest = run, []
-            if m.part == "requests" and len(run) > width and len(run) % width == 0:
+            if len(run) > width and len(run) % width == 0 and (m.part == "requests" or not run[0].grid):
                 head, rest = run[:width], run[width:]
             events.append(Event(m.part, m.row, head, tok.line))
             for k in range(0, len(rest), width):
                 events.append(Event(None, None, rest[k:k + width]))
         elif run:
             events.append(Event(None, None, run))
+        elif _PART_HEADING.search(tok.text):
+            events.append(Event(None, None, [], boundary=True))
         i += 1 + len(run)
-    return [e for e in events if e.row is not None or any(t.kind == "number" for t in e.run)]
+    return [e for e in events if e.row is not None or e.boundary or any(t.kind == "number" for t in e.run)]
 
 
-def _assign(reading: Reading, template: str, part: str, row: str, run: list[Token], method: str) -> None:
-    """A row's values into its columns in the template's order (the first reading of a cell wins)."""
+def _assign(reading: Reading, template: str, part: str, row: str, run: list[Token], method: str,
+            loose: bool = False) -> None:
+    """A row's values into its columns in the template's order (the first reading of a cell wins).
+
+    ``loose``: the run was not printed on its label's line in a laid-out page, so a short run may
+    belong to a neighbouring row; it is only read when it fills the row.
+    """
     cols = _columns(template).get((part, row))
     if not cols or not run:
         return
     run = list(run)
     while len(run) > len(cols) and run[0].kind == "blank":
         run.pop(0)  # an empty second label column before the numbers
-    if part == "requests" and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
+    if part == "requests" and not loose and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
             and abs(run[-1].value - sum(t.value for t in run[:-1])) < 1e-6:
         # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 自然人 comes first and 总计 last;
         # which organisation columns the middle numbers fill is not known, so they stay unread.
@@ -125,8 +137,8 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
             if key not in reading.cells:
                 reading.put(key, tok, method if method.endswith("-order") else method + "-order")
         return
-    if part == "requests" and len(run) < len(cols):
-        return  # a short run in a seven-column row cannot be placed
+    if (part == "requests" or loose) and len(run) < len(cols):
+        return  # a short run in a seven-column row, or one away from its label, cannot be placed
     for col, tok in zip(cols, run, strict=False):
         key = f"{part}.{row}.{col}"
         if key not in reading.cells:
@@ -134,6 +146,14 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
 
 
 Pairing = dict[int, list[Token]]  # id of a row event → the run it is read with
+
+
+def laid_out(events: list[Event]) -> bool:
+    """True when rows are printed along lines (label and numbers, or several numbers, on one line): a page
+    layout (a PDF's text layer) that can print a row's numbers away from its label. Where every value
+    sits on a line of its own (one cell per line), a label with no values after it is a row whose blank
+    cells were dropped, not a displaced one."""
+    return any(e.anchored or (len(e.run) > 1 and e.run[0].line == e.run[1].line) for e in events)
 
 
 def _segments(events: list[Event]) -> list[Pairing]:
@@ -152,8 +172,10 @@ def _segments(events: list[Event]) -> list[Pairing]:
             out.append({id(e): run for e, run in zip(rows, runs, strict=True)})
         segment.clear()
 
+    if not laid_out(events):
+        return out
     for e in events:
-        if e.anchored:
+        if e.anchored or e.boundary:
             flush()
         else:
             segment.append(e)
@@ -167,13 +189,15 @@ def _read_rows(events: list[Event], template: str, pairings: list[Pairing]) -> R
     paired: Pairing = {}
     for pairing in pairings:
         paired.update(pairing)
+    laid = laid_out(events)
     for e in events:
         if e.row is None:
             continue
         run = paired.get(id(e), e.run)
         grid = bool(run) and run[0].grid
         method = ("grid" if grid else "text") + ("-order" if id(e) in paired else "")
-        _assign(reading, template, e.part, e.row, run, method)
+        loose = laid and not grid and (id(e) in paired or not e.anchored)
+        _assign(reading, template, e.part, e.row, run, method, loose)
     return reading
 
 
@@ -185,6 +209,9 @@ def _fill_gaps(reading: Reading, events: list[Event], template: str) -> None:
     last: int | None = None
     pending: list[Event] = []
     for e in events:
+        if e.boundary:
+            last, pending = None, []
+            continue
         if e.row is None:
             if last is not None:
                 pending.append(e)
@@ -197,7 +224,7 @@ def _fill_gaps(reading: Reading, events: list[Event], template: str) -> None:
             if len(missing) == len(pending) and here - last - 1 == len(missing):
                 for (part, row), orphan in zip(missing, pending, strict=True):
                     method = ("grid" if orphan.run[0].grid else "text") + "-order"
-                    _assign(reading, template, part, row, orphan.run, method)
+                    _assign(reading, template, part, row, orphan.run, method, laid_out(events))
         pending = []
         last = here
 
