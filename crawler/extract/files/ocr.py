@@ -329,6 +329,16 @@ def split_numbers(box: Box) -> list[Box]:
     return out
 
 
+_BARE_NUMBER = re.compile(r"^[-—–－_.\s]*\d{1,3}[-—–－_.\s]*$")
+
+
+def _page_number(row: list[Box], width: int) -> bool:
+    """A lone short number centred on the line: a page footer whose dashes OCR dropped ('- 3 -' → '3')."""
+    if len(row) != 1 or not _BARE_NUMBER.match(row[0].text):
+        return False
+    return abs((row[0].x0 + row[0].x1) / 2 - width / 2) < 0.1 * width
+
+
 def image_items(image, name: str | None = None) -> list:
     """One page image → pdf.Item list (tables and text lines, top to bottom)."""
     from crawler.extract.files.pdf import Item
@@ -346,7 +356,7 @@ def image_items(image, name: str | None = None) -> list:
     rest = [b for b in boxes if id(b) not in inside]
     for row in rows_by_overlap(rest):
         text = join_pieces([b.text for b in sorted(row, key=lambda b: b.x0)])
-        if not is_footer(text):
+        if not is_footer(text) and not _page_number(row, gray.shape[1]):
             if sum(b.is_value for b in row) >= 2:
                 cols, n_label = columns([row], pad=6)
                 items.append(Item(min(b.top for b in row), grid=join_wrapped(to_grid([row], cols), n_label)))

@@ -217,20 +217,23 @@ def carry_labels(prev: list[str], grid: list[list[str]]) -> list[list[str]]:
 
 
 def stitch(pages: list[list[Item]]) -> list[Line]:
-    """All pages' items as lines, joining a table row that a page break cut in two."""
+    """All pages' items as lines; a table cut by a page break gets its row-spanning labels and its
+    cut row back."""
     lines: list[Line] = []
     last_grid: list[list[str]] | None = None
     for items in pages:
-        for n, it in enumerate(items):
+        for it in items:
             if not it.grid:
                 if any(it.cells):
                     lines.append(Line(list(it.cells)))
                 last_grid = None
                 continue
             grid = it.grid
-            if n == 0 and last_grid and len(last_grid[-1]) == len(grid[0]):
+            # A table going on after a page break (or a page seam inside one long image): same width,
+            # nothing printed between.
+            if last_grid and len(last_grid[-1]) == len(grid[0]):
                 grid = carry_labels(last_grid[-1], grid)
-            if n == 0 and last_grid and _cut_row(last_grid[-1], grid[0]):
+            if last_grid and _cut_row(last_grid[-1], grid[0]):
                 joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0], strict=False)]
                 lines[-1] = Line(joined, grid=True)
                 grid = grid[1:]
