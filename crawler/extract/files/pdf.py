@@ -154,7 +154,13 @@ def _free_items(boxes: list[Box], state: Headers | None = None) -> list[Item]:
         by_header = header_columns(state.header, block)
         if by_header:
             cols = cols[:n_label] + by_header
-        grid = join_wrapped(to_grid(block, cols), n_label) if cols else [[join_pieces([b.text for b in r])] for r in block]
+        if cols:
+            # Label pieces (group, subgroup, item) in one cell: without rules their columns are guesses,
+            # and a blank guessed label column would read as a blank value.
+            grid = [[join_pieces(r[:n_label]), *r[n_label:]] if n_label else r
+                    for r in join_wrapped(to_grid(block, cols), n_label)]
+        else:
+            grid = [[join_pieces([b.text for b in r])] for r in block]
         items.append(Item(min(b.top for b in block[0]), grid=grid))
         block.clear()
 
