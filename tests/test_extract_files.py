@@ -105,7 +105,7 @@ def test_libreoffice_made_every_cell(gold, kind):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["docx", "xlsx", "pdf", "doc"])
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "pdf", "pdf-plain", "doc"])
 @pytest.mark.parametrize("gold", SPARSE, ids=lambda g: g["source"] + "-blanks")
 def test_blank_cells_keep_their_place(gold, kind):
     right, wrong = right_cells(gold, kind)
