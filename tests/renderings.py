@@ -81,6 +81,12 @@ class Noise:
         self.full_width = rng.random() < 0.2
         self.units = rng.random() < 0.2
         self.blank = "" if style in DROPS_BLANKS or rng.random() < 0.6 else rng.choice(("/", "—", "-"))
+        # Layout variants seen in real reports (each a row order or column order the header states).
+        self.single_other = rng.random() < 0.2  # 2021 report printing the 2019 form's one （六）其他处理 row
+        self.total_first = rng.random() < 0.1  # table 三 with 总计 as its first column
+        self.proactive_order = rng.random() < 0.15  # table 二's columns in another order, headed so
+        self.appeal_order = rng.random() < 0.15  # each appeals group with 总计 first
+        self.appeal_rows = style not in DROPS_BLANKS and rng.random() < 0.15  # 四 as three rows of five
 
     def label(self, text: str) -> str:
         if self.misspell and text in _MISSPELT and self.rng.random() < 0.6:
@@ -118,26 +124,35 @@ def proactive_rows(gold: dict, template: str, noise: Noise) -> list[Row]:
     rows: list[Row] = []
     group = ""
     for row in schema.template_rows(template)["proactive"]:
+        columns = row.columns
+        if noise.proactive_order and len(columns) == 3:
+            columns = columns[1:] + columns[:1] if template == "2021" else columns[::-1]
         if row.group != group:
             group = row.group
-            width = len(row.columns) + 1
+            width = len(columns) + 1
             rows.append([Cell(group, colspan=width, header=True)])
             rows.append([Cell("信息内容", header=True)]
-                        + [Cell(schema.PROACTIVE_COLUMN_LABELS[c], header=True) for c in row.columns])
-        rows.append([Cell(noise.label(row.label))] + _values(noise, gold, "proactive", row))
+                        + [Cell(schema.PROACTIVE_COLUMN_LABELS[c], header=True) for c in columns])
+        rows.append([Cell(noise.label(row.label))] + _values(noise, gold, "proactive", row, columns))
     return rows
 
 
 def request_rows(gold: dict, template: str, noise: Noise) -> list[Row]:
     """Table 三: three header rows, then each row with its group labels spanning the rows they head."""
+    people = [Cell("自然人", rowspan=2, header=True), Cell("法人或其他组织", colspan=5, header=True)]
+    total = [Cell("总计", rowspan=2, header=True)]
     rows: list[Row] = [
         [Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3, header=True),
          Cell("申请人情况", colspan=7, header=True)],
-        [Cell("自然人", rowspan=2, header=True), Cell("法人或其他组织", colspan=5, header=True),
-         Cell("总计", rowspan=2, header=True)],
+        total + people if noise.total_first else people + total,
         [Cell(w, header=True) for w in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
     ]
-    spec = schema.template_rows(template)["requests"]
+    columns = schema.REQUEST_COLUMNS[-1:] + schema.REQUEST_COLUMNS[:-1] if noise.total_first else None
+    spec = list(schema.template_rows(template)["requests"])
+    if template == "2021" and noise.single_other:
+        spec = [r for r in spec if not r.key.startswith("other_")]
+        spec.insert(-2, schema.REQUESTS_2019[-3])  # （六）其他处理: the three rows' sum
+        gold = {**gold, "cells": {**gold["cells"], **_other_sums(gold["cells"])}}
     results = [r for r in spec if r.group]
     seen: set[str] = set()
     for row in spec:
@@ -154,19 +169,32 @@ def request_rows(gold: dict, template: str, noise: Noise) -> list[Row]:
         else:
             span = 3
         cells.append(Cell(noise.label(row.label), colspan=span))
-        rows.append(cells + _values(noise, gold, "requests", row))
+        rows.append(cells + _values(noise, gold, "requests", row, columns))
     return rows
+
+
+def _other_sums(cells: dict) -> dict:
+    """The 2019 form's one 其他处理 row: per column, the sum of the 2021 form's three (blank when all are)."""
+    out = {}
+    for col in schema.REQUEST_COLUMNS:
+        parts = [cells.get(f"requests.{r}.{col}") for r in ("other_no_correction", "other_fee_unpaid", "other_misc")]
+        out[f"requests.other.{col}"] = None if all(v is None for v in parts) else sum(v or 0 for v in parts)
+    return out
 
 
 def appeal_rows(gold: dict, noise: Noise) -> list[Row]:
     """Table 四: three header rows and one row of fifteen values."""
-    outcomes = [Cell(schema.APPEAL_COLUMN_LABELS[c], header=True) for c in schema.APPEAL_COLUMNS]
+    order = schema.APPEAL_COLUMNS[-1:] + schema.APPEAL_COLUMNS[:-1] if noise.appeal_order else schema.APPEAL_COLUMNS
+    outcomes = [Cell(schema.APPEAL_COLUMN_LABELS[c], header=True) for c in order]
+    if noise.appeal_rows:
+        return [[Cell("", header=True)] + outcomes] + [
+            [Cell(row.label.split("·")[-1])] + _values(noise, gold, "appeals", row, order) for row in schema.APPEALS]
     return [
         [Cell("行政复议", colspan=5, header=True), Cell("行政诉讼", colspan=10, header=True)],
         [Cell(c.text, rowspan=2, header=True) for c in outcomes]
         + [Cell("未经复议直接起诉", colspan=5, header=True), Cell("复议后起诉", colspan=5, header=True)],
         [Cell(c.text, header=True) for c in outcomes] * 2,
-        [c for row in schema.APPEALS for c in _values(noise, gold, "appeals", row)],
+        [c for row in schema.APPEALS for c in _values(noise, gold, "appeals", row, order)],
     ]
 
 
@@ -206,15 +234,28 @@ def _sections(gold: dict, template: str, noise: Noise) -> list[tuple[str, list[R
             ("四、政府信息公开行政复议、行政诉讼情况", appeal_rows(gold, noise))]
 
 
-def _carried(sections: list[tuple[str, list[Row]]], style: str) -> set[str]:
-    """Every gold cell printed, except (in styles that drop blanks) those of a row with a blank cell."""
+def _carried(sections: list[tuple[str, list[Row]]], style: str, cells: dict) -> set[str]:
+    """Every gold cell printed, except (in styles that drop blanks) those of a row with a blank cell.
+
+    A 2021 report printing one 其他处理 row carries its three rows only where that row says 0 (counts
+    are never negative, so each of the three is 0); other sums cannot be split.
+    """
     out: set[str] = set()
     for _, rows in sections:
         for row in rows:
             values = [c for c in row if c.key]
             if style in DROPS_BLANKS and any(not c.text for c in values):
                 continue
-            out.update(c.key for c in values)
+            for c in values:
+                if not c.key.startswith("requests.other."):
+                    out.add(c.key)
+                    continue
+                col = c.key.rsplit(".", 1)[1]
+                three = [f"requests.{r}.{col}" for r in ("other_no_correction", "other_fee_unpaid", "other_misc")]
+                if all(k in cells for k in three) and all(cells[k] == 0 for k in three):
+                    out.update(three)
+                elif "requests.other_misc.total" not in cells:
+                    out.add(c.key)  # a 2019 report's own row
     return out
 
 
@@ -290,7 +331,7 @@ def text_rendering(gold: dict, style: str, seed: int) -> Rendering:
             lines += _flat_lines(rows, style)
     lines += _closing(rng, year)
     text = ("\n\n" if style == "cell-per-paragraph" else "\n").join(lines) + "\n"
-    return Rendering(style, text.encode("utf-8"), "report.txt", _carried(sections, style))
+    return Rendering(style, text.encode("utf-8"), "report.txt", _carried(sections, style, gold["cells"]))
 
 
 # --- HTML renderings ----------------------------------------------------------
@@ -352,7 +393,7 @@ def html_rendering(gold: dict, style: str, seed: int) -> Rendering:
         parts.append(_table_html(rows, style, rng))
     parts += [f"<p>{html.escape(t)}</p>" for t in _closing(rng, year)]
     parts.append('</div><div class="footer">主办单位：' + html.escape(agency) + "</div></body></html>")
-    return Rendering(style, "".join(parts).encode("utf-8"), "report.html", _carried(sections, style))
+    return Rendering(style, "".join(parts).encode("utf-8"), "report.html", _carried(sections, style, gold["cells"]))
 
 
 def render(gold: dict, style: str, seed: int) -> Rendering:

@@ -154,6 +154,10 @@ def _score(text: str, alias: str, counts: Counter[str], alias_counts: Counter[st
     return 0.0, ""
 
 
+# A group label printed in front of its first row's label (一 row of a PDF line, or one merged cell).
+_GROUP_PREFIX = re.compile(r"^(?:三[、.]?本年度办理结果\s*)?[(]?[三四五六][)、.]?\s*(?:不予公开|无法提供|不予处理|其他处理)\s*")
+
+
 def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch | None:
     """The template row a label cell names, or None. `last_row` is the row matched before it."""
     t = norm_label(text)
@@ -163,6 +167,12 @@ def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch
     if len(head) == 2 and norm_label(head[0]):
         t = norm_label(head[0])  # '规章:地方行政规章指…' names its row before the colon
     raw = normalize_width(text).strip()
+    group = _GROUP_PREFIX.match(raw)
+    if group and len(raw) - group.end() >= 4:
+        # '（六）其他处理 1.申请人无正当理由…': the group's name, then the row's (cut at a line end)
+        inner = match_row(raw[group.end():], template, last_row)
+        if inner is not None:
+            return inner
     allow_other = last_row in _OTHER_ROWS
     allow_total = raw.startswith(("(七)", "七")) or last_row in _RESULT_ROWS
     return _best_match(t, template, allow_other, allow_total)

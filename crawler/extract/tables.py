@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from crawler import schema
 from crawler.checks import check_report
+from crawler.extract.headers import appeal_order, ordered, proactive_columns
 from crawler.extract.labels import is_sentence, match_row
 from crawler.extract.tokens import Token
 from crawler.model import CellValue
@@ -58,6 +59,7 @@ class Event:
     run: list[Token]
     label_line: int = -1
     boundary: bool = False  # a part's heading: no pairing in order reaches across it
+    header: list[str] | None = None  # table 二's columns as its last header printed them
 
     @property
     def anchored(self) -> bool:
@@ -85,6 +87,8 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
     columns = _columns(template)
     events: list[Event] = []
     last_row: str | None = None
+    header: list[str] | None = None
+    header_end = -1
     i = 0
     if tokens and tokens[0].is_value:
         run = _run_after(tokens, -1)
@@ -93,7 +97,11 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
     while i < len(tokens):
         tok = tokens[i]
         run = _run_after(tokens, i)
-        m = match_row(tok.text, template, last_row)
+        named = proactive_columns(tok.text) if tok.kind == "label" else None
+        if named:
+            header = (header + named) if header_end == i - 1 and header else named
+            header_end = i
+        m = None if named else match_row(tok.text, template, last_row)
         if m and is_sentence(tok.text) and not m.leads:
             m = None
         if m and template == "2021" and m.row == "other" and not run:
@@ -104,7 +112,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             head, rest = run, []
             if len(run) > width and len(run) % width == 0 and (m.part == "requests" or not run[0].grid):
                 head, rest = run[:width], run[width:]
-            events.append(Event(m.part, m.row, head, tok.line))
+            events.append(Event(m.part, m.row, head, tok.line, header=header if m.part == "proactive" else None))
             for k in range(0, len(rest), width):
                 events.append(Event(None, None, rest[k:k + width]))
         elif run:
@@ -116,7 +124,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
 
 
 def _assign(reading: Reading, template: str, part: str, row: str, run: list[Token], method: str,
-            loose: bool = False) -> None:
+            loose: bool = False, header: list[str] | None = None) -> None:
     """A row's values into its columns in the template's order (the first reading of a cell wins).
 
     ``loose``: the run was not printed on its label's line in a laid-out page, so a short run may
@@ -125,6 +133,7 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
     cols = _columns(template).get((part, row))
     if not cols or not run:
         return
+    cols = ordered(cols, header)
     run = list(run)
     while len(run) > len(cols) and run[0].kind == "blank":
         run.pop(0)  # an empty second label column before the numbers
@@ -197,7 +206,7 @@ def _read_rows(events: list[Event], template: str, pairings: list[Pairing]) -> R
         grid = bool(run) and run[0].grid
         method = ("grid" if grid else "text") + ("-order" if id(e) in paired else "")
         loose = laid and not grid and (id(e) in paired or not e.anchored)
-        _assign(reading, template, e.part, e.row, run, method, loose)
+        _assign(reading, template, e.part, e.row, run, method, loose, e.header)
     return reading
 
 
@@ -229,9 +238,14 @@ def _fill_gaps(reading: Reading, events: list[Event], template: str) -> None:
         last = here
 
 
+def _appeal_keys(labels: list[str]) -> list[str]:
+    """The fifteen cells in printed order: each group's outcomes as the header orders them."""
+    order = appeal_order(labels, len(schema.APPEALS)) or [schema.APPEAL_COLUMNS] * len(schema.APPEALS)
+    return [f"appeals.{row.key}.{col}" for row, cols in zip(schema.APPEALS, order, strict=True) for col in cols]
+
+
 def _read_appeals(tokens: list[Token]) -> Reading:
     reading = Reading()
-    keys = [f"appeals.{row.key}.{col}" for row in schema.APPEALS for col in row.columns]
     i = 0
     while i < len(tokens):
         if not tokens[i].is_value:
@@ -244,6 +258,7 @@ def _read_appeals(tokens: list[Token]) -> Reading:
         context = [t.text for t in tokens[max(0, i - 60):i] if t.kind == "label"]
         if len(run) >= 15 and any(w in c for c in context for w in ("复议", "诉讼", "审结", "维持")):
             method = "grid" if run[0].grid else "text"
+            keys = _appeal_keys(context)
             for key, tok in zip(keys, run, strict=False):
                 reading.put(key, tok, method)
             return reading
@@ -264,10 +279,12 @@ def _read_appeal_rows(tokens: list[Token]) -> Reading:
         run = _run_after(tokens, i)
         if len(run) != 5:
             continue
-        row = next((key for key, word in _APPEAL_ROW_LABELS if word in tok.text), None)
+        label = "".join(tok.text.split())  # '行政 复议': a label split over lines in its cell
+        row = next((key for key, word in _APPEAL_ROW_LABELS if word in label), None)
         if row is None:
             continue
-        for col, value in zip(schema.APPEAL_COLUMNS, run, strict=True):
+        order = appeal_order([t.text for t in tokens[max(0, i - 40):i] if t.kind == "label"], 1)
+        for col, value in zip(order[0] if order else schema.APPEAL_COLUMNS, run, strict=True):
             key = f"appeals.{row}.{col}"
             if key not in reading.cells:
                 reading.put(key, value, "grid" if run[0].grid else "text")
@@ -298,11 +315,36 @@ def _rotate_total(reading: Reading) -> None:
             reading.cells[k], reading.raw[k], reading.method[k] = v, r, m
 
 
+_OTHER_2021 = ("other_no_correction", "other_fee_unpaid", "other_misc")
+
+
+def _single_other(reading: Reading, events: list[Event], template: str, total_first: bool) -> None:
+    """A 2021 report printing the 2019 form's one （六）其他处理 row: where it says 0, so do its three rows.
+
+    Counts are never negative, so a sum of 0 means each part is 0; any other sum cannot be split
+    and those cells stay absent.
+    """
+    if template != "2021" or any(e.row in _OTHER_2021 for e in events):
+        return
+    single = [e for e in events if e.row == "other" and len(e.run) == len(schema.REQUEST_COLUMNS)]
+    if len(single) != 1:
+        return
+    cols = schema.REQUEST_COLUMNS[-1:] + schema.REQUEST_COLUMNS[:-1] if total_first else schema.REQUEST_COLUMNS
+    for col, tok in zip(cols, single[0].run, strict=True):
+        if tok.kind == "number" and tok.value == 0:
+            for row in _OTHER_2021:
+                key = f"requests.{row}.{col}"
+                if key not in reading.cells:
+                    reading.put(key, tok, ("grid" if tok.grid else "text") + "-order")  # inferred, not read by label
+
+
 def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Reading:
     reading = _read_rows(events, template, pairings)
     _fill_gaps(reading, events, template)
-    if _total_first(reading):
+    first = _total_first(reading)
+    if first:
         _rotate_total(reading)
+    _single_other(reading, events, template, first)
     return reading
 
 
