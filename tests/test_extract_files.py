@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 import zipfile
 
 import pytest
@@ -151,16 +150,15 @@ def test_encrypted_pdf():
         extract_bytes(data, filename="secret.pdf")
 
 
+@pytest.mark.timeout(60)  # bounded: a hang fails the test; no wall-clock measurement
 def test_two_hundred_page_pdf_is_refused_quickly():
     from PIL import Image
 
     buf = io.BytesIO()
     page = Image.new("L", (60, 80), 255)
     page.save(buf, "PDF", save_all=True, append_images=[page] * 199)
-    started = time.monotonic()
     with pytest.raises(ExtractError, match=r"long\.pdf: .*200 pages"):
         extract_bytes(buf.getvalue(), filename="long.pdf")
-    assert time.monotonic() - started < 10
 
 
 def test_truncated_pdf():
@@ -204,6 +202,7 @@ def test_image_claiming_huge_size():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(240)  # bounded: a hang fails the test
 def test_noise_and_photo_images_give_no_report():
     """A picture with no report in it (random noise; a smooth 'photo') reads as no report, in bounded time."""
     import numpy as np
@@ -220,10 +219,8 @@ def test_noise_and_photo_images_give_no_report():
     for name, image, fmt in (("noise.png", noise, "PNG"), ("cat.jpg", photo, "JPEG")):
         buf = io.BytesIO()
         image.save(buf, fmt)
-        started = time.monotonic()
         report = extract_bytes(buf.getvalue(), filename=name)
         assert report.cells == {}
-        assert time.monotonic() - started < 60
 
 
 @pytest.mark.slow
