@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import random
+import unicodedata
 from dataclasses import dataclass, field
 
 from crawler import schema
@@ -57,6 +58,8 @@ class Rendering:
     data: bytes
     filename: str
     carried: set[str] = field(default_factory=set)
+    # Cells the text leaves truly ambiguous (a reader may place them either way): neither owed nor checked.
+    ambiguous: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -279,10 +282,15 @@ def _flat_lines(rows: list[Row], style: str) -> list[str]:
     return out
 
 
-def _pdf_lines(rows: list[Row], rng: random.Random, page: list[int]) -> list[str]:
-    """A PDF text layer: rows on one line, wrapped labels around their numbers, a vertical group label, footers."""
+def _pdf_lines(rows: list[Row], rng: random.Random, page: list[int], ambiguous: set[str]) -> list[str]:
+    """A PDF text layer: rows on one line, wrapped labels around their numbers, a vertical group label, footers.
+
+    Numbers printed above their label after a row that printed none could belong to either row:
+    both rows' cells go to ``ambiguous``.
+    """
     out: list[str] = []
     vertical: list[str] = []
+    previous: Row = []
     for row in rows:
         labels = [c.text for c in row if not c.key and c.text]
         values = [c.text for c in row if c.key and c.text]
@@ -300,6 +308,8 @@ def _pdf_lines(rows: list[Row], rng: random.Random, page: list[int]) -> list[str
             out += [label[:cut], numbers, label[cut:]]
         elif values and len(label) > 6 and roll < 0.15:
             out += [numbers, label]
+            if previous and not any(c.text for c in previous if c.key):
+                ambiguous.update(c.key for c in previous + row if c.key)
         else:
             out.append(f"{label} {numbers}".strip())
         if vertical and rng.random() < 0.5:
@@ -309,6 +319,7 @@ def _pdf_lines(rows: list[Row], rng: random.Random, page: list[int]) -> list[str
         if rng.random() < 0.06:
             page[0] += 1
             out += [f"- {page[0]} -", ""]
+        previous = row
     out += vertical
     return out
 
@@ -321,17 +332,33 @@ def text_rendering(gold: dict, style: str, seed: int) -> Rendering:
     sections = _sections(gold, template, noise)
     lines = _title_lines(rng, agency, year) + _overview(rng, agency, year, gold)
     page = [1]
+    ambiguous = _blank_dropped_rows(sections) if style in DROPS_BLANKS else set()
     for heading, rows in sections:
         lines.append(heading)
         if style == "pdf-text":
-            lines += _pdf_lines(rows, rng, page)
+            lines += _pdf_lines(rows, rng, page, ambiguous)
         elif style == "cell-per-paragraph":
             lines += [c.text for row in rows for c in row]  # a blank cell is an empty paragraph
         else:
             lines += _flat_lines(rows, style)
     lines += _closing(rng, year)
     text = ("\n\n" if style == "cell-per-paragraph" else "\n").join(lines) + "\n"
-    return Rendering(style, text.encode("utf-8"), "report.txt", _carried(sections, style, gold["cells"]))
+    carried = _carried(sections, style, gold["cells"]) - ambiguous
+    return Rendering(style, text.encode("utf-8"), "report.txt", carried, ambiguous)
+
+
+def _blank_dropped_rows(sections: list[tuple[str, list[Row]]]) -> set[str]:
+    """Request rows with blanks dropped whose last number is the sum of the others: the extractor reads
+    the first as 自然人 and the last as 总计 by convention (most requests come from people), which the
+    row itself cannot confirm."""
+    out: set[str] = set()
+    for _, rows in sections:
+        for row in rows:
+            values = [c for c in row if c.key and c.key.startswith("requests.")]
+            shown = [float(unicodedata.normalize("NFKC", c.text).removesuffix("件")) for c in values if c.text]
+            if 2 <= len(shown) < len(values) and abs(shown[-1] - sum(shown[:-1])) < 1e-6:
+                out.update(c.key for c in values)
+    return out
 
 
 # --- HTML renderings ----------------------------------------------------------

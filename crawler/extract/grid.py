@@ -6,6 +6,9 @@ import re
 
 from bs4 import Tag
 
+from crawler import schema
+from crawler.extract.headers import applicant_order
+
 MAX_SPAN = 60
 MAX_COLUMNS = 200
 MAX_ROWS = 2000  # a report's tables have some fifty rows; the rest of a giant table is not a report
@@ -99,13 +102,24 @@ def applicant_columns(grid: list[list[tuple[str, bool]]]) -> tuple[int, list[int
                 if word in _APPLICANT_HEADERS and word not in where:
                     where[word] = c
         if len(where) != len(_APPLICANT_HEADERS) or len(set(where.values())) != len(where):
-            return None
+            return _flattened_header(header_rows, r)
         cols = [where[w] for w in _APPLICANT_HEADERS]
         if cols == sorted(cols):
             return None
         last_header = max(i for i, hr in enumerate(header_rows) if any(_squash(t) in _APPLICANT_HEADERS for t, _ in hr))
         return r + last_header + 1, cols
     return None
+
+
+def _flattened_header(header_rows: list[list[tuple[str, bool]]], r: int) -> tuple[int, list[int]] | None:
+    """A header printed without spans, row by row: the data's seven values are each row's last seven
+    cells, in the order the header words give (columns as negative indices from the row's end)."""
+    printed = applicant_order([text for row in header_rows for text, copy in row if not copy])
+    if printed is None or printed == schema.REQUEST_COLUMNS:
+        return None
+    width = len(printed)
+    last_header = max(i for i, hr in enumerate(header_rows) if any(_squash(t) in _APPLICANT_HEADERS for t, _ in hr))
+    return r + last_header + 1, [printed.index(col) - width for col in schema.REQUEST_COLUMNS]
 
 
 def table_rows(table: Tag) -> list[list[str]]:
@@ -119,7 +133,10 @@ def table_rows(table: Tag) -> list[list[str]]:
     order = applicant_columns(grid)
     out = []
     for r, row in enumerate(grid):
-        if order and r >= order[0] and len(row) > max(order[1]):
+        if order and r >= order[0] and min(order[1]) < 0 and len(row) > len(order[1]):
+            labels = [text for text, copy in row[:-len(order[1])] if not copy]
+            out.append(labels + [row[c][0] for c in order[1]])
+        elif order and r >= order[0] and min(order[1]) >= 0 and len(row) > max(order[1]):
             first = min(order[1])
             labels = [text for text, copy in row[:first] if not copy]
             out.append(labels + [row[c][0] for c in order[1]])

@@ -86,3 +86,34 @@ def appeal_order(texts: list[str], groups: int) -> list[tuple[str, ...]] | None:
     if any(set(c) != set(schema.APPEAL_COLUMNS) for c in chunks):
         return None
     return chunks
+
+
+# Table 三's applicant columns: whole header words, and the group word that stands for five of them.
+_APPLICANT_WORDS = {"自然人": "natural_person", "商业企业": "business", "科研机构": "research",
+                    "社会公益组织": "nonprofit", "法律服务机构": "legal_services", "其他": "other_org",
+                    "总计": "total", "合计": "total"}
+_ORGANISATIONS = "法人或其他组织"
+
+
+def applicant_order(texts: list[str]) -> tuple[str, ...] | None:
+    """Table 三's columns in printed order, from its header words read row by row.
+
+    A flattened two-row header ('自然人 | 法人或其他组织 | 总计' above '商业企业 | … | 其他')
+    prints the five organisation columns where the group word stands. None unless the words
+    name all seven columns exactly once.
+    """
+    words: list[str] = []
+    for text in texts:
+        whole = _SPACE.sub("", normalize_width(text))
+        pieces = [whole] if whole in _APPLICANT_WORDS or whole == _ORGANISATIONS else _words(text)
+        words += [w for w in pieces if w in _APPLICANT_WORDS or w == _ORGANISATIONS]
+    if _ORGANISATIONS in words:
+        at = words.index(_ORGANISATIONS)
+        subs = [w for w in words[at + 1:] if _APPLICANT_WORDS[w] not in ("natural_person", "total")]
+        rest = [w for w in words if w != _ORGANISATIONS and w not in subs]
+        head = [w for w in rest if words.index(w) < at]
+        words = head + subs + [w for w in rest if w not in head]
+    cols = tuple(_APPLICANT_WORDS[w] for w in words)
+    if len(cols) != len(schema.REQUEST_COLUMNS) or set(cols) != set(schema.REQUEST_COLUMNS):
+        return None
+    return cols

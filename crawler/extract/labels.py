@@ -29,8 +29,12 @@ def squash(text: str) -> str:
 _LEADING_PUNCT = re.compile(r"^[\s、，,。.．:：;；]+")
 
 
+_SPACED_NUMBER = re.compile(r"\(\s*([一二三四五六七八九十\d]{1,3})\s*\)")
+
+
 def strip_numbering(text: str) -> str:
-    t = _LEADING_PUNCT.sub("", normalize_width(text))
+    # '（七 ）总 计': a cell's words split over lines leave spaces inside its numbering
+    t = _SPACED_NUMBER.sub(r"(\1)", _LEADING_PUNCT.sub("", normalize_width(text)))
     for _ in range(4):
         m = _NUMBERING.match(t)
         if not m or m.end() == 0:
@@ -168,13 +172,16 @@ def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch
         t = norm_label(head[0])  # '规章:地方行政规章指…' names its row before the colon
     raw = normalize_width(text).strip()
     group = _GROUP_PREFIX.match(raw)
-    if group and len(raw) - group.end() >= 4:
+    rest = raw[group.end():] if group else ""
+    if len(rest) >= 4:
         # '（六）其他处理 1.申请人无正当理由…': the group's name, then the row's (cut at a line end)
-        inner = match_row(raw[group.end():], template, last_row)
+        inner = match_row(rest, template, last_row)
         if inner is not None:
             return inner
+    if rest[:1].isdigit():
+        return None  # a group's name and the start of a numbered row cut too short to name it
     allow_other = last_row in _OTHER_ROWS
-    allow_total = raw.startswith(("(七)", "七")) or last_row in _RESULT_ROWS
+    allow_total = "".join(raw.split()).startswith(("(七)", "七")) or last_row in _RESULT_ROWS
     return _best_match(t, template, allow_other, allow_total)
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from crawler import schema
 from crawler.checks import check_report
-from crawler.extract.headers import appeal_order, ordered, proactive_columns
+from crawler.extract.headers import appeal_order, applicant_order, ordered, proactive_columns
 from crawler.extract.labels import is_sentence, match_row
 from crawler.extract.tokens import Token
 from crawler.model import CellValue
@@ -89,6 +89,9 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
     last_row: str | None = None
     header: list[str] | None = None
     header_end = -1
+    recent: list[str] = []  # label words before table 三's first row: its header
+    applicants: list[str] | None = None
+    seen_requests = False
     i = 0
     if tokens and tokens[0].is_value:
         run = _run_after(tokens, -1)
@@ -102,17 +105,26 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             header = (header + named) if header_end == i - 1 and header else named
             header_end = i
         m = None if named else match_row(tok.text, template, last_row)
+        if tok.kind == "label" and not tok.grid:
+            recent = (recent + [tok.text])[-40:]
+        if m and m.part == "requests" and not seen_requests:
+            seen_requests = True
+            order = applicant_order(recent[:-1])
+            applicants = list(order) if order else None
         if m and is_sentence(tok.text) and not m.leads:
             m = None
         if m and template == "2021" and m.row == "other" and not run:
             m = None  # （六）其他处理 heads three rows in 2021
+        if m and not tok.grid and m.row == last_row and events and events[-1].row == m.row:
+            m = None  # the rest of a label wrapped over two lines names its row again
         if m:
             last_row = m.row
             width = len(columns.get((m.part, m.row), ())) or 7
             head, rest = run, []
             if len(run) > width and len(run) % width == 0 and (m.part == "requests" or not run[0].grid):
                 head, rest = run[:width], run[width:]
-            events.append(Event(m.part, m.row, head, tok.line, header=header if m.part == "proactive" else None))
+            events.append(Event(m.part, m.row, head, tok.line,
+                                header={"proactive": header, "requests": applicants}.get(m.part)))
             for k in range(0, len(rest), width):
                 events.append(Event(None, None, rest[k:k + width]))
         elif run:
@@ -139,8 +151,9 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
         run.pop(0)  # an empty second label column before the numbers
     if part == "requests" and not loose and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
             and abs(run[-1].value - sum(t.value for t in run[:-1])) < 1e-6:
-        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 自然人 comes first and 总计 last;
-        # which organisation columns the middle numbers fill is not known, so they stay unread.
+        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 总计 is last, and the first number is
+        # taken to be 自然人 (most requests come from people; the row cannot confirm it). Which
+        # organisation columns the middle numbers fill is not known, so they stay unread.
         for col, tok in (("natural_person", run[0]), ("total", run[-1])):
             key = f"{part}.{row}.{col}"
             if key not in reading.cells:

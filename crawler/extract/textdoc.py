@@ -25,12 +25,22 @@ def _pipe_style(lines: list[str]) -> str:
     return "cells"
 
 
-def _split_pipes(s: str) -> list[str]:
+def _markdown(lines: list[str]) -> bool:
+    """Rows written '| a | b |' (a leading and trailing '|' are borders), not 'a | b' (every '|' separates)."""
+    md = sum(1 for s in lines if s.startswith("|") and s.endswith("|") and s.count("|") >= 3)
+    bare = sum(1 for s in lines if not s.startswith("|") and s.count("|") >= 2)
+    return md >= bare
+
+
+def _split_pipes(s: str, borders: bool = True) -> list[str]:
+    """Cells of a '|' row. Without borders (' | '-joined rows), an edge '|' has a blank cell beyond it:
+    'a | 1 | ' stripped to 'a | 1 |' still holds three cells."""
     body = s
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|"):
-        body = body[:-1]
+    if borders or body.count("|") < 2:
+        if body.startswith("|"):
+            body = body[1:]
+        if body.endswith("|"):
+            body = body[:-1]
     return [c.strip() for c in body.split("|")]
 
 
@@ -53,6 +63,7 @@ def text_lines(text: str) -> list[Line]:
     lines = text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw = [s.strip(" \u3000\u00a0\v") for s in lines]  # tabs kept: a trailing tab is a blank cell
     style = _pipe_style(raw)
+    borders = _markdown(raw)
     paragraphs = _paragraph_style(raw)
     out: list[Line] = []
     after_separator = False
@@ -80,7 +91,7 @@ def text_lines(text: str) -> list[Line]:
         if "\t" in s:
             out.append(Line([c.strip() for c in s.split("\t")]))  # trailing blanks are cells too
         elif "|" in s:
-            out.append(Line(_split_pipes(s.strip())))
+            out.append(Line(_split_pipes(s.strip(), borders)))
         else:
             out.append(Line([s.strip()]))
     return out
