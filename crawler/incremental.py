@@ -53,8 +53,8 @@ class ListDatePipeline:
         if isinstance(item, ReportItem) and item.list_date:
             list_url = getattr(item, "list_url", None) or item.url
             db = self.store.db
-            with db.atomic():
+            with db.atomic():  # an attachment's report is stored under its page's URL
                 db.execute("update reports set list_date = ?, list_url = ? where url = ? "
                            "and (list_date is not ? or list_url is not ?)",
-                           [item.list_date, list_url, item.url, item.list_date, list_url])
+                           [item.list_date, list_url, item.report_url, item.list_date, list_url])
         return item

@@ -28,6 +28,15 @@ class ReportItem:
     fetched_at: str = ""
     archive: dict = field(default_factory=dict)  # set by the archive middleware: warc file, offset, sha256
     not_modified: bool = False  # a 304 answered by the archived copy
+    # an attachment: the page that links it (its report is stored under that page's URL)
+    page_url: str | None = None
+    # a page: the files it links, when it has no table of its own (its numbers are in one of them)
+    attachments: list[str] = field(default_factory=list)
+
+    @property
+    def report_url(self) -> str:
+        """The URL the report is stored under: the linking page for an attachment, else its own."""
+        return self.page_url or self.url
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -113,13 +113,46 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         )
     _add_operations_columns(db)
     ensure_cross_schema(db)
+    ensure_attachment_schema(db)
+
+
+def ensure_attachment_schema(db: sqlite_utils.Database) -> None:
+    """What a report page that points at its file says of the report (title, agency, date).
+
+    Kept apart from `reports` because the page and its file arrive in either
+    order: whichever comes second finds the other's part here or in `reports`.
+    """
+    if "attachment_pages" not in db.table_names():
+        db["attachment_pages"].create(
+            {"url": str, "document_id": int, "sha256": str, "title": str, "agency": str, "published": str,
+             "published_source": str, "fetched_at": str},
+            pk="url",
+        )
+
+
+PAGE_FACTS = ("title", "agency", "published", "published_source")
+
+
+def page_facts(report: Report) -> dict[str, Any]:
+    """What a page without tables says of its report, as `attachment_pages` keeps it."""
+    return {k: getattr(report, k) for k in PAGE_FACTS}
+
+
+def apply_page_facts(report: Report, facts: dict[str, Any] | None) -> Report:
+    """The file's reading with the page's title, agency and date where the page gives them."""
+    for key in PAGE_FACTS:
+        if facts and facts.get(key):
+            setattr(report, key, facts[key])
+    return report
 
 
 # Columns added after the first release; added in place, never dropped (archives upgrade on open).
 OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
     # the list entry's date, so the next crawl skips a known report whose entry did not change;
     # list_url: the page the list linked when the report is its attachment
-    "reports": {"list_date": str, "list_url": str},
+    "reports": {"list_date": str, "list_url": str,
+                # the file the numbers were read from, when not the page itself (docs/architecture.md)
+                "source_url": str, "source_document_id": int},
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
                    "reports_skipped": int},
     "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,
@@ -216,11 +249,15 @@ def store_report(
     title_hint: str | None = None,
     body_level: str | None = None,
     column_name: str | None = None,
+    source_url: str | None = None,
+    source_document_id: int | None = None,
 ) -> StoredReport:
     """Insert or update one report, its cells, findings and version history.
 
     Must run inside the caller's transaction so a crash never leaves a report
-    without its cells.
+    without its cells. ``source_url``/``source_document_id`` name the file the
+    cells were read from when it is not the page at ``url`` (whose document is
+    ``document_id``); ``document_sha256`` is then the file's, so a new file is a new version.
     """
     existing = list(db.query("select id, document_sha256, version, first_seen from reports where url = ?", [url]))
     row = {
@@ -231,6 +268,7 @@ def store_report(
         "document_sha256": document_sha256, "last_seen": fetched_at, "gone_since": None,
         "cells_count": sum(1 for v in report.cells.values() if v is not None),
         "findings_count": len(report.findings), "text": report.text,
+        "source_url": source_url, "source_document_id": source_document_id,
     }
     cells_json = json.dumps(report.cells, ensure_ascii=False, sort_keys=True)
     if existing:

@@ -28,8 +28,9 @@ What the base does
   :meth:`report_request` carries them on;
 * fetches each report page and yields
   :func:`~crawler.items.report_item_from_response`; when the page has no
-  table but links a PDF/Word/Excel attachment, the attachment is fetched and
-  yielded too. Spiders never parse tables.
+  report table (fewer than ``REPORT_TABLE_CELLS`` cells: a 索引号 box is not
+  one) but links PDF/Word/Excel files, each file is fetched and yielded too,
+  its item naming the page (``page_url``). Spiders never parse tables.
 
 Spider arguments
 ----------------
@@ -391,15 +392,18 @@ class ReportSpider(scrapy.Spider):
     # --- report pages ----------------------------------------------------------
 
     def parse_report(self, response: Response) -> Iterator[Any]:
-        """Yield the report item; follow attachments of a page that has no table of its own."""
-        yield self.report_item(response)
-        if not isinstance(response, TextResponse) or ATTACHMENT_RE.search(urlsplit(response.url).path):
-            return
-        if re.search(rb"<table", response.body, re.I):
-            return
-        for url in self._attachments(response):
+        """Yield the report item; follow attachments of a page that has no report table of its own.
+
+        The page's item names the files it links (``attachments``) and each file's request
+        names the page (``page_url``), so the pipeline stores one report under the page.
+        """
+        item = self.report_item(response)
+        urls = self._attachments(response) if _may_point_at_files(response) else []
+        item.attachments = urls
+        yield item
+        for url in urls:
             meta = dict(self.carry(response, title=response.meta.get("title"), list_date=response.meta.get("list_date"),
-                                   list_url=response.meta.get("list_url")))
+                                   list_url=response.meta.get("list_url"), page_url=response.url))
             yield Request(url, callback=self.parse_attachment, meta=meta)
 
     def parse_attachment(self, response: Response) -> Iterator[ReportItem]:
@@ -418,6 +422,7 @@ class ReportSpider(scrapy.Spider):
             column=m.get("column"),
         )
         item.list_url = m.get("list_url")  # the listed page, when this is its attachment (ListDatePipeline)
+        item.page_url = m.get("page_url")
         return item
 
     def _attachments(self, response: TextResponse) -> list[str]:
@@ -473,6 +478,17 @@ class ReportSpider(scrapy.Spider):
                 numbered.setdefault(int(text), url)
         current = response.meta.get("page_number", 1)
         return numbered.get(current + 1)
+
+
+# Fewer cells than this and a page's tables are chrome (the 索引号/发布机构 box), not a report's.
+REPORT_TABLE_CELLS = 40
+
+
+def _may_point_at_files(response: Response) -> bool:
+    """True for an HTML page without a report table: its numbers may be in a linked file."""
+    if not isinstance(response, TextResponse) or ATTACHMENT_RE.search(urlsplit(response.url).path):
+        return False
+    return len(re.findall(rb"<t[dh][\s>]", response.body, re.I)) < REPORT_TABLE_CELLS
 
 
 _LIST_PATH_RE = re.compile(r"(/|/index(_\d+)?\.[a-z]+|/list(_\d+)?\.[a-z]+)$", re.I)

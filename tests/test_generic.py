@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.http import Request
+from scrapy.http import HtmlResponse, Request
 
 from crawler.items import ReportItem
 from spiders.base import is_report_title, parse_date
@@ -67,10 +67,22 @@ def test_attachments_of_a_page_without_table(spider, out):
     assert all(isinstance(r, Request) and r.meta["title"] == results[0].title for r in follow)
 
 
-def test_no_attachments_followed_when_page_has_a_table(spider, out):
+def test_no_attachments_followed_when_page_has_a_report_table(spider, out):
+    report = next(r for r in out if r.url.endswith("1695967376343260.htm"))
+    rows = "".join("<tr>" + "<td>0</td>" * 8 + "</tr>" for _ in range(6))
+    body = f'<html><body><table>{rows}</table><a href="nb.pdf">附件</a></body></html>'.encode()
+    page = HtmlResponse(report.url, request=report, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+    results = list(spider.parse_report(page))
+    assert len(results) == 1 and results[0].attachments == []
+
+
+def test_attachments_followed_past_a_small_metadata_table(spider, out):
+    """A 索引号/发布机构 box is not a report table: the page's file is still fetched."""
     report = next(r for r in out if r.url.endswith("1695967376343260.htm"))
     results = list(spider.parse_report(response_for(report, "generic_real_list.html")))
-    assert len(results) == 1
+    item, *follow = results
+    assert [r.url for r in follow] == item.attachments and len(follow) == 1
+    assert follow[0].meta["page_url"] == item.url
 
 
 @pytest.mark.parametrize(
