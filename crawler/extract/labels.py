@@ -178,8 +178,8 @@ def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch
         inner = match_row(rest, template, last_row)
         if inner is not None:
             return inner
-    if rest[:1].isdigit():
-        return None  # a group's name and the start of a numbered row cut too short to name it
+    if rest:
+        return None  # a group's name and the start of a row's cut too short to name it
     allow_other = last_row in _OTHER_ROWS
     allow_total = "".join(raw.split()).startswith(("(七)", "七")) or last_row in _RESULT_ROWS
     return _best_match(t, template, allow_other, allow_total)

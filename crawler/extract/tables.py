@@ -92,6 +92,9 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
     recent: list[str] = []  # label words before table 三's first row: its header
     applicants: list[str] | None = None
     seen_requests = False
+    # A 2021 report printing the 2019 form's one （六）其他处理 row: none of the three rows is named.
+    single_other = template == "2021" and not any(
+        (m := match_row(t.text, template)) is not None and m.row in _OTHER_2021[:2] for t in tokens if t.kind == "label")
     i = 0
     if tokens and tokens[0].is_value:
         run = _run_after(tokens, -1)
@@ -113,7 +116,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             applicants = list(order) if order else None
         if m and is_sentence(tok.text) and not m.leads:
             m = None
-        if m and template == "2021" and m.row == "other" and not run:
+        if m and template == "2021" and m.row == "other" and not run and not single_other:
             m = None  # （六）其他处理 heads three rows in 2021
         if m and not tok.grid and m.row == last_row and events and events[-1].row == m.row:
             m = None  # the rest of a label wrapped over two lines names its row again
@@ -331,7 +334,7 @@ def _rotate_total(reading: Reading) -> None:
 _OTHER_2021 = ("other_no_correction", "other_fee_unpaid", "other_misc")
 
 
-def _single_other(reading: Reading, events: list[Event], template: str, total_first: bool) -> None:
+def _single_other(reading: Reading, events: list[Event], template: str, total_first: bool, paired: Pairing) -> None:
     """A 2021 report printing the 2019 form's one （六）其他处理 row: where it says 0, so do its three rows.
 
     Counts are never negative, so a sum of 0 means each part is 0; any other sum cannot be split
@@ -339,11 +342,12 @@ def _single_other(reading: Reading, events: list[Event], template: str, total_fi
     """
     if template != "2021" or any(e.row in _OTHER_2021 for e in events):
         return
-    single = [e for e in events if e.row == "other" and len(e.run) == len(schema.REQUEST_COLUMNS)]
+    runs = [paired.get(id(e), e.run) for e in events if e.row == "other"]
+    single = [run for run in runs if len(run) == len(schema.REQUEST_COLUMNS)]
     if len(single) != 1:
         return
     cols = schema.REQUEST_COLUMNS[-1:] + schema.REQUEST_COLUMNS[:-1] if total_first else schema.REQUEST_COLUMNS
-    for col, tok in zip(cols, single[0].run, strict=True):
+    for col, tok in zip(cols, single[0], strict=True):
         if tok.kind == "number" and tok.value == 0:
             for row in _OTHER_2021:
                 key = f"requests.{row}.{col}"
@@ -357,7 +361,10 @@ def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Rea
     first = _total_first(reading)
     if first:
         _rotate_total(reading)
-    _single_other(reading, events, template, first)
+    paired: Pairing = {}
+    for pairing in pairings:
+        paired.update(pairing)
+    _single_other(reading, events, template, first, paired)
     return reading
 
 

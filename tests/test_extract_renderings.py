@@ -1,0 +1,87 @@
+"""Demo golds rendered in every flattened and HTML style (tests/renderings.py), extracted and compared cell by cell.
+
+What each style can carry: every printed cell, except in the styles that drop
+blank cells (cell-per-line-bare, pdf-text), where a row with a blank cell
+cannot be placed and only rows printed in full are owed. In every style a cell
+the extractor gives must equal the gold (a blank gold cell is null or absent):
+absent is allowed where a reading is unsure, a wrong number never.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import lru_cache
+
+import pytest
+
+from crawler.demo.generator import build_demo_web
+from crawler.extract import extract_bytes
+from tests.renderings import STYLES, Rendering, render
+
+N_GOLDS = 80
+
+
+@lru_cache(maxsize=1)
+def golds() -> list[dict]:
+    """A spread of template-2019 and -2021 golds (every year, blank-heavy and planted-fault ones included)."""
+    reports = [r.gold for r in build_demo_web().reports if r.gold["template"] in ("2019", "2021")]
+    step = max(1, len(reports) // N_GOLDS)
+    return reports[::step][:N_GOLDS]
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), abs_tol=1e-6)  # type: ignore[arg-type]
+
+
+def compare(gold: dict, rendering: Rendering) -> tuple[int, int, list[str]]:
+    """(carried cells read right, carried cells, problems): wrong cells anywhere, missing carried ones."""
+    report = extract_bytes(rendering.data, filename=rendering.filename)
+    problems = []
+    if (report.template, report.year) != (gold["template"], gold["year"]):
+        problems.append(f"template/year {report.template}/{report.year} != {gold['template']}/{gold['year']}")
+    right = 0
+    for key, want in gold["cells"].items():
+        if key in rendering.ambiguous:
+            continue
+        if key in report.cells:
+            got = report.cells[key]
+            if _same(got, want):
+                right += key in rendering.carried
+                continue
+            if want is None and got is not None:
+                problems.append(f"wrong {key}: {got!r} for blank")
+            else:
+                problems.append(f"wrong {key}: {got!r} != {want!r}")
+        elif key in rendering.carried and want is not None:
+            problems.append(f"missing {key} ({want!r})")
+        elif key in rendering.carried:
+            right += 1  # a blank cell left out is a blank cell
+    return right, len(rendering.carried), problems
+
+
+@lru_cache(maxsize=1)
+def results() -> dict[str, tuple[int, int, list[str]]]:
+    out: dict[str, tuple[int, int, list[str]]] = {}
+    for style in STYLES:
+        right = total = 0
+        problems: list[str] = []
+        for n, gold in enumerate(golds()):
+            r, t, p = compare(gold, render(gold, style, seed=n))
+            right, total = right + r, total + t
+            problems += [f"gold {n}: {x}" for x in p]
+        out[style] = (right, total, problems)
+    return out
+
+
+def test_accuracy_per_rendering(capsys: pytest.CaptureFixture[str]) -> None:
+    res = results()
+    with capsys.disabled():
+        print()
+        for style, (right, total, problems) in res.items():
+            kinds = Counter(p.split(":")[1].split()[0] for p in problems)
+            print(f"  {style:20s} {right}/{total} = {right / max(total, 1):.1%}  {dict(kinds)}")
+    failures = {s: p[:8] for s, (_, _, p) in res.items() if p}
+    assert not failures, failures
