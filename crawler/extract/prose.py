@@ -27,6 +27,7 @@ _NONE_RECEIVED = re.compile(
 # '政府信息公开申请数量为3' with no verb before it (checked not to be the carried-over count).
 _COUNT_STATED = re.compile(
     r"(?:政府信息公开|依申请公开)申请(?:数量|数|总数|总量)?(?:为|共|是|达)?\s*(\d{1,6})\s*(?:件|起|份|个)?(?![\d年月日%.])"
+    r"(?![ \t]+\d)"  # '…申请数量 25 24 1' is a table row, not a sentence
 )
 _NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|属于?)自然人")
 _NATURAL_COUNT = re.compile(r"(?:其中)?自然人(?:申请|提出(?:的)?申请)?\s*(\d{1,6})\s*(?:件|起|份|个)")
@@ -47,10 +48,17 @@ _NORMATIVE_NONE = re.compile(r"(?:未|没有)(?:制发|印制|印发|出台|制�
 _REVIEW = re.compile(r"(?:引起|引发|提起|申请)?行政复议" + _N + _UNIT)
 
 
+_VALUE_LINE = re.compile(r"^[ \t]*[\d.,，件/\-—|]+(?:[ \t]+[\d.,，件/\-—|]+)*[ \t]*$", re.M)
+
+
 def _sentence_lists(text: str) -> tuple[list[str], list[str]]:
-    """Sentences of each line, and sentences of the text with its line breaks removed (a PDF wraps them)."""
+    """Sentences of each line, and sentences of the text with its line breaks removed (a PDF wraps them).
+
+    A line of numbers alone is a table's cells, not the end of a wrapped sentence: it ends one.
+    """
     by_line = [s for s in re.split(r"[。\n！？!?]", text) if s.strip()]
-    joined = [s for s in re.split(r"[。！？!?]", text.replace("\n", "")) if s.strip()]
+    unwrapped = _VALUE_LINE.sub("。", text).replace("\n", "")
+    joined = [s for s in re.split(r"[。！？!?]", unwrapped) if s.strip()]
     return by_line, joined
 
 

@@ -342,12 +342,15 @@ def _single_other(reading: Reading, events: list[Event], template: str, total_fi
     """
     if template != "2021" or any(e.row in _OTHER_2021 for e in events):
         return
-    runs = [paired.get(id(e), e.run) for e in events if e.row == "other"]
-    single = [run for run in runs if len(run) == len(schema.REQUEST_COLUMNS)]
+    found = [(e, paired.get(id(e), e.run)) for e in events if e.row == "other"]
+    single = [(e, run) for e, run in found if len(run) == len(schema.REQUEST_COLUMNS)]
     if len(single) != 1:
         return
-    cols = schema.REQUEST_COLUMNS[-1:] + schema.REQUEST_COLUMNS[:-1] if total_first else schema.REQUEST_COLUMNS
-    for col, tok in zip(cols, single[0], strict=True):
+    event, run = single[0]
+    cols = ordered(schema.REQUEST_COLUMNS, event.header)  # as every other row of table 三 was read
+    if total_first:
+        cols = cols[-1:] + cols[:-1]
+    for col, tok in zip(cols, run, strict=True):
         if tok.kind == "number" and tok.value == 0:
             for row in _OTHER_2021:
                 key = f"requests.{row}.{col}"
