@@ -351,8 +351,8 @@ def _read_tables(doc, template: str) -> dict[str, int | float | None]:
 def test_printed_tables_read_back_as_gold(web, corpus):
     checked = 0
     for r in corpus.reports:
-        if r.template == "legacy" or r.gold["source"].endswith(".txt"):
-            continue
+        if r.template == "legacy" or r.gold["source"].endswith(".txt") or r.attachment:
+            continue  # file-only reports print no table on their page (test_extract_demo reads their files)
         body = corpus.site(r.site).pages[r.path].body
         doc = lxml_html.fromstring(body.decode("gbk" if r.site == "xigong" else "utf-8"))
         assert _read_tables(doc, r.template) == r.gold["cells"], r.path
@@ -370,3 +370,13 @@ def test_saved_fixtures_are_current(corpus):
         base = f"http://127.0.0.{11 + index[slug]}:{module.PORT}"
         page = resolve(corpus.site(slug), "POST" if data else "GET", path, data or b"", base)
         assert (ROOT / "tests" / "files" / name).read_bytes() == page.body, f"{name} is stale"
+
+
+def test_file_only_reports_are_served_with_their_content_type(web, corpus):
+    files = [r for r in corpus.reports if r.attachment]
+    assert {r.attachment_kind for r in files} <= {"pdf", "docx", "doc", "xlsx", "scan"} and files
+    for r in files:
+        with urllib.request.urlopen(web.url(r.site, r.attachment), timeout=10) as resp:
+            ctype, data = resp.headers["Content-Type"], resp.read()
+        assert ctype == corpus.site(r.site).pages[r.attachment].headers["Content-Type"]
+        assert ctype.startswith("application/") and len(data) > 1000

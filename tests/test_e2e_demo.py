@@ -98,6 +98,23 @@ def test_every_cell_equals_gold(demo_db):
     assert mismatches == []
 
 
+def test_file_only_reports_name_their_file(demo_db):
+    """A report published only as a file: one row under its page, cells from the file, the file named."""
+    db, corpus, port = demo_db["db"], demo_db["corpus"], demo_db["port"]
+    hosts = {s.slug: f"http://127.0.0.{11 + i}:{port}" for i, s in enumerate(corpus.sites)}
+    files = [r for r in corpus.reports if r.attachment]
+    assert sorted(r.attachment_kind for r in files) == ["doc", "docx", "pdf", "scan", "xlsx"]
+    for r in files:
+        page, file = hosts[r.site] + r.path, hosts[r.site] + r.attachment
+        rows = list(db.query("select * from reports where url in (?, ?)", [page, file]))
+        assert len(rows) == 1 and rows[0]["url"] == page and rows[0]["source_url"] == file, r.attachment_kind
+        docs = {d["url"]: d["id"] for d in db.query("select id, url from documents where url in (?, ?)", [page, file])}
+        assert (rows[0]["document_id"], rows[0]["source_document_id"]) == (docs[page], docs[file])
+        assert (rows[0]["title"], rows[0]["published"]) == (r.gold["title"], r.gold["published"])
+        assert rows[0]["cells_count"] == sum(v is not None for v in r.gold["cells"].values())
+    assert db["reports"].count_where("source_url is not null") == len(files)
+
+
 def test_seed_report_reads_200_of_200(demo_db):
     db = demo_db["db"]
     row = next(db.query("select id, template, year from reports where agency = ?", [SEED_AGENCY]))

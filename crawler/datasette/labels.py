@@ -94,4 +94,6 @@ IDENTITY_COLUMNS = (
 LINK_COLUMNS = (
     ("url", "来源网址", "报告在政府网站上的网址"),
     ("document_id", "存档原件", "本站存档的原始文件；点击以安全方式查看（不执行脚本）"),
+    ("source_url", "报告文件", "数字读自的附件（PDF、Word、Excel 或扫描件）的网址；报告在网页上时为空"),
+    ("source_document_id", "文件原件", "本站存档的那份附件；点击查看"),
 )

@@ -30,7 +30,7 @@ from crawler.datasette import labels
 from crawler.datasette.regions import MUNICIPALITIES, load_regions
 
 REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
-                  "document_id", "findings_count", "cells_count")
+                  "document_id", "findings_count", "cells_count", "source_url", "source_document_id")
 DERIVED_COLUMNS = ("site_name", "body_level_label", "template_label", "province_code", "province",
                    "city_code", "city", "district_code", "district", "latitude", "longitude")
 INDEXED = ("year", "site", "agency", "province", "city", "district", "body_level_label", "template_label",
@@ -212,6 +212,7 @@ def rebuild_report_facts(db: sqlite_utils.Database) -> None:
     col_defs = ["id integer primary key", "site text", "url text", "title text", "agency text",
                 "body_level text", "year integer", "template text", "published text",
                 "document_id integer", "findings_count integer", "cells_count integer",
+                "source_url text", "source_document_id integer",
                 "site_name text", "body_level_label text", "template_label text", "province_code text",
                 "province text", "city_code text", "city text", "district_code text", "district text",
                 "latitude real", "longitude real"]

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 from crawler import schema
-from crawler.demo import catalog, crossplant, numbers
+from crawler.demo import attached, catalog, crossplant, numbers
 from crawler.demo.article import legacy_article, report_article
 from crawler.demo.articles import Article
 from crawler.demo.catalog import Body, SiteSpec
@@ -159,11 +159,13 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
     plans = _plans(spec)
     planted = _planted_for(spec, plans)
     carry, text = crossplant.carry_plants(spec, plans), crossplant.text_plants(spec, plans)
-    articles, made, last = [], [], {}
+    articles, made, last, plain = [], [], {}, []
     for b, y in plans:  # body by body, years in order: each year's 上年结转 follows the last
         cross = {"previous": last.get((b.name, y - 1)), "break_carry": (b.name, y) in carry,
                  "misstate": text.get((b.name, y))}
         articles.append(_report_article(spec, by_level[b.level], b, y, planted.get((b.name, y), []), cross))
+        if articles[-1].template != "legacy" and not ({(b.name, y)} & (planted.keys() | carry | text.keys())):
+            plain.append(articles[-1])  # may be published as a file: no planted fault lives in its text
         last[(b.name, y)] = cross.get("cells")
         made.append({"body": b, "year": y, "published": articles[-1].published, "cells": cross.get("cells")})
     for col in columns:
@@ -182,12 +184,20 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
     for i, a in enumerate(articles, 1):
         a.uid = i
         a.index_no = f"{spec.code}{columns.index(a.column) + 1:02d}/{a.published.year}-{i:05d}"
+    files = attached.choose(spec.slug, plain)
+    for a in articles:
+        if a.uid in files:
+            attached.point_at_file(a, files[a.uid])
     grouped = [(c, sorted((a for a in articles if a.column is c), key=lambda a: (a.published, a.uid), reverse=True))
                for c in columns]
     site = DemoSite(spec.slug, spec.name, spec.code, spec.level, spec.family, columns,
                     robots_disallow=list(spec.robots_disallow), source=f"imitates {spec.domain} ({spec.family})")
     family.build(spec, site, grouped)
     site.pages["/robots.txt"] = _robots(spec)
+    file_paths = {}
+    for a in articles:
+        if a.uid in files:
+            file_paths[a.uid], site.pages[file_paths[a.uid]] = attached.file_page(a, files[a.uid])
     site.pages.setdefault("/", _home(spec, columns))
     reports, decoys = [], []
     for a in sorted(articles, key=lambda a: a.uid):
@@ -198,7 +208,8 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
         if gold.get("source") == "":
             gold["source"] = a.path
         reports.append(DemoReport(spec.slug, a.path, a.title, gold.get("agency", a.agency), a.column.body_level,
-                                  a.year or 0, a.template or "", a.date_iso, gold, a.column.name))
+                                  a.year or 0, a.template or "", a.date_iso, gold, a.column.name,
+                                  file_paths.get(a.uid, ""), files.get(a.uid, "")))
     return site, reports, decoys, cross_gold
 
 

@@ -75,6 +75,8 @@ class DemoReport:
     published: str  # ISO date
     gold: dict
     column: str = ""
+    attachment: str = ""  # the file the page links, when the report is published only as a file
+    attachment_kind: str = ""  # its kind (crawler/demo/attachments.py KINDS)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Links from every number to its report, the source page and the archived original, served safely.
 
-* `render_cell`: 报告编号 → the report's row page; 来源网址 / reports.url →
-  the government page (http/https only); 存档原件 / reports.document_id →
-  `/-/original/<id>`.
+* `render_cell`: 报告编号 → the report's row page; 来源网址 / reports.url and
+  报告文件 / reports.source_url → the government page or file (http/https only);
+  存档原件, 文件原件 / reports.document_id, source_document_id → `/-/original/<id>`.
 * `/-/original/<id>`: a page describing the archived document, with the
   original shown in an `<iframe sandbox>` (no scripts, unique origin).
 * `/-/original/<id>/raw`: the bytes, with `Content-Security-Policy: sandbox`
@@ -23,8 +23,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
 REPORT_ID_COLUMNS = {"报告编号", "对照报告编号"}
-SOURCE_COLUMNS = {"来源网址"}
-ORIGINAL_COLUMNS = {"存档原件", "对照原件"}
+SOURCE_COLUMNS = {"来源网址", "报告文件"}
+ORIGINAL_COLUMNS = {"存档原件", "对照原件", "文件原件"}
 RAW_CSP = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
            "font-src data:; form-action 'none'; frame-ancestors 'self'")
 PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " \
@@ -53,11 +53,11 @@ def render_cell(row, value, column, table, database, datasette):
         value = value.get("value")
     if value in (None, ""):
         return None
-    if column in ORIGINAL_COLUMNS or (table == "reports" and column == "document_id"):
+    if column in ORIGINAL_COLUMNS or (table == "reports" and column in ("document_id", "source_document_id")):
         return _link(datasette.urls.path(f"-/original/{int(value)}"), f"存档原件 #{int(value)}")
     if column in REPORT_ID_COLUMNS:
         return _link(datasette.urls.row(database, "reports", str(int(value))), str(int(value)))
-    if column in SOURCE_COLUMNS or (table == "reports" and column == "url"):
+    if column in SOURCE_COLUMNS or (table == "reports" and column in ("url", "source_url")):
         text = str(value)
         if re.match(r"^https?://", text, re.I):
             return _link(text, text, external=True)
@@ -71,7 +71,8 @@ async def _document(datasette: Any, document_id: int) -> tuple[Any, dict, list[d
     if not rows:
         raise NotFound(f"没有编号为 {document_id} 的存档原件")
     reports = (await db.execute(
-        "select id, title, url, text from reports where document_id = ? order by id", [document_id])).rows
+        "select id, title, url, text from reports where document_id = ? or source_document_id = ? order by id",
+        [document_id, document_id])).rows
     return db, dict(rows[0]), [dict(r) for r in reports]
 
 
