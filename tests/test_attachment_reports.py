@@ -116,3 +116,18 @@ def test_a_page_with_its_own_tables_keeps_them(tmp_path):
     seen = _run(db, [page, _file_item(db)])
     assert seen["reports_new"] == 1 and seen["attachments_unused"] == 1
     assert _row(db)["source_url"] is None
+
+
+def test_without_libreoffice_the_demo_publishes_only_what_it_can_make(monkeypatch, caplog):
+    """No soffice: PDF, DOC and scans are left out with one warning; DOCX and XLSX stay; nothing else moves."""
+    from crawler.demo import attached
+    from crawler.demo.generator import build_demo_web
+
+    monkeypatch.setattr("crawler.extract.files.office.soffice", lambda: None)
+    monkeypatch.setattr(attached, "_warned", [])
+    with caplog.at_level("WARNING", logger="crawler.demo.attached"):
+        corpus = build_demo_web()
+    assert sorted(r.attachment_kind for r in corpus.reports if r.attachment) == ["docx", "xlsx"]
+    assert len([r for r in caplog.records if "soffice" in r.getMessage()]) == 1
+    full = build_demo_web()
+    assert [r.path for r in corpus.reports] == [r.path for r in full.reports]

@@ -80,7 +80,9 @@ def test_decoys_are_not_reports(demo_web) -> None:
 
 def test_file_only_pages_link_their_file_and_read_no_cells(demo_web) -> None:
     files = [r for r in demo_web.reports if r.attachment]
-    assert sorted(r.attachment_kind for r in files) == ["doc", "docx", "pdf", "scan", "xlsx"]
+    from crawler.demo.attached import kinds_for
+
+    assert sorted(r.attachment_kind for r in files) == sorted(k for s in demo_web.sites for k in kinds_for(s.slug))
     for r in files:
         page = _page(demo_web, r.site, r.path)
         assert r.attachment.rsplit("/", 1)[1].encode() in page.body and "详见附件".encode("gbk") in page.body \
