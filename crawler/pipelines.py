@@ -111,7 +111,8 @@ def _store_page(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
     report = _extract(item, count)
     if report is None:
         return "errors/extract"
-    if not report.cells and (item.attachments or attached):
+    # a page whose only table-less reading is its title points at its file; a prose (legacy) report stands alone
+    if not report.cells and (attached or (item.attachments and report.template != "legacy")):
         _remember_page(db, item, report)
         count(item.site, "attachment_pages")
         return "attachment_page"
@@ -163,7 +164,7 @@ def _store_attachment(db, item: ReportItem, count: Callable[[str, str], None]) -
     report = _extract(item, count)
     if report is None:
         return "errors/extract"
-    if report.template is None or not report.cells:
+    if report.template is None or not (report.cells or (report.template == "legacy" and not current)):
         logger.info("attachment is not a report, not stored: %s (page %s)", item.url, item.page_url)
         count(item.site, "not_report")
         return "not_report"

@@ -131,3 +131,19 @@ def test_without_libreoffice_the_demo_publishes_only_what_it_can_make(monkeypatc
     assert len([r for r in caplog.records if "soffice" in r.getMessage()]) == 1
     full = build_demo_web()
     assert [r.path for r in corpus.reports] == [r.path for r in full.reports]
+
+
+def test_a_prose_report_page_keeps_its_reading_beside_an_unrelated_file(tmp_path):
+    """A 2018-style page is a report of its own; a form it links is not a report and changes nothing."""
+    from crawler.demo.generator import build_demo_web
+
+    corpus = build_demo_web()
+    rep = next(r for r in corpus.reports if r.site == "kaihua" and r.template == "legacy")
+    db = open_db(tmp_path / "archive.db")
+    page = _item(db, PAGE_URL, corpus.site("kaihua").pages[rep.path].body, "text/html; charset=utf-8",
+                 attachments=[FILE_URL])
+    form = _item(db, FILE_URL, b"%PDF-1.4 not a report", "application/pdf", page_url=PAGE_URL)
+    seen = _run(db, [page, form])
+    assert seen["reports_new"] == 1
+    row = _row(db)
+    assert (row["template"], row["source_url"]) == ("legacy", None)
