@@ -280,3 +280,18 @@ def test_every_canned_query_answers_with_blank_parameters(client):
     for name, q in metadata.build_metadata()["databases"]["archive"]["queries"].items():
         r = client(f"/archive/{tilde_encode(name)}.json", **dict.fromkeys(q.get("params", []), ""))
         assert r.status_code == 200, (name, r.text[:300])
+
+
+def test_the_file_a_report_was_read_from_is_a_link():
+    """报告文件 opens the government's file; 文件原件 the archived copy, on every report view and reports."""
+    from types import SimpleNamespace
+
+    from crawler.datasette.plugins.nianbao_links import render_cell
+
+    urls = SimpleNamespace(path=lambda p: "/" + p)
+    ds = SimpleNamespace(urls=urls)
+    url = "https://www.example.gov.cn/P020240125123456.pdf"
+    for column, table in (("报告文件", "报告一览"), ("source_url", "reports")):
+        assert f'href="{url}"' in str(render_cell({}, url, column, table, "archive", ds))
+    for column, table in (("文件原件", "报告一览"), ("source_document_id", "reports")):
+        assert 'href="/-/original/7"' in str(render_cell({}, 7, column, table, "archive", ds))
