@@ -147,3 +147,18 @@ def test_a_prose_report_page_keeps_its_reading_beside_an_unrelated_file(tmp_path
     assert seen["reports_new"] == 1
     row = _row(db)
     assert (row["template"], row["source_url"]) == ("legacy", None)
+
+
+def test_fleet_items_keep_the_page_of_a_file():
+    """Fleet workers hand items to the writer as stream fields: the page a file belongs to survives."""
+    from crawler.fleet.sink import item_fields, item_from_fields
+
+    item = ReportItem(site="s", url=FILE_URL, title="t", list_date=None, body_level=None, column=None,
+                      body=b"%PDF", page_url=PAGE_URL)
+    fields = item_fields(item)
+    back = item_from_fields(fields["data"], fields["body"])
+    assert (back.report_url, back.body) == (PAGE_URL, b"%PDF")
+    page = ReportItem(site="s", url=PAGE_URL, title="t", list_date=None, body_level=None, column=None,
+                      attachments=[FILE_URL])
+    fields = item_fields(page)
+    assert item_from_fields(fields["data"], fields["body"]).attachments == [FILE_URL]
