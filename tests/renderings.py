@@ -20,7 +20,8 @@ from crawler import schema
 TEXT_STYLES = ("pipe", "pipe-md", "cell-per-line-pipe", "cell-per-line-sep", "cell-per-paragraph",
                "cell-per-line-bare", "pdf-text")
 HTML_STYLES = ("html-official", "html-trs", "html-flat")
-STYLES = TEXT_STYLES + HTML_STYLES
+PROSE_STYLES = ("prose",)  # no tables: a few counts stated in the 总体情况 text
+STYLES = TEXT_STYLES + HTML_STYLES + PROSE_STYLES
 # Styles in which a blank cell leaves no trace: a row with one only carries nothing for sure.
 DROPS_BLANKS = frozenset({"cell-per-line-bare", "pdf-text"})
 
@@ -423,8 +424,72 @@ def html_rendering(gold: dict, style: str, seed: int) -> Rendering:
     return Rendering(style, "".join(parts).encode("utf-8"), "report.html", _carried(sections, style, gold["cells"]))
 
 
+# --- prose ---------------------------------------------------------------------
+
+_RECEIVED_WORDS = ("{y}年共收到政府信息公开申请{n}件", "全年共受理依申请公开{n}件", "本年度新收政府信息公开申请{n}件",
+                   "共收到{n}件政府信息公开申请", "全年共接到政府信息公开申请{n}件", "共收到信息公开申请{n}起",
+                   "{y}年政府信息公开申请数量为{n}件", "全年受理政府信息公开申请共计{n}件", "新受理政府信息公开申请{n}件")
+_NONE_WORDS = ("{y}年未收到政府信息公开申请", "全年无政府信息公开申请", "本年度没有收到依申请公开的申请",
+               "{y}年度未受理政府信息公开申请")
+_PEOPLE_ALL = ("，均为自然人申请", "，全部为自然人申请", "，申请人均为自然人", "，全部由自然人提出")
+_PEOPLE_SOME = ("，其中自然人申请{n}件", "，其中自然人提出申请{n}件", "（其中自然人{n}件）")
+_FOLLOW = (
+    ("requests.carried_over.total", ("上年结转{n}件", "上年度结转政府信息公开申请{n}件")),
+    ("requests.granted.total", ("予以公开{n}件", "同意公开{n}件")),
+    ("requests.partly_granted.total", ("部分公开{n}件",)),
+    ("requests.results_total.total", ("办结{n}件", "已答复{n}件")),
+    ("requests.carried_forward.total", ("结转下年度继续办理{n}件", "结转至下一年度办理{n}件")),
+)
+
+
+def prose_rendering(gold: dict, seed: int) -> Rendering:
+    """Only running text: a title, then 总体情况 sentences stating some of table 三's and 二's counts."""
+    rng = random.Random(f"{seed}:prose")
+    cells, year = gold["cells"], gold["year"]
+    agency = rng.choice(AGENCIES)
+    carried: set[str] = set()
+    received = cells.get("requests.new_received.total")
+    said = ""
+    if received == 0:
+        said = rng.choice(_NONE_WORDS).format(y=year) + "。"
+        carried.add("requests.new_received.total")
+    elif isinstance(received, int):
+        said = rng.choice(_RECEIVED_WORDS).format(y=year, n=received)
+        carried.add("requests.new_received.total")
+        before = cells.get("requests.carried_over.total")
+        if isinstance(before, int) and before and rng.random() < 0.2:  # a count that includes last year's
+            said = f"全年共处理政府信息公开申请{received + before}件，其中新收{received}件，上年结转{before}件"
+            carried.add("requests.carried_over.total")
+        people = cells.get("requests.new_received.natural_person")
+        if people == received and rng.random() < 0.6:
+            said += rng.choice(_PEOPLE_ALL)
+            carried.add("requests.new_received.natural_person")
+        elif isinstance(people, int) and 0 < people < received and rng.random() < 0.6:
+            said += rng.choice(_PEOPLE_SOME).format(n=people)
+            carried.add("requests.new_received.natural_person")
+        for key, words in _FOLLOW:
+            value = cells.get(key)
+            if isinstance(value, int) and key not in carried and rng.random() < 0.5:
+                said += "，" + rng.choice(words).format(n=value)
+                carried.add(key)
+        said += "。"
+    issued = cells.get("proactive.normative_documents.issued")
+    if gold["template"] == "2021" and isinstance(issued, int) and rng.random() < 0.6:
+        said += f"全年制发规范性文件{issued}件。" if issued else "本年度未制发行政规范性文件。"
+        carried.add("proactive.normative_documents.issued")
+    lines = _title_lines(rng, agency, year) + [
+        "一、总体情况",
+        f"{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》，全年通过门户网站主动公开政府信息"
+        f"{rng.randint(40, 3000)}条。" + said,
+        "二、主动公开政府信息情况", f"{year}年，主动公开政策解读{rng.randint(1, 30)}条。",
+    ] + _closing(rng, year)
+    return Rendering("prose", ("\n".join(lines) + "\n").encode("utf-8"), "report.txt", carried)
+
+
 def render(gold: dict, style: str, seed: int) -> Rendering:
     """The report of a gold dict (template 2019 or 2021, full cells) in one style, the same for the same seed."""
+    if style == "prose":
+        return prose_rendering(gold, seed)
     if style in HTML_STYLES:
         return html_rendering(gold, style, seed)
     return text_rendering(gold, style, seed)

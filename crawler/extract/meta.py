@@ -127,7 +127,15 @@ def looks_like_report(title: str | None, text: str) -> bool:
         if _OTHER_REPORT_TITLE.search(t) and not _REPORT_TITLE.search(t):
             return False  # 法治政府建设年度报告, 工作总结 …: a report, but not this one
     flat = normalize_width((title or "") + "\n" + text[:30000])
-    return bool(_REPORT_TITLE.search(flat)) or bool(re.search(r"\d{4}\s*年报", flat))
+    if _REPORT_TITLE.search(flat) or re.search(r"\d{4}\s*年报", flat):
+        return True
+    # No title (an excerpt, or a page that prints it as an image): the six parts the 条例 prescribes.
+    return len(set(_SECTION_HEADING.findall(flat))) >= 4
+
+
+_SECTION_HEADING = re.compile(
+    r"(?m)^\s*[一二三四五六]\s*[、.]\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况"
+    r"|政府信息公开行政复议[、,]?行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)")
 
 
 def detect_template(year: int | None, marks: str | None) -> str | None:

@@ -29,7 +29,9 @@ _COUNT_STATED = re.compile(
     r"(?:政府信息公开|依申请公开)申请(?:数量|数|总数|总量)?(?:为|共|是|达)?\s*(\d{1,6})\s*(?:件|起|份|个)?(?![\d年月日%.])"
     r"(?![ \t]+\d)"  # '…申请数量 25 24 1' is a table row, not a sentence
 )
-_NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|属于?)自然人")
+_NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|由|属于?)自然人")
+# '共处理申请12件，其中新收10件，上年结转2件': the received count is the one named 新收.
+_NEW_WITHIN = re.compile(r"其中[^。；;，,\d]{0,6}?(?:新收|新增|本年(?:度)?(?:新)?收到)[^。；;，,\d]{0,12}?" + _N + _UNIT)
 _NATURAL_COUNT = re.compile(r"(?:其中)?自然人(?:申请|提出(?:的)?申请)?\s*(\d{1,6})\s*(?:件|起|份|个)")
 _FOLLOW_UPS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("requests.carried_over.total", re.compile(r"(?:上年度?结转|结转上一?年度?|上一?年度?结转)[^。；;，,\d]{0,14}?" + _N + _UNIT)),
@@ -74,31 +76,45 @@ def _names_requests(m: re.Match[str]) -> bool:
 Found = dict[str, tuple[int, str]]  # key → (count, the words that state it)
 
 
+def _received(sentences: list[str], n: int, m: re.Match[str], count: int, end: int, found: Found) -> None:
+    """The count of requests received, then what the rest of its sentence (and the next) says of them.
+
+    ``end``: where the count's words end (the follow-ups, '（其中自然人3件）', start there).
+    """
+    sentence = sentences[n]
+    window = sentence[end:] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
+    new = _NEW_WITHIN.search(window)
+    if new and int(new.group(1)) <= count:
+        count = int(new.group(1))  # the first count included the carried-over requests
+        found["requests.new_received.total"] = (count, m.group(0) + "，" + new.group(0))
+    else:
+        found["requests.new_received.total"] = (count, m.group(0))
+    nm = _NATURAL_ALL.search(window)
+    cm = _NATURAL_COUNT.search(window)
+    if nm:
+        found["requests.new_received.natural_person"] = (count, m.group(0) + "，" + nm.group(0))
+    elif cm and int(cm.group(1)) <= count:
+        found["requests.new_received.natural_person"] = (int(cm.group(1)), cm.group(0))
+    for key, pattern in _FOLLOW_UPS:
+        fm = pattern.search(window)
+        if fm and key not in found:
+            found[key] = (int(fm.group(1)), fm.group(0))
+
+
 def _read_requests(sentences: list[str], found: Found) -> None:
     for n, sentence in enumerate(sentences):
         if "requests.new_received.total" in found:
             return
         m = _RECEIVED.search(sentence)
         if m and _names_requests(m):
-            found["requests.new_received.total"] = (int(m.group(2)), m.group(0))
-            window = sentence[m.end():] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
-            nm = _NATURAL_ALL.search(window)
-            cm = _NATURAL_COUNT.search(window)
-            if nm:
-                found["requests.new_received.natural_person"] = (int(m.group(2)), m.group(0) + "，" + nm.group(0))
-            elif cm and int(cm.group(1)) <= int(m.group(2)):
-                found["requests.new_received.natural_person"] = (int(cm.group(1)), cm.group(0))
-            for key, pattern in _FOLLOW_UPS:
-                fm = pattern.search(window)
-                if fm and key not in found:
-                    found[key] = (int(fm.group(1)), fm.group(0))
+            _received(sentences, n, m, int(m.group(2)), m.start(3), found)
         else:
             zm = _NONE_RECEIVED.search(sentence)
             cm = _COUNT_STATED.search(sentence)
             if zm:
                 found["requests.new_received.total"] = (0, zm.group(0))
             elif cm and not re.search(r"结转|上年|下年|办结|答复|复议|诉讼", sentence[max(0, cm.start() - 8):cm.start()]):
-                found["requests.new_received.total"] = (int(cm.group(1)), cm.group(0))
+                _received(sentences, n, cm, int(cm.group(1)), cm.end(), found)
 
 
 def _read_others(sentences: list[str], found: Found) -> None:
