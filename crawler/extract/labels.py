@@ -158,12 +158,16 @@ def _score(text: str, alias: str, counts: Counter[str], alias_counts: Counter[st
     return 0.0, ""
 
 
+# One character of a vertical group label (三、本年度办理结果 printed a character a line in a PDF)
+# in front of a numbered row label: '理 （七）总计'.
+_VERTICAL_CHAR = re.compile(r"^\s*[\u4e00-\u9fff]\s+(?=[(（]|\d{1,2}\s*[.、．]|[一二三四五六七]\s*、)")
 # A group label printed in front of its first row's label (一 row of a PDF line, or one merged cell).
 _GROUP_PREFIX = re.compile(r"^(?:三[、.]?本年度办理结果\s*)?[(]?[三四五六][)、.]?\s*(?:不予公开|无法提供|不予处理|其他处理)\s*")
 
 
 def match_row(text: str, template: str, last_row: str | None = None) -> RowMatch | None:
     """The template row a label cell names, or None. `last_row` is the row matched before it."""
+    text = _VERTICAL_CHAR.sub("", normalize_width(text))
     t = norm_label(text)
     if not t or len(t) > 200:
         return None
