@@ -411,16 +411,20 @@ def html_rendering(gold: dict, style: str, seed: int) -> Rendering:
     agency = rng.choice(AGENCIES)
     title = _title_lines(rng, agency, year)
     sections = _sections(gold, template, noise)
+    layout = rng.random() < 0.25  # an old CMS: the article sits in a cell of a page layout table
     parts = ["<!DOCTYPE html><html><head><meta charset=\"utf-8\">",
              f"<title>{html.escape(''.join(title) or '政务公开')}_{html.escape(agency)}</title></head><body>",
-             '<div class="header">首页 &gt; 政务公开 &gt; 政府信息公开年报</div><div class="article">']
+             '<div class="header">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>',
+             '<table width="100%"><tr><td class="nav">政务公开<br/>信息公开年报</td><td>' if layout else "",
+             '<div class="article">']
     parts += [f'<p style="text-align:center"><strong>{html.escape(t)}</strong></p>' for t in title]
     parts += [f"<p>{html.escape(t)}</p>" for t in _overview(rng, agency, year, gold)]
     for heading, rows in sections:
         parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")
         parts.append(_table_html(rows, style, rng))
     parts += [f"<p>{html.escape(t)}</p>" for t in _closing(rng, year)]
-    parts.append('</div><div class="footer">主办单位：' + html.escape(agency) + "</div></body></html>")
+    parts.append("</div></td></tr></table>" if layout else "</div>")
+    parts.append('<div class="footer">主办单位：' + html.escape(agency) + "</div></body></html>")
     return Rendering(style, "".join(parts).encode("utf-8"), "report.html", _carried(sections, style, gold["cells"]))
 
 

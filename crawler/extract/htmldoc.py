@@ -69,13 +69,14 @@ def _lines(root: Tag) -> list[Line]:
             continue
         if not isinstance(node, Tag) or node.name in _SKIP:
             continue
-        if node.name == "table":
+        if node.name == "table" and node.find("table") is None:
             flush()
             for row in table_rows(node):
                 if len(row) > 1 or any(c.strip() for c in row):
                     lines.append(Line(row, grid=True))
             continue
-        block = node.name in _BLOCK
+        # A table holding tables lays out the page (an old CMS's article column): walk into its cells.
+        block = node.name in _BLOCK or node.name in ("table", "tr", "td", "th")
         if block:
             flush()
             stack.append("\x00flush")
