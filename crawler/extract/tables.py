@@ -381,11 +381,17 @@ def read_tables(tokens: list[Token], template: str) -> Reading:
     chosen: list[Pairing] = []
     best = _reading(events, template, chosen)
     best_key = (best.broken(template), -len(best.cells))
-    for pairing in _segments(events):
-        trial = _reading(events, template, chosen + [pairing])
-        key = (trial.broken(template), -len(trial.cells))
-        if key <= best_key:  # on a tie pairing wins: it also explains the run no label claimed
-            chosen.append(pairing)
-            best, best_key = trial, key
+    pending = _segments(events)
+    for _ in range(2):  # a second round: a pairing may only add up once a later one is chosen
+        before = len(pending)
+        for pairing in list(pending):
+            trial = _reading(events, template, chosen + [pairing])
+            key = (trial.broken(template), -len(trial.cells))
+            if key <= best_key:  # on a tie pairing wins: it also explains the run no label claimed
+                chosen.append(pairing)
+                pending.remove(pairing)
+                best, best_key = trial, key
+        if not pending or len(pending) == before:
+            break
     best.merge_missing(_read_appeals(tokens))
     return best
