@@ -83,7 +83,7 @@ ROW_ALIASES: dict[str, tuple[str, ...]] = {
     "other_fee_unpaid": ("申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",),
     "other_misc": ("其他",),
     "other": ("其他处理",),
-    "results_total": ("总计",),
+    "results_total": ("总计", "合计",),
     "carried_forward": ("结转下年度继续办理",),
 }
 
@@ -197,7 +197,7 @@ def _best_match(t: str, template: str, allow_other: bool, allow_total: bool) -> 
     for part, row, alias, alias_counts in _lexicon_counts(template):
         if alias == "其他" and (t != "其他" or not allow_other):
             continue
-        if alias == "总计" and (t != "总计" or not allow_total):
+        if alias in ("总计", "合计") and (t != alias or not allow_total):
             continue
         s, how = _score(t, alias, counts, alias_counts)
         if s and (best is None or s > best.score):
