@@ -2,14 +2,16 @@
 
 One Datasette and one browser for the whole module; every page must load
 with no request leaving the machine, and a scraped `<script>` must never run.
-Screenshots go to docs/screenshots/ for the README.
+Screenshots go to $NIANBAO_SCREENSHOTS (docs/screenshots/ to refresh the README's), else a temp dir.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +28,9 @@ pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# NIANBAO_SCREENSHOTS=docs/screenshots refreshes the README's pictures; by default a test run
+# leaves the working tree alone and writes them to a temporary directory.
+SCREENSHOTS = Path(os.environ.get("NIANBAO_SCREENSHOTS") or Path(tempfile.gettempdir()) / "nianbao-screenshots")
 
 
 def _free_port() -> int:
