@@ -278,26 +278,37 @@ def repair_warc(path: str | Path) -> int:
     """Truncate a torn last record (a crash mid-write); returns bytes cut (0 if whole).
 
     Each record is its own gzip member, so the file is valid up to the end of
-    the last member that decompresses completely.
+    the last member that decompresses completely. Read in chunks: linear in
+    the file's size whatever the number of records.
     """
     import zlib
 
     path = Path(path)
-    data = path.read_bytes()
-    good = 0
-    pos = 0
-    while pos < len(data):
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            d.decompress(data[pos:])
-        except zlib.error:
-            break
-        if not d.eof:
-            break
-        consumed = len(data) - pos - len(d.unused_data)
-        pos += consumed
-        good = pos
-    cut = len(data) - good
+    size = path.stat().st_size
+    good = consumed = 0
+    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            buf = chunk
+            while buf:
+                try:
+                    member.decompress(buf)
+                except zlib.error:
+                    buf = b""
+                    chunk = b""
+                    break
+                if member.eof:
+                    rest = member.unused_data
+                    consumed += len(buf) - len(rest)
+                    good = consumed
+                    buf = rest
+                    member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                else:
+                    consumed += len(buf)
+                    buf = b""
+            if not chunk:
+                break
+    cut = size - good
     if cut:
         with open(path, "r+b") as fh:
             fh.truncate(good)

@@ -32,6 +32,9 @@ def known_reports(db_path: str | Path) -> dict[str, str | None]:
     return known
 
 
+STORED_OUTCOMES = frozenset({"new", "changed", "unchanged"})
+
+
 class ListDatePipeline:
     """Records the list date of each report item on its `reports` row (after ReportPipeline stored it).
 
@@ -50,7 +53,9 @@ class ListDatePipeline:
         return cls(DocumentStore.shared(db, crawler.settings.get("NIANBAO_ARCHIVE_DIR")))
 
     def process_item(self, item: ReportItem) -> ReportItem:
-        if isinstance(item, ReportItem) and item.list_date:
+        # Only a stored reading may carry the list date forward: a page that failed to extract,
+        # or whose file has not been stored yet, must be fetched again next night.
+        if isinstance(item, ReportItem) and item.list_date and item.outcome in STORED_OUTCOMES:
             list_url = getattr(item, "list_url", None) or item.url
             db = self.store.db
             with db.atomic():  # an attachment's report is stored under its page's URL

@@ -16,8 +16,10 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
+from sqlite_utils.db import NotFoundError
 
 from crawler.documents import DocumentStore, open_document_store
+from crawler.exceptions import ArchiveError
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +49,16 @@ class ArchiveMiddleware:
         return mw
 
     def engine_stopped(self) -> None:
-        self.store.warc._fh and self.store.warc._sync()
+        """Close the WARC file (and its `.writing` marker): a clean stop leaves nothing to repair.
+
+        Another crawler of the same process that is still running opens a new file.
+        """
+        self.store.warc.close()
+
+    def _count_error(self, request: Request, kind: str) -> None:
+        site = request.meta.get("site") or "unknown"
+        self.stats.inc_value(f"nianbao/errors/{kind}")
+        self.stats.inc_value(f"nianbao/site/{site}/errors/{kind}")
 
     def process_request(self, request: Request) -> None:
         if not self.conditional or request.method != "GET" or request.meta.get("no_conditional"):
@@ -87,9 +98,16 @@ class ArchiveMiddleware:
         request.meta["fetched_at"] = doc["last_fetched_at"]
         prior = request.meta.get("conditional_document_id")
         if response.status == 304 and prior:
+            try:
+                ctype, body = self.store.payload(prior)
+                row = self.store.db["documents"].get(prior)
+            except (ArchiveError, NotFoundError) as e:
+                # The archived copy is gone or torn: ask again without validators, once.
+                logger.error("%s: 304 but the archived copy is unreadable (%s); fetching it whole", response.url, e)
+                self._count_error(request, "archive_unreadable")
+                return request.replace(meta={**request.meta, "no_conditional": True,
+                                             "conditional_document_id": None}, dont_filter=True)
             self.store.touch(prior, doc["last_fetched_at"])
-            ctype, body = self.store.payload(prior)
-            row = self.store.db["documents"].get(prior)
             request.meta["archive"] = _archive_meta(row)
             request.meta["not_modified"] = True
             self.stats.inc_value("nianbao/not_modified")

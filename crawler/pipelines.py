@@ -48,7 +48,7 @@ class ReportPipeline:
     def process_item(self, item: ReportItem) -> ReportItem:
         if not isinstance(item, ReportItem):
             return item
-        store_report_item(self.store.db, item, self._inc)
+        item.outcome = store_report_item(self.store.db, item, self._inc)
         return item
 
 

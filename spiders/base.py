@@ -401,10 +401,12 @@ class ReportSpider(scrapy.Spider):
         urls = self._attachments(response) if _may_point_at_files(response) else []
         item.attachments = urls
         yield item
+        site = self.site_of(response)
         for url in urls:
             meta = dict(self.carry(response, title=response.meta.get("title"), list_date=response.meta.get("list_date"),
                                    list_url=response.meta.get("list_url"), page_url=response.url))
-            yield Request(url, callback=self.parse_attachment, meta=meta)
+            yield Request(url, callback=self.parse_attachment, meta=meta,
+                          headers=self._site_headers(site) if site else None)
 
     def parse_attachment(self, response: Response) -> Iterator[ReportItem]:
         """Yield an attachment (PDF, Word, Excel) of a report page as a report item."""

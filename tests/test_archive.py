@@ -116,3 +116,23 @@ def test_killed_writer_leaves_a_marker_and_the_next_one_repairs(tmp_path):
         assert store.payload(row["id"])[1].startswith(b"x" * 1000)
     store.close()
     assert _os.path.getsize(archive / name) > 0
+
+
+def test_repair_reads_members_across_chunk_boundaries(tmp_path):
+    """Records larger than the repair's 1 MiB read size, torn in the last one."""
+    import random
+
+    store = DocumentStore(tmp_path / "archive.db")
+    rng = random.Random(3)
+    for i in range(4):
+        store.record_exchange(url=f"http://127.0.0.11/{i}.pdf", site="x", method="GET", request_headers=[],
+                              request_body=b"", status=200, response_headers=[],
+                              payload=rng.randbytes(700_000))
+    store.close()
+    (f,) = (tmp_path / "archive").glob("*.warc.gz")
+    whole = f.read_bytes()
+    f.write_bytes(whole[:-100_000])
+    cut = repair_warc(f)
+    assert 0 < cut < 1_000_000
+    assert [rec.rec_type for _, rec in iter_warc_records(f)].count("response") == 3
+    assert repair_warc(f) == 0

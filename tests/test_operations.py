@@ -292,9 +292,13 @@ def test_attachment_reports_are_known_by_the_listed_page(tmp_path):
     pdf.list_url = "http://x/a.html"  # what spiders/base.py sets on an attachment's item
     page = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-01-21", body_level=None,
                       column=None)
-    for item in (pdf, page):
+    failed = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-02-01", body_level=None,
+                        column=None)
+    for item, outcome in ((pdf, "new"), (page, "unchanged"), (failed, "errors/extract")):
+        item.outcome = outcome  # set by ReportPipeline, which runs first
         pipeline.process_item(item)
     store.close()
+    # The failed re-read did not move b.html's list date: the next crawl fetches it again.
     assert known_reports(db_path) == {"http://x/a/report.pdf": "2025-01-20", "http://x/a.html": "2025-01-20",
                                       "http://x/b.html": "2025-01-21"}
 
