@@ -47,7 +47,7 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], byt
 
 
 def is_report_title(title: str) -> bool:
-    """The title rule of the brief: 政府信息公开 and (年度报告 or 年报)."""
+    """The title rule: 政府信息公开 and (年度报告 or 年报)."""
     t = re.sub(r"\s+", "", title)
     return "政府信息公开" in t and ("年度报告" in t or "年报" in t)
 
