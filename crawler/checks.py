@@ -1,4 +1,4 @@
-"""The consistency rules (勾稽关系) of REPORT_SCHEMA.md, applied to one report's cells.
+"""The consistency rules (勾稽关系) of docs/schema.md, applied to one report's cells.
 
 A blank cell counts as 0. A rule is only checked when the report gives at
 least one of the cells it relates, so an excerpt is not accused of what it

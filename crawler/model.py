@@ -11,7 +11,7 @@ CellValue = int | float | None
 class Finding:
     """One broken consistency rule (or a cross-report question) of a report."""
 
-    rule: str  # "1", "2", "3", "4" (REPORT_SCHEMA.md) or a named kind
+    rule: str  # "1", "2", "3", "4" (docs/schema.md) or a named kind
     key: str  # the cell or column the rule was checked on, e.g. "requests.*.total"
     detail: str  # a sentence a journalist can read, with the numbers
     expected: float | None = None

@@ -1,4 +1,4 @@
-"""The report's canonical cell names (REPORT_SCHEMA.md), shared by every layer.
+"""The report's canonical cell names (docs/schema.md), shared by every layer.
 
 A cell is named ``part.row.column``. The extractor, the checks, the store,
 the demo generator and the Datasette views all take their names and Chinese
@@ -195,7 +195,7 @@ def cell_label(key: str) -> str:
 
 
 def template_for_year(year: int | None) -> str | None:
-    """The template a report year must use (REPORT_SCHEMA.md)."""
+    """The template a report year must use (docs/schema.md)."""
     if year is None:
         return None
     if year >= 2021:

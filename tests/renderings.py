@@ -1,4 +1,4 @@
-"""A gold report rendered the ways real pages flatten it (corpus/README.md's style legend), for tests.
+"""A gold report rendered the ways real pages flatten it (the renderings seen on real pages), for tests.
 
 Each rendering is built from one table model (rows of cells as printed, header
 rows included) so every style prints the same report. Noise is drawn from a

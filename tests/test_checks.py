@@ -1,4 +1,4 @@
-"""The four consistency rules on hand-made cells (REPORT_SCHEMA.md)."""
+"""The four consistency rules on hand-made cells (docs/schema.md)."""
 
 from crawler import schema
 from crawler.checks import check_report
@@ -58,3 +58,13 @@ def test_blank_counts_as_zero_and_excerpts_are_not_accused():
     cells = {"appeals.review.upheld": None, "appeals.review.total": None}
     assert check_report(cells, "2021") == []
     assert check_report({"requests.new_received.total": 3}, "legacy") == []
+
+
+def test_schema_doc_is_current():
+    """docs/schema.md is generated from crawler/schema.py: regenerate it when the schema changes."""
+    from pathlib import Path
+
+    from crawler.schema_doc import render_schema_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
+    assert doc.read_text(encoding="utf-8") == render_schema_markdown(), "run: python -m crawler.schema_doc > docs/schema.md"

@@ -182,7 +182,7 @@ def test_canned_missing_reports(client):
 
 
 def test_every_canned_query_is_documented():
-    """Each query has a Chinese title and a description (STYLE.md: undocumented queries fail)."""
+    """Each query has a Chinese title and a description (an undocumented query fails)."""
     docs = (Path(__file__).resolve().parents[1] / "docs" / "datasette.md").read_text(encoding="utf-8")
     for name, q in queries.canned_queries().items():
         assert q["title"] and q["description"], name

@@ -5,7 +5,7 @@
   31 March of Y+1; every other body by 31 January of Y+1. Towns, streets
   and development zones publish as 行政机关 of the district (they hand their
   report to the district's 主管部门 and publish it by 31 January, as 石狮's
-  37 units did, SITES.md §5), so they share the department deadline.
+  37 units did), so they share the department deadline.
 * Report years up to 2018 (条例 of 2008, 第三十一条): every body by 31 March.
 
 The published date is the page's (发布日期, meta PubDate, URL date, with its

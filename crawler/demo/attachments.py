@@ -1,7 +1,7 @@
 """Reports published only as attachments: DOCX, PDF, DOC, XLSX and scans made from a gold dict.
 
 Some demo sites publish a report as a file, as real district sites do. The
-files are built from the gold (REPORT_SCHEMA.md's format) with the official
+files are built from the gold (the gold format of tests (docs/schema.md names)) with the official
 table layouts (merged header cells, the vertical 三、本年度办理结果 group), the
 DOCX with python-docx and the rest from it with LibreOffice and poppler.
 LibreOffice is slow, so every file is cached on disk under a key made from the

@@ -1,6 +1,6 @@
 """Document bytes → Report: metadata, canonical cells, their raw text and how each was read.
 
-Layers (DESIGN.md "The extractor, in layers"):
+Layers (docs/architecture.md):
 1. decode (decode.py) and split into lines of cells: HTML tables become grids
    with spans expanded (htmldoc.py, grid.py), text renderings become cells
    (textdoc.py);

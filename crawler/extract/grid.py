@@ -76,7 +76,7 @@ def table_grid(table: Tag) -> list[list[str]]:
     return [[text for text, _ in row] for row in spanned_grid(table)]
 
 
-# Header words of table 三's applicant columns, in the order the data is read (REPORT_SCHEMA.md).
+# Header words of table 三's applicant columns, in the order the data is read (docs/schema.md).
 _APPLICANT_HEADERS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 
 

@@ -1,6 +1,6 @@
 """Plain text → lines of cells, for every flattened rendering of a table.
 
-Renderings (corpus/README.md): ' | ' joined rows, markdown rows, one cell per
+Renderings seen on real pages: ' | ' joined rows, markdown rows, one cell per
 line ending ' |' (a lone '|' is a blank cell), one cell per line with a lone
 '|' between cells, one cell per paragraph, tab-separated rows, and a PDF text
 layer with page footers such as '- 3 -' inside tables.

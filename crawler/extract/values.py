@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Marks that mean "blank" or "not applicable" (REPORT_SCHEMA.md: recorded as null).
+# Marks that mean "blank" or "not applicable" (docs/schema.md: recorded as null).
 BLANK_MARKS = frozenset(
     {"", "/", "-", "--", "---", "—", "——", "–", "_", "__", "___", "无", "空", "\\", "x", "X", "×", "/ /", "…", "......"}
 )
