@@ -9,7 +9,9 @@ SITES ?= sites/real.yaml
 .PHONY: install demo test lint crawl serve clean system-deps
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
+	@# Debian's own python3 needs python3-venv for `-m venv`: installed when the first try fails.
+	$(PY) -m venv $(VENV) || { rm -rf $(VENV); SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)

@@ -69,7 +69,8 @@ def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
 @click.option("--sites", "registry", default="sites/real.yaml", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The site registry.")
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The site registry (a relative path not found here is looked up in the project).")
 @click.option("--site", "only", multiple=True, help="Crawl only this site (slug); repeatable.")
 @click.option("--alarm-exit/--no-alarm-exit", default=True, show_default=True,
               help="Exit 2 when a site that yielded reports before yields none, or only errors.")
@@ -90,12 +91,17 @@ def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, ful
     from crawler.registry import load_registry
     from crawler.runner import crawl as run_crawl
     from crawler.runner import finish_database
+    from spiders.base import resolve_registry
 
+    registry = resolve_registry(registry)
+    if not registry.is_file():
+        raise click.ClickException(f"{registry}: no such registry file")
     sites = load_registry(registry)
     if only:
+        unknown = sorted(set(only) - {s.slug for s in sites})
+        if unknown:
+            raise click.ClickException(f"{registry}: no site named {', '.join(unknown)}")
         sites = [s for s in sites if s.slug in set(only)]
-        if not sites:
-            raise click.ClickException(f"{registry}: no site named {', '.join(only)}")
     settings = parse_overrides(overrides)
     if user_agent:
         settings["USER_AGENT"] = user_agent
@@ -144,16 +150,15 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
     from crawler.ingest import ingest_paths
     from crawler.runner import finish_database
 
-    results = ingest_paths(db, paths)
-    finish_database(db)
-    bad = 0
-    for r in results:
+    def say(r) -> None:
         if r.error:
-            bad += 1
             click.echo(f"{r.path}: {r.error}", err=True)
         else:
             click.echo(f"{r.path}: {r.status} (template {r.template}, year {r.year}, {r.cells} cells)")
-    if bad:
+
+    results = ingest_paths(db, paths, on_result=say)
+    finish_database(db)
+    if any(r.error for r in results):
         sys.exit(1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,14 +42,19 @@ def content_type_of(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
-def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | Path | None = None
-                 ) -> list[IngestResult]:
-    """Each file is archived, then extracted and stored; a bad file is reported, the rest go on."""
+def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | Path | None = None,
+                 on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    """Each file is archived, then extracted and stored; a bad file is reported, the rest go on.
+
+    `on_result` hears of each file as soon as it is done (progress for long OCR runs).
+    """
     store = DocumentStore(db_path, archive_dir)
     results = []
     try:
         for path in iter_files(paths):
             results.append(_ingest_one(store, path))
+            if on_result:
+                on_result(results[-1])
     finally:
         store.close()
     return results

@@ -168,26 +168,39 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     with db.atomic():
         run_id = db["crawl_runs"].insert({"started": started, "registry": registry_name,
                                           "sites": len(sites), "status": "running", "mode": mode}).last_pk
-    # {url: list date}: known reports whose list entry is unchanged are not fetched (--full: none known)
-    known = known_reports(db_path) if incremental else {}
-    scrapy_settings = project_settings(db_path, settings)
-    process = CrawlerProcess(scrapy_settings)
-    loader = SpiderLoader.from_settings(scrapy_settings)
-    families = sorted({s.family for s in sites})
-    crawlers = {}
-    for family in families:
-        spider_cls = loader.load(family)
-        family_sites = [s for s in sites if s.family == family]
-        crawler = process.create_crawler(spider_cls)
-        crawlers[family] = (crawler, family_sites)
-        process.crawl(crawler, sites=family_sites, known_urls=known, stop_at_known=not resume)
-    process.start()
+    try:
+        crawlers = _run_spiders(db_path, sites, settings, incremental=incremental, resume=resume)
+    except BaseException:
+        # A run that could not start or crashed is closed as failed, so the next night is not
+        # mistaken for the resumption of a killed one.
+        with db.atomic():
+            db["crawl_runs"].update(run_id, {"finished": utcnow(), "status": "failed"})
+        raise
     DocumentStore.close_shared()
     _mark_listed(db_path, crawlers, started)
     results = _collect(db_path, crawlers, started, had_reports)
     _record_run(db_path, run_id, results, started)
     _record_downloads(db_path, run_id, crawlers)
     return CrawlResult(run_id, results)
+
+
+def _run_spiders(db_path: str | Path, sites: list[Any], settings: dict[str, Any] | None, *, incremental: bool,
+                 resume: bool) -> dict:
+    """One crawler per CMS family, all in one CrawlerProcess; blocks until every spider closes."""
+    # {url: list date}: known reports whose list entry is unchanged are not fetched (--full: none known)
+    known = known_reports(db_path) if incremental else {}
+    scrapy_settings = project_settings(db_path, settings)
+    process = CrawlerProcess(scrapy_settings)
+    loader = SpiderLoader.from_settings(scrapy_settings)
+    crawlers = {}
+    for family in sorted({s.family for s in sites}):
+        spider_cls = loader.load(family)
+        family_sites = [s for s in sites if s.family == family]
+        crawler = process.create_crawler(spider_cls)
+        crawlers[family] = (crawler, family_sites)
+        process.crawl(crawler, sites=family_sites, known_urls=known, stop_at_known=not resume)
+    process.start()
+    return crawlers
 
 
 def _mark_listed(db_path: str | Path, crawlers: dict, started: str) -> None:

@@ -38,3 +38,24 @@ def test_python_dash_m_is_the_same_cli():
 def test_every_command_has_an_example():
     for name, command in main.commands.items():
         assert command.help and "Example:" in command.help, name
+
+
+def test_crawl_names_unknown_sites(tmp_path):
+    result = CliRunner().invoke(main, ["crawl", "--db", str(tmp_path / "a.db"), "--site", "mengjin", "--site", "nope"])
+    assert result.exit_code == 1
+    assert "no site named nope" in result.output
+
+
+def test_ingest_reports_each_file_and_stores_the_seed(tmp_path, seed_path):
+    import sqlite3
+
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(seed_path), str(bad)])
+    assert result.exit_code == 1  # one bad file: named, the rest stored
+    assert f"{seed_path}: new (template 2021, year 2023, 200 cells)" in result.output
+    assert "bad.html: " in result.output
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from reports where url like 'file:%'").fetchone()[0] == 1
+    assert con.execute("select count(*) from documents where source = 'file'").fetchone()[0] == 2
