@@ -24,15 +24,21 @@ def carry_over_findings(archive: Archive) -> list[CrossFinding]:
                 fwd_key, over_key = f"requests.carried_forward.{col}", f"requests.carried_over.{col}"
                 if fwd_key not in prev.cells or over_key not in cur.cells:
                     continue
-                before, now = prev.cells[fwd_key] or 0, cur.cells[over_key] or 0
-                if abs(float(before) - float(now)) < 1e-9:
+                # A blank cell counts as 0 in the checks (docs/schema.md), but is shown as printed.
+                before, now = prev.cells[fwd_key], cur.cells[over_key]
+                if abs(float(before or 0) - float(now or 0)) < 1e-9:
                     continue
                 label = schema.REQUEST_COLUMN_LABELS[col]
                 out.append(CrossFinding(
                     "carry_over", body_id, year, report_id=cur.id, other_report_id=prev.id, key=over_key,
                     value=now, other_value=before, document_id=cur.document_id,
                     other_document_id=prev.document_id,
-                    detail=f"{year - 1}年报告「结转下年度继续办理」（{label}）为{fmt(before)}件，"
-                           f"{year}年报告「上年结转」（{label}）为{fmt(now)}件",
+                    detail=f"{year - 1}年报告「结转下年度继续办理」（{label}）为{_shown(before)}，"
+                           f"{year}年报告「上年结转」（{label}）为{_shown(now)}",
                 ))
     return out
+
+
+def _shown(x: float | None) -> str:
+    """3件, or 空白 for a blank cell (which the comparison counts as 0)."""
+    return "空白" if x is None else f"{fmt(x)}件"
