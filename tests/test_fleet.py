@@ -68,7 +68,7 @@ def tally(db: Path, expected: set[str]) -> dict[str, int]:
     sites = {s for (s,) in con.execute("select site from crawl_sites")}
     return {"expected": len(expected), "stored": len(expected & set(urls)),
             "duplicated": len(urls) - len(set(urls)) + docs, "lost": len(expected - set(urls)),
-            "runs": runs, "sites": sorted(sites)}
+            "runs": runs, "sites": sorted(sites), "missing": sorted(expected - set(urls))[:5]}
 
 
 def wait_for(cond, timeout: float = 60, what: str = "") -> None:

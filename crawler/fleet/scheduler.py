@@ -143,7 +143,13 @@ class FleetScheduler(Scheduler):
         tests/test_fleet.py fails (no worker finishes) if the attribute moves.
         """
         slot = getattr(self.crawler.engine, "_slot", None)
-        return getattr(slot, "inprogress", None)
+        busy = getattr(slot, "inprogress", None)
+        if busy is None:
+            return None
+        # Also the responses the scraper is still running callbacks on: their follow-up
+        # requests are not queued yet, so their leases must not be acked.
+        scraping = getattr(getattr(getattr(self.crawler.engine, "scraper", None), "slot", None), "active", ())
+        return set(busy) | set(scraping)
 
     def _ack_finished(self) -> None:
         """Ack held requests the engine is done with (downloaded, scraped, follow-ups queued)."""

@@ -236,6 +236,7 @@ class Writer:
         rows = list(self.db.query("select id from documents where url = ? and sha256 = ?", [item.url, sha]))
         item.archive["document_id"] = rows[0]["id"] if rows else None
         outcome = store_report_item(self.db, item, lambda site, key: None)
+        item.outcome = outcome  # as ReportPipeline sets it: only a stored reading moves the list date
         self.list_dates.process_item(item)
         self.stats.items += 1
         self.stats.outcomes[outcome] += 1
