@@ -91,34 +91,46 @@ def test_fleet_slot_limits_concurrency_and_spaces_starts(redis_url, keys):
     assert take("w3:2", delay=0, concurrency=2, host=other) == -1
 
 
-def test_writer_applies_each_entry_once(redis_url, keys, tmp_path):
-    """A batch redelivered after a crash, and the same document sent by two workers, are stored once."""
+@pytest.fixture(scope="module")
+def demo_corpus():
     from crawler.demo.generator import build_demo_web
+
+    return build_demo_web()
+
+
+def _send_report(client, keys: Keys, tmp_path, corpus, index: int, worker: str) -> dict:
+    """What a worker sends for one fetched report page: its document record, then its item."""
     from crawler.fleet.sink import StreamDocumentStore, item_fields
-    from crawler.fleet.writer import Writer
     from crawler.items import ReportItem
 
-    corpus = build_demo_web()
-    gold = corpus.reports[0]
+    gold = corpus.reports[index]
     page = next(s for s in corpus.sites if s.slug == gold.site).pages[gold.path]
     url = f"http://127.0.0.1:9/{gold.path.lstrip('/')}"
+    store = StreamDocumentStore(client, keys, "run1", tmp_path / f"warc-{worker}", fsync=False)
+    doc = store.record_exchange(url=url, site=gold.site, method="GET", request_headers=[], request_body=b"",
+                                status=200, response_headers=[("Content-Type", "text/html; charset=utf-8")],
+                                payload=page.body)
+    store.close()
+    item = ReportItem(site=gold.site, url=url, title=gold.title, list_date=None, body_level=gold.body_level,
+                      column=gold.column, headers={"content-type": "text/html; charset=utf-8"},
+                      body=page.body, fetched_at=doc["fetched_at"], archive={"sha256": doc["sha256"]})
+    client.xadd(keys.stream, {"kind": "item", "run": "run1", **item_fields(item)})
+    return doc
+
+
+def test_writer_applies_each_entry_once(redis_url, keys, tmp_path, demo_corpus):
+    """A batch redelivered after a crash, and the same document sent by two workers, are stored once."""
+    from crawler.fleet.writer import Writer
+
     client = connect(redis_url)
     for worker in ("w1", "w2"):  # two workers fetched the same page (a lease expired under a slow worker)
-        store = StreamDocumentStore(client, keys, "run1", tmp_path / f"warc-{worker}", fsync=False)
-        doc = store.record_exchange(url=url, site=gold.site, method="GET", request_headers=[], request_body=b"",
-                                    status=200, response_headers=[("Content-Type", "text/html; charset=utf-8")],
-                                    payload=page.body)
-        store.close()
-        item = ReportItem(site=gold.site, url=url, title=gold.title, list_date=None, body_level=gold.body_level,
-                          column=gold.column, headers={"content-type": "text/html; charset=utf-8"},
-                          body=page.body, fetched_at=doc["fetched_at"], archive={"sha256": doc["sha256"]})
-        client.xadd(keys.stream, {"kind": "item", "run": "run1", **item_fields(item)})
+        doc = _send_report(client, keys, tmp_path, demo_corpus, 0, worker)
     assert doc["is_new"] is False  # the second copy was a revisit: the payload hash was in Redis
     writer = Writer(tmp_path / "a.db", redis_url, prefix=keys.prefix, consumer="w")
     writer.ensure_group()
     entries = client.xreadgroup(keys.group, "w", {keys.stream: ">"}, count=100)[0][1]
-    writer.apply(entries)
-    writer.apply(entries)  # as if the writer died after COMMIT, before XACK
+    writer.commit(entries)  # and the writer died after COMMIT, before XACK
+    writer.apply(entries)  # the redelivered batch
     writer.close()
     db = sqlite3.connect(tmp_path / "a.db")
     assert db.execute("select count(*) from documents").fetchone()[0] == 1
@@ -126,6 +138,49 @@ def test_writer_applies_each_entry_once(redis_url, keys, tmp_path):
     assert writer.stats.skipped == len(entries) == 4
     assert writer.stats.outcomes == {"new": 1, "unchanged": 1}
     assert json.loads(json.dumps(client.xlen(keys.stream))) == 0  # acked entries are deleted
+    assert db.execute("select count(*) from fleet_applied").fetchone()[0] == 0  # and their marks forgotten
+
+
+def test_writer_applies_entries_that_come_back_after_newer_ones(redis_url, keys, tmp_path, demo_corpus):
+    """A delivery lost in a Redis restart is reclaimed after newer entries were applied: still stored."""
+    from crawler.fleet.writer import Writer
+
+    client = connect(redis_url)
+    for index in range(4):
+        _send_report(client, keys, tmp_path, demo_corpus, index, "w1")
+    writer = Writer(tmp_path / "a.db", redis_url, prefix=keys.prefix, consumer="w")
+    writer.ensure_group()
+    lost = client.xreadgroup(keys.group, "w", {keys.stream: ">"}, count=4)[0][1]  # the reply never arrived
+    newer = client.xreadgroup(keys.group, "w", {keys.stream: ">"}, count=100)[0][1]
+    writer.apply(newer)
+    writer.apply(lost)
+    writer.close()
+    db = sqlite3.connect(tmp_path / "a.db")
+    assert db.execute("select count(*) from reports").fetchone()[0] == 4
+    assert db.execute("select count(*) from documents").fetchone()[0] == 4
+    assert (writer.stats.skipped, writer.stats.entries) == (0, 8)
+
+
+def test_a_new_request_is_marked_seen_and_queued_together(redis_url, keys):
+    q = _queue(redis_url, keys)
+    seen = keys.dupefilter("unit")
+    assert q.push_unseen(Request("http://a.test/1"), "fp1", seen) is True
+    assert q.push_unseen(Request("http://a.test/1"), "fp1", seen) is False  # a retry after a lost reply
+    assert (len(q), q.server.scard(seen)) == (1, 1)
+    request, _ = q.pop_leased()
+    assert request.url == "http://a.test/1"
+
+
+def test_a_retried_seed_claim_still_belongs_to_its_worker(redis_url, keys):
+    from crawler.fleet.run import FleetRun
+
+    client = connect(redis_url)
+    w1, w2 = FleetRun(client, keys, "w1"), FleetRun(client, keys, "w2")
+    assert w1.claim_seed("unit") is True
+    assert w1.claim_seed("unit") is True  # the first SET was applied, its reply lost: the retry must not orphan it
+    assert w2.claim_seed("unit") is False
+    w1.seed_done("unit")
+    assert w1.claim_seed("unit") is False  # a finished seed is not queued again
 
 
 def test_crawl_with_redis_runs_a_fleet_worker_and_never_opens_the_db(monkeypatch, tmp_path):

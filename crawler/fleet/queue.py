@@ -44,6 +44,12 @@ end
 return #expired
 """
 
+PUSH_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 RELEASE = """
 local n = 0
 for i = 1, #ARGV do
@@ -71,11 +77,21 @@ class LeasedQueue(PriorityQueue):
         self._renew = server.register_script(RENEW)
         self._requeue = server.register_script(REQUEUE_EXPIRED)
         self._release = server.register_script(RELEASE)
+        self._push_unseen = server.register_script(PUSH_UNSEEN)
 
     def _encode_request(self, request: Request) -> bytes:
         obj = request.to_dict(spider=self.spider)
         obj["meta"].pop("fleet_slot", None)  # a download slot token belongs to one fetch
         return self.serializer.dumps(obj)
+
+    def push_unseen(self, request: Request, fingerprint: str, dupefilter_key: str) -> bool:
+        """Mark the fingerprint seen and queue the request in one step; False if it was seen before.
+
+        Two commands (SADD, then ZADD) would lose the request when Redis dies between
+        them, or after the SADD but before its reply: the retried SADD says "seen".
+        """
+        return bool(self._push_unseen(keys=[dupefilter_key, self.key],
+                                      args=[fingerprint, -request.priority, self._encode_request(request)]))
 
     def pop(self, timeout: int = 0) -> Request | None:
         raise NotImplementedError("use pop_leased(): a plain pop would lose the request on a crash")

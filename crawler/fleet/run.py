@@ -83,7 +83,13 @@ class FleetRun:
 
     # -- seeding -----------------------------------------------------------------
     def claim_seed(self, spider: str) -> bool:
-        return bool(self.client.set(self.keys.seeded(spider), self.worker, nx=True))
+        """SET NX, but also True when the key already names this worker: a retried SET whose first
+        try was applied before Redis went away answers "not set", and the seed must not be orphaned."""
+        key = self.keys.seeded(spider)
+        if self.client.set(key, self.worker, nx=True):
+            return True
+        holder = self.client.get(key)
+        return holder is not None and holder.decode() == str(self.worker)
 
     def seed_done(self, spider: str) -> None:
         self.client.set(self.keys.seeded(spider), "done")

@@ -3,6 +3,8 @@
 * Requests are popped with a lease (crawler/fleet/queue.py) and acked once
   the engine is done with them: downloaded, archived, their callback's items
   handed to the writer and follow-ups queued (the engine's in-progress set).
+* A new request is marked seen and queued by one Lua script, so a Redis
+  restart between the two, or a lost reply, cannot drop it.
 * A tick renews held leases, requeues expired ones (a dead worker's), keeps
   this worker's heartbeat, and wakes the engine when others queued work.
 * The spider is not idle while another worker holds leases or is still
@@ -105,11 +107,12 @@ class FleetScheduler(Scheduler):
 
     # -- the frontier ----------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        if request.dont_filter:
+            self.queue.push(request)
+        elif not self.queue.push_unseen(request, self.df.request_fingerprint(request), self.df.key):
             self.df.log(request)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:

@@ -7,11 +7,13 @@ delivered twice is stored once), a report item through
 crawler.pipelines.store_report_item (extract → check → store) and then
 crawler.incremental.ListDatePipeline (the list date that lets the next
 night skip an unchanged report), as ITEM_PIPELINES order them. A batch of
-entries is one SQLite transaction that also advances `fleet_cursor`; only
-after it commits are the entries XACKed (and deleted). A writer killed at any
-point therefore resumes from its unacknowledged entries (its own pending
-list, or XAUTOCLAIM of a dead consumer's), and skips any it had already
-committed. When a run is over (seeds done, frontier and stream empty, no
+entries is one SQLite transaction that also records their IDs in
+`fleet_applied`; only after it commits are the entries XACKed (and deleted),
+and then their IDs forgotten. A writer killed at any point therefore resumes
+from its unacknowledged entries (its own pending list, or XAUTOCLAIM of a
+dead consumer's), and skips exactly those it had already committed. IDs, not
+a high-water mark: entries whose delivery was lost with a Redis restart come
+back later than newer ones, and must still be applied. When a run is over (seeds done, frontier and stream empty, no
 worker alive) it writes crawl_runs / crawl_sites for the whole fleet.
 """
 
@@ -86,8 +88,8 @@ class Writer:
     # -- setup -------------------------------------------------------------------------
     def _ensure_tables(self) -> None:
         db = self.db
-        if "fleet_cursor" not in db.table_names():
-            db["fleet_cursor"].create({"stream": str, "last_id": str}, pk="stream")
+        if "fleet_applied" not in db.table_names():
+            db["fleet_applied"].create({"stream": str, "entry_id": str}, pk=("stream", "entry_id"))
         if "fleet_runs" not in db.table_names():
             db["fleet_runs"].create({"token": str, "run_id": int, "started": str, "registry": str,
                                      "sites_json": str, "finished": str}, pk="token")
@@ -166,9 +168,11 @@ class Writer:
                 break
 
     # -- applying entries --------------------------------------------------------------------
-    def _cursor(self) -> tuple[int, int]:
-        rows = list(self.db.query("select last_id from fleet_cursor where stream = ?", [self.keys.stream]))
-        return _id(rows[0]["last_id"]) if rows else (0, 0)
+    def _applied(self, ids: list[str]) -> set[str]:
+        """Which of these entries a transaction already committed (the writer died before XACK)."""
+        marks = ",".join("?" * len(ids))
+        return {r["entry_id"] for r in self.db.query(
+            f"select entry_id from fleet_applied where stream = ? and entry_id in ({marks})", [self.keys.stream, *ids])}
 
     def _apply_until_stored(self, entries: list) -> None:
         """A locked or full database is waited out, never skipped: the entries stay unacknowledged."""
@@ -183,12 +187,21 @@ class Writer:
 
     def apply(self, entries: list) -> None:
         """One transaction for the batch, then XACK: see the module docstring."""
+        ids, known = self.commit(entries)
+        self.acknowledge(ids, known)
+
+    def commit(self, entries: list) -> tuple[list[str], dict[str, str]]:
+        """Apply the entries not applied before, and mark them applied, in one SQLite transaction.
+
+        Returns their IDs and the {report URL: list date} the workers' cache should learn.
+        """
         entries = sorted(entries, key=lambda e: _id(e[0]))
-        cursor = self._cursor()
+        ids = [e[0].decode() if isinstance(e[0], bytes) else e[0] for e in entries]
+        applied = self._applied(ids)
         known: dict[str, str] = {}
         with self.db.atomic():
-            for entry_id, fields in entries:
-                if _id(entry_id) <= cursor:
+            for entry_id, (_, fields) in zip(ids, entries, strict=True):
+                if entry_id in applied:
                     self.stats.skipped += 1
                     continue
                 try:
@@ -199,18 +212,22 @@ class Writer:
                 except Exception:  # a malformed entry must not block the stream forever
                     logger.exception("fleet entry %s could not be applied; skipped", entry_id)
                     self.stats.outcomes["errors/writer"] += 1
-            last = max(entries, key=lambda e: _id(e[0]))[0]
-            last = last.decode() if isinstance(last, bytes) else last
-            if _id(last) > cursor:
-                self.db["fleet_cursor"].upsert({"stream": self.keys.stream, "last_id": last}, pk="stream")
-        ids = [e[0] for e in entries]
+            self.db.conn.executemany("insert or ignore into fleet_applied (stream, entry_id) values (?, ?)",
+                                     [(self.keys.stream, i) for i in ids])
+        return ids, known
+
+    def acknowledge(self, ids: list[str], known: dict[str, str]) -> None:
+        """XACK and delete committed entries, then forget their marks: they cannot come back."""
         pipe = self.client.pipeline(transaction=False)
         pipe.xack(self.keys.stream, self.keys.group, *ids)
         pipe.xdel(self.keys.stream, *ids)
         if known:
             pipe.hset(self.keys.known, mapping=known)
         pipe.execute()
-        self.stats.entries += len(entries)
+        with self.db.atomic():
+            self.db.conn.executemany("delete from fleet_applied where stream = ? and entry_id = ?",
+                                     [(self.keys.stream, i) for i in ids])
+        self.stats.entries += len(ids)
 
     def _apply_one(self, fields: dict) -> dict[str, str] | None:
         f = {k.decode(): v for k, v in fields.items()}
