@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # `incremental` package Twisted imports: put the project root there instead.
 sys.path[0] = str(ROOT)
 
-from crawler.fleet.demo import HitLog, LocalFleet, write_registry  # noqa: E402
+from crawler.demo.hits import HitLog  # noqa: E402
+from crawler.fleet.demo import LocalFleet, write_registry  # noqa: E402
 from crawler.fleet.keys import Keys, connect  # noqa: E402
 from crawler.fleet.redisproc import RedisServer  # noqa: E402
 from crawler.fleet.writer import Writer  # noqa: E402

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from crawler.fleet.demo import HitLog, LocalFleet, wait_primed, write_registry
+from crawler.demo.hits import HitLog
+from crawler.fleet.demo import LocalFleet, wait_primed, write_registry
 from crawler.fleet.keys import Keys, connect
 from crawler.fleet.redisproc import RedisServer
 

@@ -20,8 +20,8 @@ import pytest
 
 from crawler.demo.faults import Fault, FaultPlan, add_reports, edit_report
 from crawler.demo.generator import build_demo_web
+from crawler.demo.hits import HitLog
 from crawler.demo.server import DemoWeb
-from crawler.fleet.demo import HitLog
 
 pytestmark = pytest.mark.slow
 
@@ -72,13 +72,12 @@ def test_incremental_recrawl_fetches_page_one_and_what_changed(web, tmp_path):
     stored = query(db, "select count(*) n, count(list_date) d from reports")[0]
     assert stored["n"] == stored["d"] == 32 + 34
 
-    second = run(db, registry, sites)
+    with HitLog() as hits:  # what was asked for, counted at the server
+        second = run(db, registry, sites)
     assert second.returncode == 0, second.stderr
     run2 = last_run(db)
-    fetched = {r["url"] for r in query(db, "select url from documents where last_fetched_at >= ? and status != 304 "
-                                           "and url not like '%robots.txt'", (run2["started"],))}
     columns = {web.bases[s.slug] + c.path for s in web.corpus.sites if s.slug in sites for c in s.columns}
-    assert fetched == columns  # page 1 of each column, nothing else
+    assert hits.fetched() == columns  # page 1 of each column, nothing else
     assert run2["not_modified"] == len(columns) + len(sites)  # robots.txt too
     assert run2["reports_new"] == run2["reports_changed"] == 0
     assert run2["reports_skipped"] > 0 and run2["status"] == "ok"
@@ -88,14 +87,13 @@ def test_incremental_recrawl_fetches_page_one_and_what_changed(web, tmp_path):
 
     added = add_reports(web.corpus, "yiyang", 3)
     edited = edit_report(web.corpus, "yiyang")
-    third = run(db, registry, sites)
+    with HitLog() as hits:
+        third = run(db, registry, sites)
     assert third.returncode == 0, third.stderr
     run3 = last_run(db)
     base = web.bases["yiyang"]
     reports = {r["url"] for r in query(db, "select url from reports")}
-    fetched_reports = {r["url"] for r in query(db, "select url from documents where last_fetched_at >= ?",
-                                                (run3["started"],)) if r["url"] in reports}
-    assert fetched_reports == {base + r.path for r in added} | {base + edited.path}
+    assert hits.fetched() & reports == {base + r.path for r in added} | {base + edited.path}
     assert (run3["reports_new"], run3["reports_changed"]) == (3, 1)
     row = query(db, "select version, list_date from reports where url = ?", (base + edited.path,))[0]
     assert row == {"version": 2, "list_date": "2026-11-20"}
@@ -225,20 +223,16 @@ def test_killed_crawl_resumes_to_the_same_archive_and_a_second_crawl_is_locked_o
     assert 0 < len(kept) < 66
 
     web.faults.rules.clear()
-    hits = HitLog().install()  # counted at the server: timestamps have one-second resolution
-    try:
+    with HitLog() as hits:  # counted at the server: the archive's timestamps have one-second resolution
         restart = run(db, registry, sites)
-    finally:
-        hits.uninstall()
     assert restart.returncode == 0, restart.stderr
     runs = query(db, "select status, mode from crawl_runs order by id")
     assert runs == [{"status": "killed", "mode": "incremental"}, {"status": "ok", "mode": "resume"}]
     assert _snapshot(db) == _snapshot(whole)
-    fetched = {u.split(" ", 1)[1] for u in hits.hits if u.startswith("GET ")}
     every = {r["url"] for r in query(db, "select url from reports")}
     assert len(every) == 66
-    assert not fetched & kept  # what the killed run stored is not fetched again
-    assert every - kept <= fetched  # the rest is
+    assert not hits.fetched() & kept  # what the killed run stored is not fetched again
+    assert every - kept <= hits.fetched()  # the rest is
 
 
 def _count(db: Path, table: str) -> int:

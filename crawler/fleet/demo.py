@@ -1,9 +1,8 @@
 """A whole fleet on this machine, against the embedded demo web: `make demo-fleet`, tests, bench.
 
-`HitLog` wraps the demo web's page lookup to count every answer per URL (so
-"no URL fetched twice" is checked where it matters, at the server) and can
-add a fixed delay per response (the benchmark's slow site). `LocalFleet`
-starts the writer and workers as separate processes, as on real machines.
+`HitLog` (crawler/demo/hits.py) counts the demo web's answers, so "no URL
+fetched twice" is checked at the server. `LocalFleet` starts the writer and
+workers as separate processes, as on real machines.
 """
 
 from __future__ import annotations
@@ -12,14 +11,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import yaml
 
-import crawler.demo.server as demo_server
+from crawler.demo.hits import HitLog
 from crawler.runner import DEMO_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,68 +30,6 @@ DEMO_FLEET_SETTINGS = {
     "NIANBAO_FLEET_SLOT_TTL": 4,
     "NIANBAO_WARC_FSYNC": False,
 }
-
-
-class HitLog:
-    """Counts the demo web's answers by URL; optional fixed delay per response."""
-
-    def __init__(self, delay: float = 0.0):
-        self.delay = delay
-        self.hits: Counter[str] = Counter()
-        self.first: float | None = None
-        self.last: float | None = None
-        self.in_flight: Counter[str] = Counter()  # host → answers being prepared now
-        self.max_in_flight: Counter[str] = Counter()
-        self.starts: dict[str, list[float]] = {}  # host → when each request arrived
-        self._lock = threading.Lock()
-        self._orig = None
-
-    def install(self) -> HitLog:
-        self._orig = orig = demo_server.resolve
-
-        def resolve(site, method, target, body=b"", base=""):
-            now = time.monotonic()
-            with self._lock:
-                self.hits[f"{method} {base}{target}"] += 1
-                self.first = self.first or now
-                self.last = now
-                self.in_flight[base] += 1
-                self.max_in_flight[base] = max(self.max_in_flight[base], self.in_flight[base])
-                self.starts.setdefault(base, []).append(now)
-            try:
-                if self.delay:
-                    time.sleep(self.delay)
-                return orig(site, method, target, body, base)
-            finally:
-                with self._lock:
-                    self.in_flight[base] -= 1
-
-        demo_server.resolve = resolve
-        return self
-
-    def uninstall(self) -> None:
-        if self._orig is not None:
-            demo_server.resolve = self._orig
-            self._orig = None
-
-    def twice(self) -> dict[str, int]:
-        """URLs answered more than once (robots.txt excluded: each worker reads it)."""
-        return {u: n for u, n in self.hits.items() if n > 1 and not u.endswith("/robots.txt")}
-
-    def pages(self) -> int:
-        return sum(1 for u in self.hits if not u.endswith("/robots.txt"))
-
-    def gaps(self) -> list[float]:
-        """Times between consecutive requests arriving at the same host, sorted."""
-        return sorted(b - a for ts in self.starts.values() for a, b in zip(sorted(ts), sorted(ts)[1:], strict=False))
-
-    def reset(self) -> None:
-        with self._lock:
-            self.hits.clear()
-            self.first = self.last = None
-            self.in_flight.clear()
-            self.max_in_flight.clear()
-            self.starts.clear()
 
 
 def write_registry(web, path: Path, slugs: list[str] | None = None) -> Path:
