@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -163,7 +164,7 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     if resume:
         logger.warning("the previous crawl of %s did not finish: walking every list page", db_path)
         mark_killed_runs(db_path)
-    started = utcnow()
+    started = _next_second_after_last_write(db)
     mode = "resume" if resume else "incremental" if incremental else "full"
     with db.atomic():
         run_id = db["crawl_runs"].insert({"started": started, "registry": registry_name,
@@ -182,6 +183,17 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
     _record_run(db_path, run_id, results, started)
     _record_downloads(db_path, run_id, crawlers)
     return CrawlResult(run_id, results)
+
+
+def _next_second_after_last_write(db) -> str:
+    """Now, once it is later than anything an earlier run stamped (timestamps have one-second
+    resolution): "fetched or seen since the run started" must not take in the run before."""
+    row = next(iter(db.query("select max(m) m from (select max(last_fetched_at) m from documents "
+                             "union all select max(finished) from crawl_runs)")))
+    deadline = time.monotonic() + 2  # a clock set back must not stall the night
+    while (now := utcnow()) <= (row["m"] or "") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return now
 
 
 def _run_spiders(db_path: str | Path, sites: list[Any], settings: dict[str, Any] | None, *, incremental: bool,
