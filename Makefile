@@ -34,7 +34,7 @@ demo: $(STAMP)
 	$(BIN)/nianbao demo --db $(DB)
 
 crawl: $(STAMP)
-	$(BIN)/nianbao crawl --db $(DB) --sites $(SITES)
+	$(BIN)/nianbao crawl --db $(DB) --sites $(SITES) $(CRAWL_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/nianbao serve --db $(DB)
