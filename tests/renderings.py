@@ -451,11 +451,37 @@ _FOLLOW = (
 )
 
 
+def _chinese(n: int) -> str:
+    """12 → 十二, 105 → 一百零五, 2 → 两 (as a count is written in words), for counts below 10,000."""
+    digits = "零一二三四五六七八九"
+    if n == 2:
+        return "两"
+    if n < 10:
+        return digits[n]
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d:
+            out += ("零" if zero and out else "") + ("" if (value == 10 and n < 20) else digits[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def _say(rng_words: str, cn: bool, **numbers: int) -> str:
+    """A sentence with its counts, in Chinese numerals when ``cn`` and the count is in 件."""
+    if cn and "{n}件" in rng_words:
+        numbers = {k: (_chinese(v) if k == "n" and 0 < v < 10_000 else v) for k, v in numbers.items()}
+    return rng_words.format(**numbers)
+
+
 def prose_rendering(gold: dict, seed: int) -> Rendering:
     """Only running text: a title, then 总体情况 sentences stating some of table 三's and 二's counts."""
     rng = random.Random(f"{seed}:prose")
     cells, year = gold["cells"], gold["year"]
     agency = rng.choice(AGENCIES)
+    cn = rng.random() < 0.25  # some reports write their counts in words: 十二件
     carried: set[str] = set()
     received = cells.get("requests.new_received.total")
     said = ""
@@ -463,7 +489,7 @@ def prose_rendering(gold: dict, seed: int) -> Rendering:
         said = rng.choice(_NONE_WORDS).format(y=year) + "。"
         carried.add("requests.new_received.total")
     elif isinstance(received, int):
-        said = rng.choice(_RECEIVED_WORDS).format(y=year, n=received)
+        said = _say(rng.choice(_RECEIVED_WORDS), cn, y=year, n=received)
         carried.add("requests.new_received.total")
         before = cells.get("requests.carried_over.total")
         if isinstance(before, int) and before and rng.random() < 0.2:  # a count that includes last year's
@@ -474,12 +500,12 @@ def prose_rendering(gold: dict, seed: int) -> Rendering:
             said += rng.choice(_PEOPLE_ALL)
             carried.add("requests.new_received.natural_person")
         elif isinstance(people, int) and 0 < people < received and rng.random() < 0.6:
-            said += rng.choice(_PEOPLE_SOME).format(n=people)
+            said += _say(rng.choice(_PEOPLE_SOME), cn, n=people)
             carried.add("requests.new_received.natural_person")
         for key, words in _FOLLOW:
             value = cells.get(key)
             if isinstance(value, int) and key not in carried and rng.random() < 0.5:
-                said += "，" + rng.choice(words).format(n=value)
+                said += "，" + _say(rng.choice(words), cn, n=value)
                 carried.add(key)
         said += "。"
     issued = cells.get("proactive.normative_documents.issued")

@@ -156,3 +156,22 @@ def test_count_stated_without_a_verb() -> None:
     r = _extract("示例局2022年政府信息公开工作年度报告\n2022年，本单位政府信息公开申请数量为0。上年结转政府信息公开申请数量2件。\n")
     assert r.cells["requests.new_received.total"] == 0
     assert "requests.carried_over.total" not in r.cells or r.cells["requests.carried_over.total"] == 2
+
+
+def test_counts_in_chinese_numerals() -> None:
+    r = _extract("示例局2023年政府信息公开工作年度报告\n一、总体情况\n"
+                 "我局认真办理每一件申请，推进高效办成一件事。2023年共收到政府信息公开申请十二件，"
+                 "其中自然人申请十件，办结十一件，结转下年度继续办理一件。\n")
+    assert r.cells["requests.new_received.total"] == 12
+    assert r.cells["requests.new_received.natural_person"] == 10
+    assert r.cells["requests.results_total.total"] == 11
+    assert r.cells["requests.carried_forward.total"] == 1
+    assert r.raw["requests.new_received.total"] == "收到政府信息公开申请十二件"  # the words as printed
+
+
+@pytest.mark.parametrize(("words", "number"), [("十二", 12), ("一百零五", 105), ("两", 2), ("一〇五", 105),
+                                               ("二十", 20), ("三千零一", 3001), ("零", 0), ("十件", None)])
+def test_chinese_number(words: str, number: int | None) -> None:
+    from crawler.extract.prose import chinese_number
+
+    assert chinese_number(words) == number
