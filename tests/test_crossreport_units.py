@@ -146,6 +146,12 @@ def test_statements_keep_sentences():
     assert "17件" in st[0].sentence
 
 
+def test_statements_in_chinese_numerals():
+    st = read_statements("2023年，本局新收政府信息公开申请十二件，上年结转两件，引发行政复议一件。", "2021")
+    assert [(s.key, s.value) for s in st] == [("requests.new_received.total", 12), ("requests.carried_over.total", 2),
+                                              ("appeals.review.total", 1)]
+
+
 def test_body_command_prints_the_timeline(db, tmp_path):
     from click.testing import CliRunner
 

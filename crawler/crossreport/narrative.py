@@ -29,8 +29,8 @@ from crawler.extract import prose
 from crawler.extract.values import normalize_width
 
 _FOLLOW = dict(prose._FOLLOW_UPS)
-_GRANTED = re.compile(r"(?:予以公开|同意公开)" + prose._N + prose._UNIT)
-_LAWSUIT = re.compile(r"(?:提起|引起|引发|发生)?行政诉讼" + prose._N + prose._UNIT)
+_GRANTED = re.compile(r"(?:予以公开|同意公开)" + prose.COUNT)
+_LAWSUIT = re.compile(r"(?:提起|引起|引发|发生)?行政诉讼" + prose.COUNT)
 _NO_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|产生|被提起|提起)[^。；;，,\d]{0,24}?行政复议")
 _NO_LAWSUITS = re.compile(r"(?:未|没有|无)(?:发生|收到|出现|产生|被提起|提起)[^。；;\d]{0,30}?行政诉讼")
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
@@ -118,17 +118,17 @@ def read_statements(text: str, template: str | None) -> list[Statement]:
                 and not re.search(r"政务服务|办件|咨询|投诉|信访|建议|提案|热线|结转|上年|复议|诉讼", m.group(1))
                 and not _INCLUDES_CARRIED.search(sentence)):
             verb = sentence[m.start():m.start() + 2]
-            keep("requests.new_received.total", int(m.group(2)), sentence, loose=verb != "新收")
+            keep("requests.new_received.total", prose.count_of(m.group(2)), sentence, loose=verb != "新收")
             following = sentences[n + 1] if n + 1 < len(sentences) and _readable(sentences[n + 1]) else ""
             window = sentence[m.end():] + "。" + following
             for key in ("requests.carried_over.total", "requests.carried_forward.total",
                         "requests.partly_granted.total"):
                 fm = _FOLLOW[key].search(window)
                 if fm:
-                    keep(key, int(fm.group(1)), sentence)
+                    keep(key, prose.count_of(fm.group(1)), sentence)
             gm = _GRANTED.search(window)
             if gm:
-                keep("requests.granted.total", int(gm.group(1)), sentence)
+                keep("requests.granted.total", prose.count_of(gm.group(1)), sentence)
         elif prose._NONE_RECEIVED.search(sentence):
             keep("requests.new_received.total", 0, sentence)
         nm = prose._NORMATIVE_ISSUED.search(sentence)
@@ -138,12 +138,12 @@ def read_statements(text: str, template: str | None) -> list[Statement]:
             keep(issued, 0, sentence)
         rm = prose._REVIEW.search(sentence)
         if rm and "申请" in sentence:
-            keep("appeals.review.total", int(rm.group(1)), sentence)
+            keep("appeals.review.total", prose.count_of(rm.group(1)), sentence)
         elif _NO_APPEALS.search(sentence) and not rm:
             keep("appeals.review.total", 0, sentence)
         lm = _LAWSUIT.search(sentence)
         if lm and "申请" in sentence:
-            keep(LAWSUITS, int(lm.group(1)), sentence)
+            keep(LAWSUITS, prose.count_of(lm.group(1)), sentence)
         elif _NO_LAWSUITS.search(sentence) and not lm:
             keep(LAWSUITS, 0, sentence)
     return list(found.values())

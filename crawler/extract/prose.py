@@ -17,7 +17,7 @@ _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 # A count with its unit, in Arabic or Chinese numerals ('12件', '十二件'); Chinese ones only before 件,
 # and not '每一件' / '第一件' / '一件事' (办成一件事 is a slogan, not a count).
-_COUNT = (r"(\d{1,6}\s*(?:件|起|份|条|个)|(?<![每第逐])[" + _CN_DIGITS + "".join(_CN_UNITS)
+COUNT = (r"(\d{1,6}\s*(?:件|起|份|条|个)|(?<![每第逐])[" + _CN_DIGITS + "".join(_CN_UNITS)
           + r"]{1,8}件(?!事))")
 
 
@@ -38,13 +38,13 @@ def chinese_number(text: str) -> int | None:
     return total + pending
 
 
-def _count(text: str) -> int:
-    """The number of a `_COUNT` match ('12件' → 12, '三件' → 3)."""
+def count_of(text: str) -> int:
+    """The number of a `COUNT` match ('12件' → 12, '三件' → 3)."""
     number = re.sub(r"\s*[件起份条个]$", "", text)
     return int(number) if number.isdigit() else chinese_number(number) or 0
 
 _RECEIVED = re.compile(
-    r"(?:新收|新增|收到|受理|接收到|接收|接到|办理)(?!率)([^。；;，,\d]{0,18}?)" + _COUNT
+    r"(?:新收|新增|收到|受理|接收到|接收|接到|办理)(?!率)([^。；;，,\d]{0,18}?)" + COUNT
     + r"([^。；;，,\d]{0,10})"
 )
 _NONE_RECEIVED = re.compile(
@@ -60,23 +60,23 @@ _COUNT_STATED = re.compile(
 )
 _NATURAL_ALL = re.compile(r"(?:全部|均|都|皆)(?:为|是|系|由|属于?)自然人")
 # '共处理申请12件，其中新收10件，上年结转2件': the received count is the one named 新收.
-_NEW_WITHIN = re.compile(r"其中[^。；;，,\d]{0,6}?(?:新收|新增|本年(?:度)?(?:新)?收到)[^。；;，,\d]{0,12}?" + _COUNT)
-_NATURAL_COUNT = re.compile(r"(?:其中)?自然人(?:申请|提出(?:的)?申请)?\s*" + _COUNT)
+_NEW_WITHIN = re.compile(r"其中[^。；;，,\d]{0,6}?(?:新收|新增|本年(?:度)?(?:新)?收到)[^。；;，,\d]{0,12}?" + COUNT)
+_NATURAL_COUNT = re.compile(r"(?:其中)?自然人(?:申请|提出(?:的)?申请)?\s*" + COUNT)
 _FOLLOW_UPS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("requests.carried_over.total", re.compile(r"(?:上年度?结转|结转上一?年度?|上一?年度?结转)[^。；;，,\d]{0,14}?" + _COUNT)),
+    ("requests.carried_over.total", re.compile(r"(?:上年度?结转|结转上一?年度?|上一?年度?结转)[^。；;，,\d]{0,14}?" + COUNT)),
     ("requests.carried_forward.total", re.compile(
-        r"(?:结转(?:至|到)?下一?年度?|下一?年度?继续办理|结转下年度?)[^。；;，,\d]{0,8}?" + _COUNT)),
-    ("requests.partly_granted.total", re.compile(r"部分公开" + _COUNT)),
-    ("requests.granted.total", re.compile(r"(?<![部分不])(?:予以公开|同意公开|公开)" + _COUNT)),
-    ("requests.denied_enforcement_file.total", re.compile(r"属于行政执法案卷[^。；;，,\d]{0,4}?" + _COUNT)),
-    ("requests.results_total.total", re.compile(r"(?<!年度)(?<!继续)(?<!年)(?:办结|答复|办理完毕|已办理|办理)" + _COUNT)),
+        r"(?:结转(?:至|到)?下一?年度?|下一?年度?继续办理|结转下年度?)[^。；;，,\d]{0,8}?" + COUNT)),
+    ("requests.partly_granted.total", re.compile(r"部分公开" + COUNT)),
+    ("requests.granted.total", re.compile(r"(?<![部分不])(?:予以公开|同意公开|公开)" + COUNT)),
+    ("requests.denied_enforcement_file.total", re.compile(r"属于行政执法案卷[^。；;，,\d]{0,4}?" + COUNT)),
+    ("requests.results_total.total", re.compile(r"(?<!年度)(?<!继续)(?<!年)(?:办结|答复|办理完毕|已办理|办理)" + COUNT)),
 )
 _NORMATIVE_ISSUED = re.compile(
     r"(?:制发|印发|出台|制定|发布)(?:行政)?规范性文件(?:共)?" + _N + r"\s*(?:件|份|个)"
     r"(?:[，,、]\s*废止" + _N + r"\s*(?:件|份|个))?"
 )
 _NORMATIVE_NONE = re.compile(r"(?:未|没有)(?:制发|印制|印发|出台|制定)(?:任何)?(?:行政)?规范性文件")
-_REVIEW = re.compile(r"(?:引起|引发|提起|申请)?行政复议" + _COUNT)
+_REVIEW = re.compile(r"(?:引起|引发|提起|申请)?行政复议" + COUNT)
 
 
 _VALUE_LINE = re.compile(r"^[ \t]*[\d.,，件/\-—|]+(?:[ \t]+[\d.,，件/\-—|]+)*[ \t]*$", re.M)
@@ -113,8 +113,8 @@ def _received(sentences: list[str], n: int, m: re.Match[str], count: int, end: i
     sentence = sentences[n]
     window = sentence[end:] + "。" + (sentences[n + 1] if n + 1 < len(sentences) else "")
     new = _NEW_WITHIN.search(window)
-    if new and _count(new.group(1)) <= count:
-        count = _count(new.group(1))  # the first count included the carried-over requests
+    if new and count_of(new.group(1)) <= count:
+        count = count_of(new.group(1))  # the first count included the carried-over requests
         found["requests.new_received.total"] = (count, m.group(0) + "，" + new.group(0))
     else:
         found["requests.new_received.total"] = (count, m.group(0))
@@ -122,12 +122,12 @@ def _received(sentences: list[str], n: int, m: re.Match[str], count: int, end: i
     cm = _NATURAL_COUNT.search(window)
     if nm:
         found["requests.new_received.natural_person"] = (count, m.group(0) + "，" + nm.group(0))
-    elif cm and _count(cm.group(1)) <= count:
-        found["requests.new_received.natural_person"] = (_count(cm.group(1)), cm.group(0))
+    elif cm and count_of(cm.group(1)) <= count:
+        found["requests.new_received.natural_person"] = (count_of(cm.group(1)), cm.group(0))
     for key, pattern in _FOLLOW_UPS:
         fm = pattern.search(window)
         if fm and key not in found:
-            found[key] = (_count(fm.group(1)), fm.group(0))
+            found[key] = (count_of(fm.group(1)), fm.group(0))
 
 
 def _read_requests(sentences: list[str], found: Found) -> None:
@@ -136,7 +136,7 @@ def _read_requests(sentences: list[str], found: Found) -> None:
             return
         m = _RECEIVED.search(sentence)
         if m and _names_requests(m):
-            _received(sentences, n, m, _count(m.group(2)), m.start(3), found)
+            _received(sentences, n, m, count_of(m.group(2)), m.start(3), found)
         else:
             zm = _NONE_RECEIVED.search(sentence)
             cm = _COUNT_STATED.search(sentence)
@@ -158,7 +158,7 @@ def _read_others(sentences: list[str], found: Found) -> None:
             found["proactive.normative_documents.issued"] = (0, zm.group(0))
         rm = _REVIEW.search(sentence)
         if rm and "appeals.review.total" not in found and "申请" in sentence:
-            found["appeals.review.total"] = (_count(rm.group(1)), rm.group(0))
+            found["appeals.review.total"] = (count_of(rm.group(1)), rm.group(0))
 
 
 def read_prose(text: str) -> Found:
