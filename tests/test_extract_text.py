@@ -175,3 +175,28 @@ def test_chinese_number(words: str, number: int | None) -> None:
     from crawler.extract.prose import chinese_number
 
     assert chinese_number(words) == number
+
+
+ROWS_WITH_SPECKS = ("示例局2023年政府信息公开工作年度报告\n"
+                    "第二十条第（五）项\n信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n"
+                    "行政许可 | 12 | -3 | 4.0\n"
+                    "第二十条第（九）项\n信息内容 | 采购项目数量 | 采购总金额\n政府集中采购 | 3 | 12.5\n")
+
+
+def test_a_speck_in_a_recognized_count_is_dropped() -> None:
+    """OCR text: 4.0 in a count cell is 40 (a speck read as a point); 本年增/减 keeps its sign, an amount its point."""
+    from crawler.extract import _read
+    from crawler.extract.textdoc import text_document
+
+    scanned = text_document(ROWS_WITH_SPECKS)
+    scanned.recognized = True
+    r = _read(scanned, scanned, None)
+    assert r.cells["proactive.licensing.decisions"] == 40
+    assert r.raw["proactive.licensing.decisions"] == "4.0"  # what was read stays on record
+    assert r.cells["proactive.licensing.change"] == -3
+    assert r.cells["proactive.procurement.amount"] == 12.5
+
+
+def test_a_point_in_a_typed_count_is_kept_as_printed() -> None:
+    r = _extract(ROWS_WITH_SPECKS)
+    assert r.cells["proactive.licensing.decisions"] == 4.0  # a text layer printed it: the checks speak of it

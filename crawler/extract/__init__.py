@@ -34,6 +34,7 @@ from crawler.extract.tables import Reading, read_tables
 from crawler.extract.textdoc import text_document
 from crawler.extract.tokens import tokenize
 from crawler.model import Report
+from crawler.schema import DECIMAL_CELLS
 
 __all__ = ["extract_bytes", "extract_path"]
 
@@ -95,6 +96,22 @@ def _cells(body: Document, page: Document, template: str) -> Reading:
     return reading
 
 
+def repair_recognized_counts(cells: dict, raw: dict) -> None:
+    """OCR reads a speck beside a digit as a point or a minus (95 → 9.5, 3 → -3). A count has neither,
+    so in a count cell the digits as read are kept and the speck dropped; the raw reading stays."""
+    for key, value in cells.items():
+        if not isinstance(value, int | float) or isinstance(value, bool) or key in DECIMAL_CELLS:
+            continue
+        if isinstance(value, float):
+            digits = re.sub(r"\D", "", str(raw.get(key) or f"{abs(value):g}"))
+            if not digits:
+                continue
+            value = int(digits) * (1 if value >= 0 else -1)
+        if value < 0 and not key.endswith(".change"):
+            value = -value
+        cells[key] = value
+
+
 def _agency(title: str | None, body: Document, body_text: str, page: Document) -> str | None:
     """From the title or text; the chrome's source (meta ContentSource, 来源/发布机构) completes or replaces it."""
     named = find_agency(title, body_text)
@@ -130,6 +147,8 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
     if template == "legacy":
         return report
     reading = _cells(body, page, template)
+    if body.recognized:
+        repair_recognized_counts(reading.cells, reading.raw)
     report.cells, report.raw, report.method = reading.cells, reading.raw, reading.method
     report.findings = check_report(report.cells, template)
     return report

@@ -27,6 +27,7 @@ class Document:
     published: str | None = None
     published_source: str | None = None
     url: str | None = None
+    recognized: bool = False  # some text was read by OCR: a speck may sit in a number
     # Builds `lines` on first need (a page's chrome is only walked when the body lacks something).
     pending: Callable[[], list[Line]] | None = field(default=None, repr=False)
     # The plain text without building lines (enough to find a date or a source in the chrome).

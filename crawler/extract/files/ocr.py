@@ -382,4 +382,4 @@ def read_image(data: bytes, name: str | None = None):
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise fail(name, f"unreadable image ({e})") from None
-    return Document(lines=stitch([image_items(image, name)]))
+    return Document(lines=stitch([image_items(image, name)]), recognized=True)

@@ -285,4 +285,4 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
 
                 pages.append(image_items(page.to_image(resolution=scan_dpi(page)).original, name))
             page.close()  # frees the page's parsed objects: memory stays one page deep
-    return Document(lines=stitch(pages))
+    return Document(lines=stitch(pages), recognized=ocr_done > 0)
