@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from crawler import schema
 
 TEXT_STYLES = ("pipe", "pipe-md", "cell-per-line-pipe", "cell-per-line-sep", "cell-per-paragraph",
-               "cell-per-line-bare", "pdf-text")
+               "cell-per-line-bare", "cell-per-line-tab", "pdf-text")
 HTML_STYLES = ("html-official", "html-trs", "html-flat")
 PROSE_STYLES = ("prose",)  # no tables: a few counts stated in the 总体情况 text
 STYLES = TEXT_STYLES + HTML_STYLES + PROSE_STYLES
@@ -276,8 +276,11 @@ def _flat_lines(rows: list[Row], style: str) -> list[str]:
     texts = [[c.text for c in row] for row in rows]
     if style == "pipe":
         out = [" | ".join(t) for t in texts]
-    elif style == "pipe-md":
+    elif style == "pipe-md":  # with the alignment row a Markdown table has under its first row
         out = ["| " + " | ".join(t) + " |" for t in texts]
+        out.insert(1, "| " + " | ".join("---" for _ in texts[0]) + " |")
+    elif style == "cell-per-line-tab":  # a browser's copy: each cell ended by a tab, a blank one a lone tab
+        out = [f"{c}\t" for t in texts for c in t]
     elif style == "cell-per-line-pipe":
         out = [f"{c} |" if c else "|" for t in texts for c in t]
     elif style == "cell-per-line-sep":
@@ -383,6 +386,9 @@ def _inner(cell: Cell, style: str, rng: random.Random) -> str:
             pieces = [html.escape(cell.text[i:i + step]) for i in range(0, len(cell.text), step)]
             return "".join(f"<p>{_pad(rng, p)}</p>" for p in pieces)
         span = '<span style="font-family:仿宋_GB2312;font-size:16px">' if rng.random() < 0.3 else "<span>"
+        if cell.key and len(text) >= 2 and text.isdigit() and rng.random() < 0.4:
+            cut = rng.randint(1, len(text) - 1)  # Word's HTML: one number in two runs, '<span>8</span><span>7</span>'
+            return f'<p>{span}{text[:cut]}</span><span lang="EN-US">{text[cut:]}</span></p>'
         return f"<p>{span}{_pad(rng, text) if text else '&nbsp;'}</span></p>"
     if style == "html-flat" and not cell.key and len(cell.text) >= 12 and rng.random() < 0.5:
         cut = len(cell.text) // 2

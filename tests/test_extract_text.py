@@ -200,3 +200,16 @@ def test_a_speck_in_a_recognized_count_is_dropped() -> None:
 def test_a_point_in_a_typed_count_is_kept_as_printed() -> None:
     r = _extract(ROWS_WITH_SPECKS)
     assert r.cells["proactive.licensing.decisions"] == 4.0  # a text layer printed it: the checks speak of it
+
+
+def test_markdown_alignment_row_is_layout_not_cells() -> None:
+    """pandoc's table 四: spans written as empty cells and a '| --- |' row under the first row."""
+    r = _extract("示例局2023年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+                 "| 行政复议 |  |  |  |  | 行政诉讼 |  |  |  |  |  |  |  |  |  |\n"
+                 "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+                 "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 |  |  |  |  | 复议后起诉 |  |  |  |  |\n"
+                 "|  |  |  |  |  | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
+                 "| 6 | 2 | 1 | 3 | 12 | 4 | 1 | 0 | 2 | 7 | 1 | 0 | 2 | 1 | 4 |\n")
+    assert r.cells["appeals.review.upheld"] == 6
+    assert r.cells["appeals.review.total"] == 12
+    assert r.cells["appeals.lawsuit_after_review.total"] == 4

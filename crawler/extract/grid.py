@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import Tag
+from bs4 import NavigableString, Tag
 
 from crawler import schema
 from crawler.extract.headers import applicant_order
@@ -15,9 +15,22 @@ MAX_ROWS = 2000  # a report's tables have some fifty rows; the rest of a giant t
 _SPACE = re.compile(r"\s+")
 
 
+#: Elements that start a new piece of text in a cell; inline ones (span, font, b…) do not.
+_CELL_BLOCKS = frozenset("p div br li tr td th table h1 h2 h3 h4 h5 h6 ul ol dd dt section blockquote pre".split())
+_CELL_SKIP = frozenset("script style noscript template".split())
+
+
 def cell_text(cell: Tag) -> str:
-    """A cell's text on one line (labels split over several <p> or padded with &nbsp; join up)."""
-    return _SPACE.sub(" ", cell.get_text(" ")).strip()
+    """A cell's text on one line: blocks (<p>, <br>) joined with a space, inline runs with nothing —
+    Word's HTML writes 87 as <span>8</span><span>7</span>, which a browser shows as 87."""
+    parts: list[str] = []
+    for node in cell.descendants:
+        if isinstance(node, Tag):
+            if node.name in _CELL_BLOCKS:
+                parts.append(" ")
+        elif type(node) is NavigableString and not any(p.name in _CELL_SKIP for p in node.parents if p is not cell):
+            parts.append(str(node))
+    return _SPACE.sub(" ", "".join(parts)).strip()
 
 
 def _span(cell: Tag, name: str) -> int:

@@ -2,7 +2,8 @@
 
 Renderings seen on real pages: ' | ' joined rows, markdown rows, one cell per
 line ending ' |' (a lone '|' is a blank cell), one cell per line with a lone
-'|' between cells, one cell per paragraph, tab-separated rows, and a PDF text
+'|' between cells, one cell per paragraph, tab-separated rows, one cell per
+line ended by a tab, and a PDF text
 layer with page footers such as '- 3 -' inside tables.
 """
 
@@ -14,6 +15,7 @@ from crawler.extract.document import MAX_LINES, Document, Line
 
 _PAGE_FOOTER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 _ONLY_PIPES = re.compile(r"^\|+$")
+_ALIGNMENT = re.compile(r"^:?-{3,}:?$")  # a Markdown table's '| --- | :---: |' row: layout, not cells
 
 
 def _pipe_style(lines: list[str]) -> str:
@@ -61,6 +63,14 @@ def _paragraph_style(raw: list[str]) -> bool:
     return len(gaps) >= 20 and odd >= 0.7 * len(gaps) and ones >= 0.3 * len(gaps)
 
 
+def _tab_terminated(lines: list[str]) -> bool:
+    """One cell per line, each ended by a tab (a browser's copy of some tables): the tab ends the cell,
+    it does not start a blank one; a line holding only a tab is a blank cell."""
+    tabbed = [s for s in lines if "\t" in s]
+    ended = sum(1 for s in tabbed if s.endswith("\t") and s.count("\t") == 1)
+    return ended >= 20 and ended >= 0.8 * len(tabbed)
+
+
 def text_lines(text: str) -> list[Line]:
     """Split text into lines of cells; empty lines and page footers are dropped."""
     lines = text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -68,12 +78,17 @@ def text_lines(text: str) -> list[Line]:
     style = _pipe_style(raw)
     borders = _markdown(raw)
     paragraphs = _paragraph_style(raw)
+    if _tab_terminated(raw):
+        raw = [("\x00" if s == "\t" else s[:-1]) if s.endswith("\t") else s for s in raw]
     out: list[Line] = []
     after_separator = False
     empty = 0
     for s in raw:
         if len(out) >= MAX_LINES:
             break
+        if s == "\x00":  # a tab-terminated blank cell
+            out.append(Line([""]))
+            continue
         if not s.strip():
             empty += 1
             continue
@@ -94,7 +109,10 @@ def text_lines(text: str) -> list[Line]:
         if "\t" in s:
             out.append(Line([c.strip() for c in s.split("\t")]))  # trailing blanks are cells too
         elif "|" in s:
-            out.append(Line(_split_pipes(s.strip(), borders)))
+            cells = _split_pipes(s.strip(), borders)
+            if len(cells) >= 2 and all(_ALIGNMENT.match(c) for c in cells):
+                continue
+            out.append(Line(cells))
         else:
             out.append(Line([s.strip()]))
     return out
