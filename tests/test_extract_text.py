@@ -213,3 +213,13 @@ def test_markdown_alignment_row_is_layout_not_cells() -> None:
     assert r.cells["appeals.review.upheld"] == 6
     assert r.cells["appeals.review.total"] == 12
     assert r.cells["appeals.lawsuit_after_review.total"] == 4
+
+
+def test_a_label_wrapped_onto_the_line_of_its_numbers() -> None:
+    """A browser's tab copy of cells holding two <p>: the label's first part alone, the rest with the numbers."""
+    r = _extract("示例局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+                 "5.要求行政机关确认\n或重新出具已获取信息\t11\t4\t0\t0\t0\t0\t15\n"
+                 "（六）其他处理\t1.申请人无正当理由逾期不补正、\n行政机关不再处理其政府信息公开申请\t0\t0\t0\t1\t0\t0\t1\n")
+    assert r.cells["requests.not_processed_confirmation.natural_person"] == 11
+    assert r.cells["requests.not_processed_confirmation.total"] == 15
+    assert r.cells["requests.other_no_correction.nonprofit"] == 1

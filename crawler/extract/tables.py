@@ -84,6 +84,25 @@ def _run_after(tokens: list[Token], i: int) -> list[Token]:
     return run
 
 
+def _label_rest(tokens: list[Token], i: int, template: str, m) -> tuple[list[Token], int] | None:
+    """The values after the rest of label i, when the label wrapped onto the next line without them.
+
+    Only when the next label names no row itself and the two together name the same row as well
+    or better than the first part alone.
+    """
+    j = i + 1
+    if j >= len(tokens) or tokens[j].kind != "label" or tokens[j].line == tokens[i].line:
+        return None
+    nxt = tokens[j].text
+    if match_row(nxt, template, m.row) is not None or proactive_columns(nxt) or _PART_HEADING.search(nxt):
+        return None
+    whole = match_row(tokens[i].text + nxt, template, m.row)
+    run = _run_after(tokens, j)
+    if whole is None or whole.row != m.row or whole.score < m.score or not run:
+        return None
+    return run, 1
+
+
 def _events(tokens: list[Token], template: str) -> list[Event]:
     """Row labels with the values after them, and runs of values after words that name no row."""
     columns = _columns(template)
@@ -122,6 +141,9 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             m = None  # （六）其他处理 heads three rows in 2021
         if m and not tok.grid and m.row == last_row and events and events[-1].row == m.row:
             m = None  # the rest of a label wrapped over two lines names its row again
+        skip = 0
+        if m and not run and (rest := _label_rest(tokens, i, template, m)) is not None:
+            run, skip = rest  # '5.要求行政机关确认' + '或重新出具已获取信息 11 4 …': one label over two lines
         if m:
             last_row = m.row
             width = len(columns.get((m.part, m.row), ())) or 7
@@ -136,7 +158,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             events.append(Event(None, None, run))
         elif _PART_HEADING.search(tok.text):
             events.append(Event(None, None, [], boundary=True))
-        i += 1 + len(run)
+        i += 1 + skip + len(run)
     return [e for e in events if e.row is not None or e.boundary or any(t.kind == "number" for t in e.run)]
 
 
