@@ -121,3 +121,22 @@ def test_hostile_pages_end_within_seconds(name: str) -> None:
             assert not report.cells  # read as some text, but no report in it
         else:
             assert report.template == "2021" and len(report.cells) >= 190
+
+
+@pytest.mark.parametrize("style", ["html-official", "pipe"])
+def test_a_report_in_traditional_characters_reads_like_its_simplified_original(style):
+    """A site's 简→繁 conversion of the page: the same cells, the title and agency in simplified characters."""
+    from opencc import OpenCC
+
+    from crawler.extract.simplify import is_traditional
+
+    to_traditional = OpenCC("s2t")
+    for n, gold in enumerate(golds()[:8]):
+        rendering = render(gold, style, seed=n)
+        text = rendering.data.decode("utf-8")
+        traditional = to_traditional.convert(text)
+        assert is_traditional(traditional) and not is_traditional(text)
+        original = extract_bytes(rendering.data, filename=rendering.filename)
+        converted = extract_bytes(traditional.encode("utf-8"), filename=rendering.filename)
+        assert converted.cells == original.cells and len(converted.cells) > 100
+        assert (converted.title, converted.agency) == (original.title, original.agency)
