@@ -24,11 +24,16 @@ def cell_text(cell: Tag) -> str:
     """A cell's text on one line: blocks (<p>, <br>) joined with a space, inline runs with nothing —
     Word's HTML writes 87 as <span>8</span><span>7</span>, which a browser shows as 87."""
     parts: list[str] = []
-    for node in cell.descendants:
+    stack = list(reversed(cell.contents))
+    while stack:
+        node = stack.pop()
         if isinstance(node, Tag):
+            if node.name in _CELL_SKIP:
+                continue
             if node.name in _CELL_BLOCKS:
                 parts.append(" ")
-        elif type(node) is NavigableString and not any(p.name in _CELL_SKIP for p in node.parents if p is not cell):
+            stack.extend(reversed(node.contents))
+        elif type(node) is NavigableString:
             parts.append(str(node))
     return _SPACE.sub(" ", "".join(parts)).strip()
 
