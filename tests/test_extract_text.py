@@ -223,3 +223,27 @@ def test_a_label_wrapped_onto_the_line_of_its_numbers() -> None:
     assert r.cells["requests.not_processed_confirmation.natural_person"] == 11
     assert r.cells["requests.not_processed_confirmation.total"] == 15
     assert r.cells["requests.other_no_correction.nonprofit"] == 1
+
+
+@pytest.mark.parametrize(("title", "agency"), [
+    ("关于印发《某区卫生健康局2022年政府信息公开工作年度报告》的通知", "某区卫生健康局"),
+    ("某区交通运输局关于2022年度政府信息公开工作情况的报告", "某区交通运输局"),
+    ("某区某某街道办事处政府信息公开工作年度报告", "某区某某街道办事处"),
+])
+def test_agency_from_the_title(title: str, agency: str) -> None:
+    r = _extract(f"{title}\n本报告中所列数据统计期限为2022年1月1日至12月31日。\n一、总体情况\n")
+    assert (r.agency, r.year, r.title) == (agency, 2022, title)
+
+
+def test_a_list_of_other_years_reports_above_the_article_is_not_its_title() -> None:
+    r = _extract("首页 > 政府信息公开 > 政府信息公开年报\n相关链接\n某县人民政府2023年政府信息公开工作年度报告\n"
+                 "某县人民政府2021年政府信息公开工作年度报告\n\n某县人民政府2022年政府信息公开工作年度报告\n"
+                 "本报告根据《中华人民共和国政府信息公开条例》要求编制。\n一、总体情况\n")
+    assert (r.title, r.year) == ("某县人民政府2022年政府信息公开工作年度报告", 2022)
+
+
+def test_zero_width_spaces_in_cells_are_dropped() -> None:
+    r = _extract("示例局2022年政府信息公开工作年度报告\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+                 "规章 | \u200b0 | \u200b1 | 3\u200b\n行政规范性文件 | \ufeff12 | 5 | \u200b87\n")
+    assert r.cells["proactive.regulations.repealed"] == 1
+    assert r.cells["proactive.normative_documents.in_force"] == 87

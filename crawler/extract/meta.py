@@ -69,20 +69,38 @@ def _agency_like(line: str) -> bool:
         and not _CHROME.search(line)
 
 
+# A title naming no year ('某区某某街道办事处政府信息公开工作年度报告'): accepted at the very top only.
+_YEARLESS_TITLE = re.compile(r"^(.{2,40}?)(?:政府信息公开|政务公开)工作(?:年度)?报告$")
+# '关于印发《某区卫生健康局2022年…》的通知': the agency is inside the quoted title.
+_TITLE_PREFIX = re.compile(r"^(?:关于)?(?:印发|公布|发布|公开)?\s*[《〈<]")
+
+
+_PART_ONE = re.compile(r"^(?:一、|1[.、])\s*(?:总体情况|概述)")
+
+
 def find_title(lines: list[str]) -> str | None:
     """The first short line near the top naming a report; an agency line above or below a bare title joins it."""
     head = [normalize_width(s).strip().lstrip("#*•· ").strip() for s in lines[:40] if s.strip()]
-    for n, s in enumerate(head):
+
+    def title_at(n: int) -> str | None:
+        s = head[n]
         if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s):
-            continue
-        if not re.search(r"\d{4}\s*年|关于", arabic_years(s)):
-            continue
+            return None
+        if not re.search(r"\d{4}\s*年|关于", arabic_years(s)) and not (n < 3 and _YEARLESS_TITLE.match(s)):
+            return None
         if re.match(r"^\d{4}\s*年", arabic_years(s)):
             for near in (n - 1, n + 1):
                 if 0 <= near < len(head) and _agency_like(head[near]):
                     return head[near] + s
         return s
-    return None
+
+    titles = [(n, t) for n in range(len(head)) if (t := title_at(n))]
+    if not titles:
+        return None
+    # A list of other years' reports (相关链接) above the article: its title is the last one before the body.
+    body = next((n for n, s in enumerate(head) if "。" in s or _PART_ONE.match(s)), len(head))
+    before = [t for n, t in titles if n < body]
+    return before[-1] if before else titles[0][1]
 
 
 def find_year(title: str | None, text: str) -> int | None:
@@ -154,13 +172,17 @@ _AGENCY_IN_TEXT = (
 def find_agency(title: str | None, text: str) -> str | None:
     """The body that reports: the title's words before the year, or a phrase of the text naming it."""
     if title:
-        t = re.sub(r"^关于", "", arabic_years(title.strip()))
+        t = _TITLE_PREFIX.sub("", arabic_years(title.strip()))
+        t = re.sub(r"^关于", "", t)
         m = re.match(r"^(.{2,40}?)\s*\d{4}\s*年", t)
         if m:
-            return m.group(1).strip(" ：:")
+            return re.sub(r"关于$", "", m.group(1).strip(" ：:")) or None  # '某区交通运输局关于2022年度…'
         m = re.match(r"^\d{4}\s*年\s*度?\s*(.{2,30}?)(?:政府信息公开|政务公开)", t)
         if m:
             return m.group(1).strip()
+        m = _YEARLESS_TITLE.match(t)
+        if m and _agency_like(m.group(1)):
+            return m.group(1)
     flat = normalize_width(text[:8000])
     for pattern in _AGENCY_IN_TEXT:
         for m in pattern.finditer(flat):

@@ -18,6 +18,10 @@ _DIGIT = re.compile(r"\d")
 _SPACED_DIGITS = re.compile(r"\d\s+[\d+-]")
 
 
+#: Zero-width and soft-hyphen characters some editors leave in cells ('\u200b87'): dropped before reading.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def normalize_width(text: str) -> str:
     """Full-width digits, letters and punctuation → half-width; nbsp and ideographic space → space."""
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u3000", " ")
