@@ -247,3 +247,16 @@ def test_zero_width_spaces_in_cells_are_dropped() -> None:
                  "规章 | \u200b0 | \u200b1 | 3\u200b\n行政规范性文件 | \ufeff12 | 5 | \u200b87\n")
     assert r.cells["proactive.regulations.repealed"] == 1
     assert r.cells["proactive.normative_documents.in_force"] == 87
+
+
+def test_appeals_in_two_tables() -> None:
+    """Table 四 printed as a 行政复议 table of five and a 行政诉讼 table of ten."""
+    r = _extract("示例局2023年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n行政复议\n"
+                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n6 | 2 | 1 | 3 | 12\n"
+                 "行政诉讼\n未经复议直接起诉 | 复议后起诉\n"
+                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计\n"
+                 "4 | 1 | 0 | 2 | 7 | 1 | 0 | 2 | 1 | 4\n五、存在的主要问题及改进情况\n")
+    assert r.cells["appeals.review.total"] == 12
+    assert r.cells["appeals.lawsuit_direct.upheld"] == 4
+    assert r.cells["appeals.lawsuit_after_review.pending"] == 1
+    assert r.findings == []

@@ -303,7 +303,45 @@ def _read_appeals(tokens: list[Token]) -> Reading:
                 reading.put(key, tok, method)
             return reading
         i = j
-    return _read_appeal_rows(tokens)
+    split = _read_appeal_split(tokens)
+    return split if split.cells else _read_appeal_rows(tokens)
+
+
+def _runs_with_labels(tokens: list[Token]) -> list[tuple[list[str], list[Token]]]:
+    """Each run of values with the labels printed between it and the run before."""
+    out, labels, run = [], [], []
+    for tok in tokens:
+        if tok.is_value:
+            run.append(tok)
+            continue
+        if run:
+            out.append((labels, run))
+            labels, run = [], []
+        labels.append(tok.text)
+    if run:
+        out.append((labels, run))
+    return out
+
+
+def _read_appeal_split(tokens: list[Token]) -> Reading:
+    """Table 四 as two tables: 行政复议's five outcomes, then 行政诉讼's ten (direct, then after review)."""
+    reading = Reading()
+    runs = _runs_with_labels(tokens)
+    for (review_labels, review), (lawsuit_labels, lawsuits) in zip(runs, runs[1:], strict=False):
+        if len(review) != 5 or len(lawsuits) != 10:
+            continue
+        review_labels = [t for t in review_labels if not _PART_HEADING.search(t)]  # the heading names both
+        if not any("行政复议" in t for t in review_labels) or any("诉讼" in t for t in review_labels):
+            continue
+        if not any("诉讼" in t for t in lawsuit_labels):
+            continue
+        groups = (appeal_order(review_labels, 1) or [schema.APPEAL_COLUMNS]) + \
+            (appeal_order(lawsuit_labels, 2) or [schema.APPEAL_COLUMNS] * 2)
+        keys = [f"appeals.{row.key}.{col}" for row, cols in zip(schema.APPEALS, groups, strict=True) for col in cols]
+        for key, tok in zip(keys, review + lawsuits, strict=True):
+            reading.put(key, tok, "grid" if tok.grid else "text")
+        return reading
+    return reading
 
 
 _APPEAL_ROW_LABELS = (("lawsuit_after_review", "复议后起诉"), ("lawsuit_direct", "未经复议直接起诉"),
