@@ -260,3 +260,30 @@ def test_appeals_in_two_tables() -> None:
     assert r.cells["appeals.lawsuit_direct.upheld"] == 4
     assert r.cells["appeals.lawsuit_after_review.pending"] == 1
     assert r.findings == []
+
+
+SUBTOTAL_ROWS = (("一、本年新收政府信息公开申请数量", (111, 37, 7, 6, 7, 5, 62, 173)),
+                 ("二、上年结转政府信息公开申请数量", (1, 1, 2, 1, 0, 2, 6, 7)))
+
+
+def test_a_subtotal_column_of_organisations_is_left_out_of_text_rows() -> None:
+    rows = "\n".join(" | ".join([label, *map(str, values)]) for label, values in SUBTOTAL_ROWS)
+    r = _extract("示例局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况\n"
+                 "自然人 | 法人或其他组织 | 总计\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 小计\n" + rows + "\n")
+    assert r.cells["requests.new_received.other_org"] == 5
+    assert r.cells["requests.new_received.total"] == 173
+    assert r.cells["requests.carried_over.total"] == 7
+
+
+def test_a_subtotal_column_of_organisations_is_left_out_of_an_html_table() -> None:
+    rows = "".join("<tr><td colspan=2>" + label + "</td>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>"
+                   for label, values in SUBTOTAL_ROWS)
+    page = ("<html><body><h1>示例局2023年政府信息公开工作年度报告</h1><p>三、收到和处理政府信息公开申请情况</p><table>"
+            "<tr><td colspan=2 rowspan=3></td><td colspan=8>申请人情况</td></tr>"
+            "<tr><td rowspan=2>自然人</td><td colspan=6>法人或其他组织</td><td rowspan=2>总计</td></tr>"
+            "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>小计</td></tr>"
+            + rows + "</table></body></html>")
+    r = extract_bytes(page.encode("utf-8"), filename="report.html")
+    assert r.cells["requests.new_received.other_org"] == 5
+    assert r.cells["requests.new_received.total"] == 173
+    assert r.cells["requests.carried_over.natural_person"] == 1

@@ -122,7 +122,8 @@ def applicant_columns(grid: list[list[tuple[str, bool]]]) -> tuple[int, list[int
         if len(where) != len(_APPLICANT_HEADERS) or len(set(where.values())) != len(where):
             return _flattened_header(header_rows, r)
         cols = [where[w] for w in _APPLICANT_HEADERS]
-        if cols == sorted(cols):
+        subtotal = any(_squash(text) == "小计" for hr in header_rows for text, _ in hr)
+        if cols == sorted(cols) and not subtotal:  # a 小计 column is left out by reading the seven by place
             return None
         last_header = max(i for i, hr in enumerate(header_rows) if any(_squash(t) in _APPLICANT_HEADERS for t, _ in hr))
         return r + last_header + 1, cols

@@ -91,7 +91,7 @@ def appeal_order(texts: list[str], groups: int) -> list[tuple[str, ...]] | None:
 # Table 三's applicant columns: whole header words, and the group word that stands for five of them.
 _APPLICANT_WORDS = {"自然人": "natural_person", "商业企业": "business", "科研机构": "research",
                     "社会公益组织": "nonprofit", "法律服务机构": "legal_services", "其他": "other_org",
-                    "总计": "total", "合计": "total"}
+                    "总计": "total", "合计": "total", "小计": "subtotal"}  # 小计: the organisations' sum
 _ORGANISATIONS = "法人或其他组织"
 
 
@@ -100,7 +100,7 @@ def applicant_order(texts: list[str]) -> tuple[str, ...] | None:
 
     A flattened two-row header ('自然人 | 法人或其他组织 | 总计' above '商业企业 | … | 其他')
     prints the five organisation columns where the group word stands. None unless the words
-    name all seven columns exactly once.
+    name all seven columns exactly once (and at most one 小计, kept as "subtotal").
     """
     words: list[str] = []
     for text in texts:
@@ -114,6 +114,17 @@ def applicant_order(texts: list[str]) -> tuple[str, ...] | None:
         head = [w for w in rest if words.index(w) < at]
         words = head + subs + [w for w in rest if w not in head]
     cols = tuple(_APPLICANT_WORDS[w] for w in words)
-    if len(cols) != len(schema.REQUEST_COLUMNS) or set(cols) != set(schema.REQUEST_COLUMNS):
+    named = [c for c in cols if c != "subtotal"]
+    if len(named) != len(schema.REQUEST_COLUMNS) or set(named) != set(schema.REQUEST_COLUMNS) \
+            or cols.count("subtotal") > 1:
         return None
     return cols
+
+
+def without_subtotal(header: list[str] | None, run: list) -> tuple[list[str] | None, list]:
+    """A 小计 column (some tables add the organisations' sum): its values are left out of the row."""
+    if not header or "subtotal" not in header:
+        return header, run
+    if len(run) == len(header):
+        run = [v for v, c in zip(run, header, strict=True) if c != "subtotal"]
+    return [c for c in header if c != "subtotal"], run

@@ -15,7 +15,13 @@ from functools import lru_cache
 
 from crawler import schema
 from crawler.checks import check_report
-from crawler.extract.headers import appeal_order, applicant_order, ordered, proactive_columns
+from crawler.extract.headers import (
+    appeal_order,
+    applicant_order,
+    ordered,
+    proactive_columns,
+    without_subtotal,
+)
 from crawler.extract.labels import is_sentence, match_row
 from crawler.extract.tokens import Token
 from crawler.model import CellValue
@@ -172,8 +178,8 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
     cols = _columns(template).get((part, row))
     if not cols or not run:
         return
+    header, run = without_subtotal(header, list(run))
     cols = ordered(cols, header)
-    run = list(run)
     while len(run) > len(cols) and run[0].kind == "blank":
         run.pop(0)  # an empty second label column before the numbers
     if part == "requests" and not loose and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
