@@ -127,13 +127,19 @@ def test_published_date_from_labelled_text(line: str, published: str | None) -> 
     assert r.published_source == ("text" if published else None)
 
 
-def test_blank_dropped_row_keeps_only_first_and_total() -> None:
-    """'20 3 2 1 26' for seven columns: 自然人 first and 总计 last are sure, the organisations are not."""
+def test_blank_dropped_row_keeps_only_its_total() -> None:
+    """'20 3 2 1 26' for seven columns: 总计 last is sure; 20 may be 自然人 or, when that cell was the
+    blank one, an organisation's, so none of the others is read."""
     r = _extract("示例局2022年政府信息公开工作年度报告\n逾期不补正\n一、本年新收政府信息公开申请数量 20 3 2 1 26\n")
-    assert r.cells["requests.new_received.natural_person"] == 20
     assert r.cells["requests.new_received.total"] == 26
+    assert "requests.new_received.natural_person" not in r.cells
     assert "requests.new_received.business" not in r.cells
     assert r.method["requests.new_received.total"] == "text-order"
+
+
+def test_blank_dropped_row_of_two_equal_numbers_is_all_natural_persons() -> None:
+    r = _extract("示例局2022年政府信息公开工作年度报告\n逾期不补正\n一、本年新收政府信息公开申请数量 56 56\n")
+    assert (r.cells["requests.new_received.natural_person"], r.cells["requests.new_received.total"]) == (56, 56)
 
 
 def test_tab_rows_keep_blank_cells() -> None:

@@ -184,10 +184,11 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
         run.pop(0)  # an empty second label column before the numbers
     if part == "requests" and not loose and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
             and abs(run[-1].value - sum(t.value for t in run[:-1])) < 1e-6:
-        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 总计 is last, and the first number is
-        # taken to be 自然人 (most requests come from people; the row cannot confirm it). Which
-        # organisation columns the middle numbers fill is not known, so they stay unread.
-        for col, tok in (("natural_person", run[0]), ("total", run[-1])):
+        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 总计 is last. With two numbers the
+        # first is taken to be 自然人 (most requests come from people); with more, which columns the
+        # others fill is not known (自然人 may be the blank one), so only 总计 is read.
+        placed = (("natural_person", run[0]), ("total", run[-1])) if len(run) == 2 else (("total", run[-1]),)
+        for col, tok in placed:
             key = f"{part}.{row}.{col}"
             if key not in reading.cells:
                 reading.put(key, tok, method if method.endswith("-order") else method + "-order")
