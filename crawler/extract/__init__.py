@@ -34,7 +34,7 @@ from crawler.extract.simplify import to_simplified
 from crawler.extract.tables import Reading, read_tables
 from crawler.extract.textdoc import text_document
 from crawler.extract.tokens import tokenize
-from crawler.extract.values import INVISIBLE
+from crawler.extract.values import drop_invisible
 from crawler.model import Report
 from crawler.schema import DECIMAL_CELLS
 
@@ -165,7 +165,7 @@ def _extract(data: bytes, name: str, filename: str | None, content_type: str | N
         attachment.url = url
         body = page = attachment
     else:
-        text = to_simplified(decode_bytes(data, name)).translate(INVISIBLE)
+        text = drop_invisible(to_simplified(decode_bytes(data, name)))
         body, page = _documents(text, _is_html(text, filename, content_type), url)
     report = _read(body, page, url)
     if report.template in ("2019", "2021") and not report.cells and page is not body:

@@ -19,7 +19,11 @@ _SPACED_DIGITS = re.compile(r"\d\s+[\d+-]")
 
 
 #: Zero-width and soft-hyphen characters some editors leave in cells ('\u200b87'): dropped before reading.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def drop_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
 
 
 def normalize_width(text: str) -> str:
