@@ -1,9 +1,10 @@
 """Document bytes → Report: metadata, canonical cells, their raw text and how each was read.
 
 Layers (docs/architecture.md):
-1. decode (decode.py) and split into lines of cells: HTML tables become grids
-   with spans expanded (htmldoc.py, grid.py), text renderings become cells
-   (textdoc.py);
+1. decode (decode.py; traditional characters → simplified, simplify.py;
+   zero-width characters dropped) and split into lines of cells: HTML tables
+   become grids with spans expanded (htmldoc.py, grid.py), text renderings
+   become cells (textdoc.py);
 2. and 3. the token walker reads rows by label, pairing labels and numbers in
    order where a rendering scattered them (tokens.py, labels.py, tables.py);
 4. counts stated in sentences fill rows no table gave (prose.py).
