@@ -15,9 +15,13 @@ MAX_ROWS = 2000  # a report's tables have some fifty rows; the rest of a giant t
 _SPACE = re.compile(r"\s+")
 
 
-#: Elements that start a new piece of text in a cell; inline ones (span, font, b…) do not.
-_CELL_BLOCKS = frozenset("p div br li tr td th table h1 h2 h3 h4 h5 h6 ul ol dd dt section blockquote pre".split())
-_CELL_SKIP = frozenset("script style noscript template".split())
+#: Elements that start a new piece of text (in a cell, or in the page); inline ones (span, font, b…) do not.
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer dd dt dl blockquote pre "
+    "form center main aside nav hr caption".split()
+)
+#: Elements whose text is never the report's.
+SKIP_TAGS = frozenset("script style noscript template head iframe object svg select option button".split())
 
 
 def cell_text(cell: Tag) -> str:
@@ -28,9 +32,9 @@ def cell_text(cell: Tag) -> str:
     while stack:
         node = stack.pop()
         if isinstance(node, Tag):
-            if node.name in _CELL_SKIP:
+            if node.name in SKIP_TAGS:
                 continue
-            if node.name in _CELL_BLOCKS:
+            if node.name in BLOCK_TAGS:
                 parts.append(" ")
             stack.extend(reversed(node.contents))
         elif type(node) is NavigableString:

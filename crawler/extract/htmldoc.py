@@ -14,7 +14,7 @@ from collections import defaultdict
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from crawler.extract.document import MAX_LINES, Document, Line
-from crawler.extract.grid import table_rows
+from crawler.extract.grid import BLOCK_TAGS, SKIP_TAGS, table_rows
 from crawler.extract.textdoc import text_lines
 from crawler.extract.values import normalize_width
 
@@ -23,11 +23,6 @@ CONTAINERS = (
     "#xxgk_content", ".xxgk_content", "#Zoom", ".zoom", ".pages_content", "#content", ".content", "article",
 )
 _HANWEB = re.compile(r"<!--\s*ZJEG_RSS\.content\.begin\s*-->(.*?)<!--\s*ZJEG_RSS\.content\.end\s*-->", re.S | re.I)
-_BLOCK = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer dd dt dl blockquote pre "
-    "form center main aside nav hr caption".split()
-)
-_SKIP = frozenset("script style noscript template head iframe object svg select option button".split())
 _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 # Bulk that carries no text: scripts, styles and inline images (data: URIs make pages of many megabytes).
 _NO_TEXT = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{200,}",
@@ -67,7 +62,7 @@ def _lines(root: Tag) -> list[Line]:
         if isinstance(node, NavigableString):
             buf.append(str(node).replace("\n", " "))
             continue
-        if not isinstance(node, Tag) or node.name in _SKIP:
+        if not isinstance(node, Tag) or node.name in SKIP_TAGS:
             continue
         if node.name == "table" and node.find("table") is None:
             flush()
@@ -76,8 +71,7 @@ def _lines(root: Tag) -> list[Line]:
                     lines.append(Line(row, grid=True))
             continue
         # A table holding tables lays out the page (an old CMS's article column): walk into its cells.
-        block = node.name in _BLOCK or node.name in ("table", "tr", "td", "th")
-        if block:
+        if node.name in BLOCK_TAGS:
             flush()
             stack.append("\x00flush")
         stack.extend(reversed(node.contents))
