@@ -178,7 +178,7 @@ def test_counts_in_chinese_numerals() -> None:
 @pytest.mark.parametrize(("words", "number"), [("十二", 12), ("一百零五", 105), ("两", 2), ("一〇五", 105),
                                                ("二十", 20), ("三千零一", 3001), ("零", 0), ("十件", None)])
 def test_chinese_number(words: str, number: int | None) -> None:
-    from crawler.extract.prose import chinese_number
+    from crawler.extract.values import chinese_number
 
     assert chinese_number(words) == number
 

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from crawler import schema
-from crawler.extract.values import normalize_width
+from crawler.extract.values import chinese_number, normalize_width
 
 MIN_YEAR, MAX_YEAR = 2007, 2035
 
@@ -44,14 +44,12 @@ _DATE_LABELLED = re.compile(
 _URL_DATE = re.compile(r"/(?:t|art_)?(20\d{2})[-_/]?(\d{2})[-_/]?(\d{2})[_/]")
 
 
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-              "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_YEAR = re.compile(r"[二][〇○零Ｏ][〇○零Ｏ一二三四五六七八九]{2}(?=\s*年)")
 
 
 def arabic_years(text: str) -> str:
     """'二〇二二年' → '2022年' (titles sometimes spell the year in Chinese numerals)."""
-    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), text)
+    return _CN_YEAR.sub(lambda m: str(chinese_number(m.group(0))), text)
 
 
 def _plausible(year: int) -> bool:

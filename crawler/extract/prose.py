@@ -9,33 +9,14 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.values import normalize_width
+from crawler.extract.values import CN_DIGITS, CN_UNITS, chinese_number, normalize_width
 
 _UNIT = r"\s*(?:件|起|份|条|个)"
 _N = r"(\d{1,6})"
-_CN_DIGITS = "零〇一二两三四五六七八九"
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 # A count with its unit, in Arabic or Chinese numerals ('12件', '十二件'); Chinese ones only before 件,
 # and not '每一件' / '第一件' / '一件事' (办成一件事 is a slogan, not a count).
-COUNT = (r"(\d{1,6}\s*(?:件|起|份|条|个)|(?<![每第逐])[" + _CN_DIGITS + "".join(_CN_UNITS)
-          + r"]{1,8}件(?!事))")
-
-
-def chinese_number(text: str) -> int | None:
-    """'十二' → 12, '一百零五' → 105, '两' → 2, '一〇五' → 105; None when it is not a number."""
-    digits = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-    if not text or any(ch not in digits and ch not in _CN_UNITS for ch in text):
-        return None
-    if not any(ch in _CN_UNITS for ch in text):
-        return int("".join(str(digits[ch]) for ch in text))
-    total = pending = 0
-    for ch in text:
-        if ch in digits:
-            pending = digits[ch]
-        else:
-            total += (pending or 1) * _CN_UNITS[ch]
-            pending = 0
-    return total + pending
+COUNT = (r"(\d{1,6}\s*(?:件|起|份|条|个)|(?<![每第逐])[" + "".join(CN_DIGITS) + "".join(CN_UNITS)
+         + r"]{1,8}件(?!事))")
 
 
 def count_of(text: str) -> int:

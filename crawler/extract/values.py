@@ -26,6 +26,28 @@ def drop_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+#: Chinese numerals: digits (a year's 〇/○ included) and the units of a count ('一百零五').
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_number(text: str) -> int | None:
+    """'十二' → 12, '一百零五' → 105, '两' → 2, '一〇五' → 105; None when it is not a number."""
+    if not text or any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in text):
+        return None
+    if not any(ch in CN_UNITS for ch in text):
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    total = pending = 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            pending = CN_DIGITS[ch]
+        else:
+            total += (pending or 1) * CN_UNITS[ch]
+            pending = 0
+    return total + pending
+
+
 def normalize_width(text: str) -> str:
     """Full-width digits, letters and punctuation → half-width; nbsp and ideographic space → space."""
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u3000", " ")
