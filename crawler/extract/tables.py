@@ -90,8 +90,8 @@ def _run_after(tokens: list[Token], i: int) -> list[Token]:
     return run
 
 
-def _label_rest(tokens: list[Token], i: int, template: str, m) -> tuple[list[Token], int] | None:
-    """The values after the rest of label i, when the label wrapped onto the next line without them.
+def _label_rest(tokens: list[Token], i: int, template: str, m) -> list[Token] | None:
+    """The values after the rest of label i (token i + 1), when the label wrapped onto the next line without them.
 
     Only when the next label names no row itself and the two together name the same row as well
     or better than the first part alone.
@@ -106,7 +106,7 @@ def _label_rest(tokens: list[Token], i: int, template: str, m) -> tuple[list[Tok
     run = _run_after(tokens, j)
     if whole is None or whole.row != m.row or whole.score < m.score or not run:
         return None
-    return run, 1
+    return run
 
 
 def _events(tokens: list[Token], template: str) -> list[Event]:
@@ -149,7 +149,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             m = None  # the rest of a label wrapped over two lines names its row again
         skip = 0
         if m and not run and (rest := _label_rest(tokens, i, template, m)) is not None:
-            run, skip = rest  # '5.要求行政机关确认' + '或重新出具已获取信息 11 4 …': one label over two lines
+            run, skip = rest, 1  # '5.要求行政机关确认' + '或重新出具已获取信息 11 4 …': one label over two lines
         if m:
             last_row = m.row
             width = len(columns.get((m.part, m.row), ())) or 7
