@@ -104,10 +104,8 @@ def _store_page(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
         _touch(db, current["id"], item)
         count(item.site, "attachment_pages")
         return "attachment_page"
-    if not attached and current and sha and current["document_sha256"] == sha:
-        _touch(db, current["id"], item)
-        count(item.site, "reports_unchanged")
-        return "unchanged"
+    if not attached and _same_bytes(current, sha):
+        return _unchanged(db, current, item, count)
     report = _extract(item, count)
     if report is None:
         return "errors/extract"
@@ -124,6 +122,17 @@ def _store_page(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
     return _store(db, item, count, report, url=item.url, document_id=item.archive.get("document_id"),
                   source_url=item.url if is_file else None,
                   source_document_id=item.archive.get("document_id") if is_file else None)
+
+
+def _same_bytes(current, sha: str | None) -> bool:
+    """The stored report was read from exactly these bytes: nothing to extract again."""
+    return bool(current and sha and current["document_sha256"] == sha)
+
+
+def _unchanged(db, current, item: ReportItem, count: Callable[[str, str], None]) -> str:
+    _touch(db, current["id"], item)
+    count(item.site, "reports_unchanged")
+    return "unchanged"
 
 
 def _known_page(db, url: str, sha: str) -> bool:
@@ -157,10 +166,8 @@ def _store_attachment(db, item: ReportItem, count: Callable[[str, str], None]) -
     if current and not current["source_url"] and current["cells_count"]:
         count(item.site, "attachments_unused")
         return "attachment_unused"
-    if current and sha and current["document_sha256"] == sha:
-        _touch(db, current["id"], item)
-        count(item.site, "reports_unchanged")
-        return "unchanged"
+    if _same_bytes(current, sha):
+        return _unchanged(db, current, item, count)
     report = _extract(item, count)
     if report is None:
         return "errors/extract"
