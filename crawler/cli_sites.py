@@ -127,6 +127,9 @@ def _echo_summary(reg: Registry, s: Summary) -> None:
     if s.outside_national:
         click.echo(f"{len(s.outside_national)} unit(s) only in the entries (code not in the national list): "
                    + ", ".join(f"{u.code} {u.name}" for u in s.outside_national))
+    click.echo(f"{len(s.foreign)} entry(ies) on a host the national list does not give to their unit, city or province"
+               + "".join(f"\n  {site.slug} {site.code}: {', '.join(site.allowed_domains)} (national portal {portal})"
+                         for site, portal in s.foreign))
 
 
 @sites.command("build-national")

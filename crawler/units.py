@@ -175,6 +175,7 @@ class Summary:
     portal_sources: Counter  # PORTAL_SOURCES group -> national rows
     provinces: list[ProvinceCount]
     outside_national: list[Unit]  # units that exist only through an entry
+    foreign: list[tuple[Site, str]] = field(default_factory=list)  # see foreign_hosts
 
     @property
     def county_level(self) -> tuple[int, int]:
@@ -210,4 +211,38 @@ def summarize(registry: Registry) -> Summary:
         portal_sources=sources,
         provinces=sorted(provinces.values(), key=lambda p: p.code),
         outside_national=[u for u in registry.units.values() if u.national is None],
+        foreign=foreign_hosts(registry),
     )
+
+
+# --- cross-checks -------------------------------------------------------------------------------
+
+def site_domain(host: str) -> str:
+    """The part of a host that names the site: three labels under .gov.cn (ly.gov.cn → lylc.gov.cn), else two."""
+    labels = host.lower().split(".")
+    keep = 3 if host.lower().endswith(".gov.cn") else 2
+    return ".".join(labels[-keep:])
+
+
+def foreign_hosts(registry: Registry) -> list[tuple[Site, str]]:
+    """Entries none of whose hosts the national list gives to their unit, its city or its province.
+
+    A hit is worth reading: 宜阳县's entry named www.yiyang.gov.cn, which both lists give to 益阳市,
+    and 黔江区's named cqqj.gov.cn, 綦江区's portal. Returns (entry, the national portal it was checked
+    against); entries whose code is not in the national list are not checked.
+    """
+    out = []
+    for site in registry.entries:
+        unit = registry.unit(site.code)
+        if unit is None or unit.national is None:
+            continue
+        n = unit.national
+        known = {n.portal, *n.candidate_hosts}
+        for parent in (n.city_code, n.province_code):
+            row = registry.unit(parent) if parent and parent != n.code else None
+            if row is not None and row.national is not None and row.national.portal:
+                known.add(row.national.portal)
+        known_sites = {site_domain(h) for h in known if h}
+        if not {site_domain(d) for d in site.allowed_domains} & known_sites:
+            out.append((site, n.portal or "-"))
+    return out
