@@ -160,7 +160,7 @@ class ProvinceCount:
     code: str
     name: str
     units: int = 0
-    county_level: int = 0
+    county_level: int = 0  # national rows only, like Summary.levels
     with_portal: int = 0
     trust: Counter = field(default_factory=Counter)
 
@@ -195,7 +195,7 @@ def summarize(registry: Registry) -> Summary:
         prov.units += 1
         prov.trust[unit.trust] += 1
         prov.with_portal += bool(unit.portal)
-        prov.county_level += unit.level in COUNTY_LEVELS
+        prov.county_level += unit.national is not None and unit.national.level in COUNTY_LEVELS
         if unit.national is None:
             continue
         if unit.national.level == "province" and unit.code == unit.province_code:
