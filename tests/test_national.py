@@ -223,8 +223,8 @@ def test_summary_values():
     assert s.levels["province"] == (32, 32) and s.levels["city"] == (333, 333)
     assert dict(s.portal_sources) == {"both lists agree": 3101, "lists differ, anyi kept": 94,
                                       "lists differ, qianxian kept": 9, "one list only": 2, "no portal": 2}
-    assert dict(s.entry_trust) == {"verified": 47, "guessed": 24}
-    assert dict(s.trust) == {"verified": 46, "guessed": 24, "portal-only": 3139, "no-portal": 2}
+    assert dict(s.entry_trust) == {"verified": 48, "guessed": 24}
+    assert dict(s.trust) == {"verified": 47, "guessed": 24, "portal-only": 3138, "no-portal": 2}
     henan = next(p for p in s.provinces if p.code == "410000")
     # 175 national rows and two zones known only through their entries (郑州高新区, 新乡经开区)
     assert (henan.name, henan.units, henan.county_level, henan.with_portal) == ("河南省", 177, 157, 177)
@@ -267,8 +267,8 @@ def test_cli_summary_lines():
     assert "county-level     2843         2841  (district + county)" in lines
     assert "city              333          333" in lines
     assert "province           32           32" in lines
-    assert "units by trust: verified 46, discovered 0, guessed 24, portal-only 3139, no-portal 2" in lines
-    assert "entries by trust: verified 47, discovered 0, guessed 24" in lines
+    assert "units by trust: verified 47, discovered 0, guessed 24, portal-only 3138, no-portal 2" in lines
+    assert "entries by trust: verified 48, discovered 0, guessed 24" in lines
     assert "410000\t河南省\t177\t157\t177\t2\t0\t21\t154\t0" in lines
 
 
@@ -279,8 +279,8 @@ def test_cli_list_shows_trust_and_evidence():
     assert ("tongliang\t500151\tdistrict\ttrs\t3 column(s)\tverified\t"
             "https://cqstl.gov.cn/zwgk_171/zfxxgknb/tlq/qzfxx/202403/t20240325_13074802.html\t重庆市铜梁区人民政府") in lines
     assert "mengjin\t410308\tdistrict\tdateid\t1 column(s)\tguessed\t-\t洛阳市孟津区人民政府" in lines
-    assert lines[-2:] == ["71 site(s): 47 verified, 0 discovered, 24 guessed",
-                          f"3211 unit(s) known ({NATIONAL} and the entries), 3141 without columns (not crawled)"]
+    assert lines[-2:] == ["72 site(s): 48 verified, 0 discovered, 24 guessed",
+                          f"3211 unit(s) known ({NATIONAL} and the entries), 3140 without columns (not crawled)"]
 
 
 def test_cli_units_for_a_province():
