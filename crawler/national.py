@@ -62,27 +62,32 @@ class NationalUnit:
 FIELDNAMES = [f.name for f in fields(NationalUnit)]
 
 
-def load_national(path: str | Path) -> dict[str, NationalUnit]:
-    """Read sites/national.csv into code → unit; a malformed file raises RegistryError naming it."""
-    path = Path(path)
+def read_csv_rows(path: Path, required: tuple[str, ...] | list[str], what: str) -> list[dict[str, str]]:
+    """A CSV's rows with stripped values; a missing file or column raises RegistryError naming the file."""
     try:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
-            missing = [n for n in FIELDNAMES if n not in (reader.fieldnames or [])]
+            missing = [n for n in required if n not in (reader.fieldnames or [])]
             if missing:
-                raise RegistryError(f"{path}: not a national registry (missing column(s) {', '.join(missing)})")
-            units: dict[str, NationalUnit] = {}
-            for line, row in enumerate(reader, start=2):
-                unit = NationalUnit(**{n: (row.get(n) or "").strip() for n in FIELDNAMES})
-                if len(unit.code) != 6 or not unit.code.isdigit():
-                    raise RegistryError(f"{path}: line {line}: code must be 6 digits (got {unit.code!r})")
-                if unit.level not in UNIT_LEVELS:
-                    raise RegistryError(f"{path}: line {line} ({unit.code}): unknown level {unit.level!r}")
-                if unit.code in units:
-                    raise RegistryError(f"{path}: line {line}: duplicate code {unit.code}")
-                units[unit.code] = unit
+                raise RegistryError(f"{path}: not {what} (missing column(s) {', '.join(missing)})")
+            return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
     except OSError as e:
-        raise RegistryError(f"{path}: cannot read the national registry ({e.strerror or e})") from e
+        raise RegistryError(f"{path}: cannot read {what} ({e.strerror or e})") from e
+
+
+def load_national(path: str | Path) -> dict[str, NationalUnit]:
+    """Read sites/national.csv into code → unit; a malformed file raises RegistryError naming it."""
+    path = Path(path)
+    units: dict[str, NationalUnit] = {}
+    for line, row in enumerate(read_csv_rows(path, FIELDNAMES, "a national registry"), start=2):
+        unit = NationalUnit(**{n: row.get(n, "") for n in FIELDNAMES})
+        if len(unit.code) != 6 or not unit.code.isdigit():
+            raise RegistryError(f"{path}: line {line}: code must be 6 digits (got {unit.code!r})")
+        if unit.level not in UNIT_LEVELS:
+            raise RegistryError(f"{path}: line {line} ({unit.code}): unknown level {unit.level!r}")
+        if unit.code in units:
+            raise RegistryError(f"{path}: line {line}: duplicate code {unit.code}")
+        units[unit.code] = unit
     return units
 
 

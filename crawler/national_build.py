@@ -18,30 +18,21 @@ always give the same bytes (rows sorted by code).
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.exceptions import RegistryError
-from crawler.national import NationalUnit, write_national
+from crawler.national import NationalUnit, read_csv_rows, write_national
 
 INPUTS = ("portals.csv", "portals_both.csv", "xxgk_entries.csv")
 _DIFFERS_RE = re.compile(r"differs:([^)\s]+)")
 
 
 def _rows(path: Path, key_columns: tuple[str, ...]) -> list[dict[str, str]]:
-    """One CSV's rows; a missing file or column raises RegistryError naming the file."""
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in key_columns if c not in (reader.fieldnames or [])]
-            if missing:
-                raise RegistryError(f"{path}: missing column(s) {', '.join(missing)}")
-            return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
-    except OSError as e:
-        raise RegistryError(f"{path}: cannot read ({e.strerror or e})") from e
+    """One source list's rows; a missing file or column raises RegistryError naming the file."""
+    return read_csv_rows(path, key_columns, "a portal list")
 
 
 def _by_code(path: Path, key_columns: tuple[str, ...]) -> dict[str, dict[str, str]]:

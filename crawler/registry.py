@@ -194,9 +194,7 @@ def _parse_entry(path: Path, index: int, entry: Any, bases: dict[str, str]) -> S
 
 def _date_text(value: Any) -> str | None:
     """A YAML date (read as datetime.date) or string as ISO text; None stays None."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value) if value is not None else None
+    return value.isoformat() if isinstance(value, dt.date) else _opt(value)
 
 
 def _parse_evidence(path: Path, label: str, raw: Any) -> list[Evidence]:
