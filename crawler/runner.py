@@ -87,11 +87,6 @@ def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = Non
     return settings
 
 
-def _known_report_urls(db_path: str | Path) -> set[str]:
-    db = open_db(db_path)
-    return {r["url"] for r in db.query("select url from reports")}
-
-
 def _sites_with_reports(db_path: str | Path) -> set[str]:
     db = open_db(db_path)
     return {r["site"] for r in db.query("select distinct site from reports where site is not null")}
@@ -301,20 +296,3 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
             "alarms": sum(1 for r in results if r.alarm),
             "status": _run_status(results),
         })
-
-
-def finish_database(db_path: str | Path) -> None:
-    """Views, search indexes and labels for Datasette, after every write run."""
-    from crawler.health import install_site_health
-
-    install_site_health(open_db(db_path))  # the site_health view (docs/operations.md)
-    import datetime as dt
-
-    from crawler.crossreport import rebuild_cross_findings
-
-    rebuild_cross_findings(open_db(db_path), today=dt.date.today())  # cross-report findings, every night
-    try:
-        from crawler.datasette.setup import install_views
-    except ImportError:  # the Datasette layer is optional for a bare crawl
-        return
-    install_views(open_db(db_path))

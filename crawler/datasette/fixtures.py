@@ -18,7 +18,7 @@ from pathlib import Path
 
 from crawler import schema
 from crawler.checks import check_report
-from crawler.datasette.setup import install_views
+from crawler.derive.views import install_views
 from crawler.documents import DocumentStore
 from crawler.model import Report
 from crawler.store import store_report, upsert_sites

@@ -7,7 +7,7 @@ Each is read from the Chinese views of `setup.py`, so a journalist who opens
 
 from __future__ import annotations
 
-from crawler.datasette import labels
+from crawler.derive import labels
 
 
 def _q(name: str) -> str:

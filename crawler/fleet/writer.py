@@ -4,7 +4,7 @@ It reads the workers' stream as consumer group `writer` and applies each
 entry with the single-machine code: a document record through
 DocumentStore.add_document (one row per url + sha256, so a document
 delivered twice is stored once), a report item through
-crawler.pipelines.store_report_item (extract → check → store) and then
+crawler.record.record_document (extract → store) and then
 crawler.incremental.ListDatePipeline (the list date that lets the next
 night skip an unchanged report), as ITEM_PIPELINES order them. A batch of
 entries is one SQLite transaction that also records their IDs in
@@ -37,9 +37,9 @@ from crawler.fleet.run import live_workers, server_now
 from crawler.fleet.sink import item_from_fields
 from crawler.health import site_alarm
 from crawler.incremental import ListDatePipeline, known_reports
-from crawler.pipelines import store_report_item
+from crawler.record import record_document
 from crawler.runner import SiteResult, _record_run
-from crawler.store import upsert_sites, utcnow
+from crawler.store import upsert_sites, utcnow, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -199,13 +199,13 @@ class Writer:
         ids = [e[0].decode() if isinstance(e[0], bytes) else e[0] for e in entries]
         applied = self._applied(ids)
         known: dict[str, str] = {}
-        with self.db.atomic():
+        with write_transaction(self.db):
             for entry_id, (_, fields) in zip(ids, entries, strict=True):
                 if entry_id in applied:
                     self.stats.skipped += 1
                     continue
                 try:
-                    with self.db.atomic():
+                    with write_transaction(self.db):
                         known.update(self._apply_one(fields) or {})
                 except sqlite3.OperationalError:
                     raise  # the database, not the entry: the whole batch is retried
@@ -224,7 +224,7 @@ class Writer:
         if known:
             pipe.hset(self.keys.known, mapping=known)
         pipe.execute()
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.conn.executemany("delete from fleet_applied where stream = ? and entry_id = ?",
                                      [(self.keys.stream, i) for i in ids])
         self.stats.entries += len(ids)
@@ -252,7 +252,7 @@ class Writer:
         sha = item.archive.get("sha256")
         rows = list(self.db.query("select id from documents where url = ? and sha256 = ?", [item.url, sha]))
         item.archive["document_id"] = rows[0]["id"] if rows else None
-        outcome = store_report_item(self.db, item, lambda site, key: None)
+        outcome = record_document(self.db, item.archived_document(), item.origin())
         item.outcome = outcome  # as ReportPipeline sets it: only a stored reading moves the list date
         self.list_dates.process_item(item)
         self.stats.items += 1
@@ -344,7 +344,7 @@ class Writer:
                 logger.error("ALARM %s: %s", s["slug"], r.alarm)
             results.append(r)
         _record_run(self.db_path, run_id, results, started)
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["fleet_runs"].update(token, {"finished": utcnow()})
         self.stats.runs_finished.append(run_id)
         logger.info("fleet run %s finished: crawl_runs %d", token, run_id)

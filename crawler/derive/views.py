@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from crawler import checks, schema
-from crawler.datasette import labels
-from crawler.datasette.regions import MUNICIPALITIES, load_regions
+from crawler.derive import labels
+from crawler.derive.regions import MUNICIPALITIES, load_regions
+from crawler.store import write_transaction
 
 REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
                   "document_id", "findings_count", "cells_count", "source_url", "source_document_id")
@@ -415,20 +416,20 @@ def install_views(db: sqlite_utils.Database) -> None:
     previous = conn.isolation_level
     conn.isolation_level = None  # explicit BEGIN/COMMIT: sqlite-utils helpers must not commit half-way
     try:
-        conn.execute("begin immediate")
-        for name in view_definitions():
-            conn.execute(f"drop view if exists {_q(name)}")
-        install_reference_tables(db)
-        rebuild_report_facts(db)
-        install_trigram_fts(db)
-        sync_short_term_index(db)
-        tables = set(db.table_names())
-        for name, sql in view_definitions(with_cross={"cross_findings", "bodies"} <= tables).items():
-            conn.execute(f"create view {_q(name)} as {sql}")
-        conn.execute("commit")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("rollback")
-        raise
+        with write_transaction(db):
+            _install_views(db)
     finally:
         conn.isolation_level = previous
+
+
+def _install_views(db: sqlite_utils.Database) -> None:
+    conn = db.conn
+    for name in view_definitions():
+        conn.execute(f"drop view if exists {_q(name)}")
+    install_reference_tables(db)
+    rebuild_report_facts(db)
+    install_trigram_fts(db)
+    sync_short_term_index(db)
+    tables = set(db.table_names())
+    for name, sql in view_definitions(with_cross={"cross_findings", "bodies"} <= tables).items():
+        conn.execute(f"create view {_q(name)} as {sql}")
