@@ -66,6 +66,13 @@ def main(argv: list[str]) -> int:
     print(f"{'table':<18} {'before':>7} {'after':>7} {'differ':>7}")
     for table, (a, b, diff) in result.items():
         print(f"{table:<18} {a:>7} {b:>7} {diff:>7}")
+    for table, (_, _, diff) in result.items():
+        if diff:
+            a, b = set(rows(before, table)), set(rows(after, table))
+            for row in sorted(a - b, key=str)[:5]:
+                print(f"  - {table}: {', '.join(v[:70] for v in row[:4])} …")
+            for row in sorted(b - a, key=str)[:5]:
+                print(f"  + {table}: {', '.join(v[:70] for v in row[:4])} …")
     same = all(d == 0 for _, _, d in result.values())
     print("identical" if same else "DIFFERENT")
     return 0 if same else 1
