@@ -56,7 +56,6 @@ class DocumentStore:
                  max_warc_bytes: int | None = None, fsync: bool = True):
         self.db_path = str(db_path)
         self.db: sqlite_utils.Database = open_db(db_path)
-        self._ensure_columns()
         self.archive_dir = Path(archive_dir) if archive_dir else archive_dir_for(db_path)
         kwargs = {"fsync": fsync}
         if max_warc_bytes:
@@ -81,12 +80,6 @@ class DocumentStore:
 
     def close(self) -> None:
         self.warc.close()
-
-    def _ensure_columns(self) -> None:
-        cols = self.db["documents"].columns_dict
-        for name in ("etag", "last_modified"):
-            if name not in cols:
-                self.db["documents"].add_column(name, str)
 
     # -- lookups -------------------------------------------------------------
     def known_payload(self, sha256: str) -> Stored | None:

@@ -48,16 +48,18 @@ def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | 
     process holds the write lock past the busy timeout, ArchiveBusy is raised with the files not yet
     stored named in it (none is half stored).
     """
-    store = DocumentStore(db_path, archive_dir)
+    files = list(iter_files(paths))
+    try:
+        store = DocumentStore(db_path, archive_dir)
+    except ArchiveBusy as e:
+        raise ArchiveBusy(f"{e}; {len(files)} file(s) not stored, from {files[0] if files else '-'} on") from e
     results = []
     try:
-        files = list(iter_files(paths))
         for i, path in enumerate(files):
             try:
                 results.append(_ingest_one(store, path))
             except ArchiveBusy as e:
-                left = len(files) - i
-                raise ArchiveBusy(f"{e}; {left} file(s) not stored, from {path} on") from e
+                raise ArchiveBusy(f"{e}; {len(files) - i} file(s) not stored, from {path} on") from e
             if on_result:
                 on_result(results[-1])
     finally:

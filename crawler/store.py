@@ -211,6 +211,8 @@ def apply_page_facts(report: Report, facts: dict[str, Any] | None) -> Report:
 
 # Columns added after the first release; added in place, never dropped (archives upgrade on open).
 OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
+    # the validators of a conditional GET (crawler/documents.py)
+    "documents": {"etag": str, "last_modified": str},
     # the list entry's date, so the next crawl skips a known report whose entry did not change;
     # list_url: the page the list linked when the report is its attachment
     "reports": {"list_date": str, "list_url": str,
@@ -268,7 +270,8 @@ def upsert_sites(db: sqlite_utils.Database, sites: Iterable[Any], registry: str)
             "guessed": int(bool(getattr(s, "guessed", False))), "source": getattr(s, "source", None),
         })
     if rows:
-        db["sites"].upsert_all(rows, pk="slug")
+        with write_transaction(db):
+            db["sites"].upsert_all(rows, pk="slug")
 
 
 @dataclass
@@ -438,3 +441,39 @@ def remember_attachment_page(db: sqlite_utils.Database, *, url: str, document_id
 def set_list_date(db: sqlite_utils.Database, url: str, list_date: str, list_url: str) -> None:
     db.execute("update reports set list_date = ?, list_url = ? where url = ? "
                "and (list_date is not ? or list_url is not ?)", [list_date, list_url, url, list_date, list_url])
+
+
+# -- crawl runs (crawler/runner.py, crawler/fleet/writer.py) ------------------------------------------------
+
+def open_crawl_run(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
+    """A `crawl_runs` row for a run that starts now (status running); returns its id."""
+    with write_transaction(db):
+        return db["crawl_runs"].insert({**row, "status": "running"}).last_pk
+
+
+def update_crawl_run(db: sqlite_utils.Database, run_id: int, update: dict[str, Any]) -> None:
+    with write_transaction(db):
+        db["crawl_runs"].update(run_id, update)
+
+
+def mark_killed_runs(db: sqlite_utils.Database) -> int:
+    """Runs left 'running' by a killed process become 'killed'; returns how many."""
+    with write_transaction(db):
+        cur = db.execute("update crawl_runs set status = 'killed' where finished is null and status = 'running'")
+    return cur.rowcount
+
+
+def mark_reports_seen(db: sqlite_utils.Database, urls: list[str], seen_at: str) -> None:
+    """Reports skipped because their list entry is unchanged were still seen."""
+    with write_transaction(db):
+        db.conn.executemany("update reports set last_seen = ?, gone_since = null where url = ?",
+                            [(seen_at, u) for u in urls])
+
+
+def record_crawl_sites(db: sqlite_utils.Database, run_id: int, sites: list[dict[str, Any]],
+                       run_update: dict[str, Any]) -> None:
+    """Each site's row of a finished run, and the run's totals, in one transaction."""
+    with write_transaction(db):
+        for row in sites:
+            db["crawl_sites"].upsert({"run_id": run_id, **row}, pk=("run_id", "site"))
+        db["crawl_runs"].update(run_id, run_update)

@@ -35,11 +35,19 @@ from crawler.documents import DocumentStore
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers, server_now
 from crawler.fleet.sink import item_from_fields
+from crawler.fleet_ledger import (
+    ensure_fleet_schema,
+    finish_fleet_run,
+    forget_applied,
+    mark_applied,
+    note_item,
+    open_fleet_run,
+)
 from crawler.health import site_alarm
 from crawler.incremental import ListDatePipeline, known_reports
 from crawler.record import record_document
 from crawler.runner import SiteResult, _record_run
-from crawler.store import upsert_sites, utcnow, write_transaction
+from crawler.store import utcnow, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +95,7 @@ class Writer:
 
     # -- setup -------------------------------------------------------------------------
     def _ensure_tables(self) -> None:
-        db = self.db
-        if "fleet_applied" not in db.table_names():
-            db["fleet_applied"].create({"stream": str, "entry_id": str}, pk=("stream", "entry_id"))
-        if "fleet_runs" not in db.table_names():
-            db["fleet_runs"].create({"token": str, "run_id": int, "started": str, "registry": str,
-                                     "sites_json": str, "finished": str}, pk="token")
-        if "fleet_items" not in db.table_names():
-            db["fleet_items"].create({"run_token": str, "url": str, "site": str, "outcome": str},
-                                     pk=("run_token", "url"))
+        ensure_fleet_schema(self.db)
 
     def ensure_group(self) -> None:
         try:
@@ -212,8 +212,7 @@ class Writer:
                 except Exception:  # a malformed entry must not block the stream forever
                     logger.exception("fleet entry %s could not be applied; skipped", entry_id)
                     self.stats.outcomes["errors/writer"] += 1
-            self.db.conn.executemany("insert or ignore into fleet_applied (stream, entry_id) values (?, ?)",
-                                     [(self.keys.stream, i) for i in ids])
+            mark_applied(self.db, self.keys.stream, ids)
         return ids, known
 
     def acknowledge(self, ids: list[str], known: dict[str, str]) -> None:
@@ -224,9 +223,7 @@ class Writer:
         if known:
             pipe.hset(self.keys.known, mapping=known)
         pipe.execute()
-        with write_transaction(self.db):
-            self.db.conn.executemany("delete from fleet_applied where stream = ? and entry_id = ?",
-                                     [(self.keys.stream, i) for i in ids])
+        forget_applied(self.db, self.keys.stream, ids)
         self.stats.entries += len(ids)
 
     def _apply_one(self, fields: dict) -> dict[str, str] | None:
@@ -257,8 +254,7 @@ class Writer:
         self.list_dates.process_item(item)
         self.stats.items += 1
         self.stats.outcomes[outcome] += 1
-        self.db.execute("insert or ignore into fleet_items (run_token, url, site, outcome) values (?, ?, ?, ?)",
-                        [token, item.url, item.site, outcome])
+        note_item(self.db, token, item.url, item.site, outcome)
         if outcome not in STORED:
             return None
         known = {item.url: item.list_date or ""}
@@ -271,12 +267,7 @@ class Writer:
         rows = list(self.db.query("select run_id from fleet_runs where token = ?", [token]))
         if rows:
             return rows[0]["run_id"]
-        objs = [SimpleNamespace(**s) for s in sites]
-        upsert_sites(self.db, objs, registry)
-        run_id = self.db["crawl_runs"].insert({"started": started, "registry": registry, "sites": len(sites),
-                                               "status": "running"}).last_pk
-        self.db["fleet_runs"].insert({"token": token, "run_id": run_id, "started": started, "registry": registry,
-                                      "sites_json": json.dumps(sites, ensure_ascii=False)})
+        run_id = open_fleet_run(self.db, token, started, registry, sites, [SimpleNamespace(**s) for s in sites])
         logger.info("fleet run %s opened as crawl_runs %d", token, run_id)
         return run_id
 
@@ -344,8 +335,7 @@ class Writer:
                 logger.error("ALARM %s: %s", s["slug"], r.alarm)
             results.append(r)
         _record_run(self.db_path, run_id, results, started)
-        with write_transaction(self.db):
-            self.db["fleet_runs"].update(token, {"finished": utcnow()})
+        finish_fleet_run(self.db, token)
         self.stats.runs_finished.append(run_id)
         logger.info("fleet run %s finished: crawl_runs %d", token, run_id)
 
