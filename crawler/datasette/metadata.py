@@ -260,10 +260,8 @@ def _base_tables() -> dict[str, dict[str, Any]]:
 
 def _cross() -> tuple[dict, dict]:
     """Canned queries and table labels of the cross-report layer (crawler/datasette/crossreport.py)."""
-    try:
-        from crawler.datasette.crossreport import cross_queries, cross_tables
-    except ImportError:  # the cross-report layer is optional
-        return {}, {}
+    from crawler.datasette.crossreport import cross_queries, cross_tables
+
     return cross_queries(), cross_tables()
 
 
