@@ -64,7 +64,9 @@ def main(db: Path, site: str, files: list[Path]) -> None:
     today = dt.date(2026, 1, 1)
     with DemoWeb() as web:
         sites = [s for s in load_registry(DEMO_REGISTRY, bases=web.bases) if s.slug == site]
-        crawl(db, sites, registry_name="sites/demo.yaml", settings=DEMO_SETTINGS)
+        # patient with a loaded machine: every page must arrive for the counts to be exact
+        crawl(db, sites, registry_name="sites/demo.yaml",
+              settings={**DEMO_SETTINGS, "DOWNLOAD_TIMEOUT": 180, "RETRY_TIMES": 3})
     refresh_derived(db, today)
     ingest_paths(db, files)
     refresh_derived(db, today)
