@@ -6,14 +6,18 @@ and counts the outcome in the crawl's stats; crawler.record extracts and stores.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.documents import DocumentStore
+from crawler.exceptions import ArchiveBusy
 from crawler.items import ReportItem
 from crawler.record import record_document
+
+logger = logging.getLogger(__name__)
 
 # outcome → the stats counter it moves (nianbao/<key> and nianbao/site/<slug>/<key>)
 OUTCOME_COUNTERS = {
@@ -45,7 +49,12 @@ class ReportPipeline:
     def process_item(self, item: ReportItem) -> ReportItem:
         if not isinstance(item, ReportItem):
             return item
-        item.outcome = store_report_item(self.store.db, item, self._inc)
+        try:
+            item.outcome = store_report_item(self.store.db, item, self._inc)
+        except ArchiveBusy as e:  # counted, and fetched again next run (no list date is kept for it)
+            logger.error("not stored: %s: %s", item.url, e)
+            self._inc(item.site, "errors/archive_busy")
+            item.outcome = "errors/archive_busy"
         return item
 
 
