@@ -32,6 +32,7 @@ import redis
 
 from crawler.archive import Stored
 from crawler.documents import DocumentStore
+from crawler.exceptions import ArchiveBusy
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers, server_now
 from crawler.fleet.sink import item_from_fields
@@ -180,7 +181,7 @@ class Writer:
         while True:
             try:
                 return self.apply(entries)
-            except sqlite3.OperationalError as e:
+            except (sqlite3.OperationalError, ArchiveBusy) as e:
                 logger.error("archive.db not writable (%s); retrying in %.0fs", e, pause)
                 time.sleep(pause)
                 pause = min(pause * 2, 60.0)
@@ -207,7 +208,7 @@ class Writer:
                 try:
                     with write_transaction(self.db):
                         known.update(self._apply_one(fields) or {})
-                except sqlite3.OperationalError:
+                except (sqlite3.OperationalError, ArchiveBusy):
                     raise  # the database, not the entry: the whole batch is retried
                 except Exception:  # a malformed entry must not block the stream forever
                     logger.exception("fleet entry %s could not be applied; skipped", entry_id)
