@@ -38,9 +38,9 @@ from datasette.utils import tilde_encode  # noqa: E402
 from crawler import schema  # noqa: E402
 from crawler.checks import check_report  # noqa: E402
 from crawler.datasette.queries import canned_queries  # noqa: E402
-from crawler.datasette.regions import load_regions  # noqa: E402
 from crawler.datasette.serve import serve_command_args  # noqa: E402
-from crawler.datasette.setup import install_views  # noqa: E402
+from crawler.derive.regions import load_regions  # noqa: E402
+from crawler.derive.views import install_views  # noqa: E402
 from crawler.store import ensure_schema  # noqa: E402
 
 YEAR = 2023
@@ -165,7 +165,7 @@ def build(db_path: Path, n_reports: int, seed: int = 2023) -> None:
 
 
 def reinstall(db_path: Path) -> None:
-    """install_views again (after changing crawler/datasette/setup.py), timed."""
+    """install_views again (after changing crawler/derive/views.py), timed."""
     import sqlite_utils
 
     db = sqlite_utils.Database(db_path)

@@ -7,11 +7,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.checks import check_report
 from crawler.documents import DocumentStore
-from crawler.exceptions import NianbaoError
-from crawler.extract import extract_bytes
-from crawler.store import store_report
+from crawler.exceptions import ArchiveBusy, NianbaoError
+from crawler.record import ArchivedDocument, Origin, extract_document, store_reading
 
 SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
 
@@ -19,7 +17,7 @@ SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
 @dataclass
 class IngestResult:
     path: Path
-    status: str = ""  # new / changed / unchanged / not a report
+    status: str = ""  # new / changed / unchanged / not a report / not stored (archive busy)
     template: str | None = None
     year: int | None = None
     cells: int = 0
@@ -46,13 +44,22 @@ def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | 
                  on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
     """Each file is archived, then extracted and stored; a bad file is reported, the rest go on.
 
-    `on_result` hears of each file as soon as it is done (progress for long OCR runs).
+    `on_result` hears of each file as soon as it is done (progress for long OCR runs). When another
+    process holds the write lock past the busy timeout, ArchiveBusy is raised with the files not yet
+    stored named in it (none is half stored).
     """
-    store = DocumentStore(db_path, archive_dir)
+    files = list(iter_files(paths))
+    try:
+        store = DocumentStore(db_path, archive_dir)
+    except ArchiveBusy as e:
+        raise ArchiveBusy(f"{e}; {len(files)} file(s) not stored, from {files[0] if files else '-'} on") from e
     results = []
     try:
-        for path in iter_files(paths):
-            results.append(_ingest_one(store, path))
+        for i, path in enumerate(files):
+            try:
+                results.append(_ingest_one(store, path))
+            except ArchiveBusy as e:
+                raise ArchiveBusy(f"{e}; {len(files) - i} file(s) not stored, from {path} on") from e
             if on_result:
                 on_result(results[-1])
     finally:
@@ -69,22 +76,18 @@ def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
         return result
     url = path.resolve().as_uri()
     ctype = content_type_of(path)
-    doc = store.record_file(url=url, payload=data, content_type=ctype)
+    row = store.record_file(url=url, payload=data, content_type=ctype)
+    doc = ArchivedDocument(url=url, body=data, content_type=ctype, document_id=row["id"], sha256=row["sha256"],
+                           fetched_at=row["last_fetched_at"], filename=path.name)
     try:
-        report = extract_bytes(data, filename=path.name, content_type=ctype, url=url)
+        report = extract_document(doc)
     except NianbaoError as e:
         result.error = str(e)
         return result
     if report.template is None:
         result.status = "not a report"
         return result
-    report.findings = check_report(report.cells, report.template)
-    db = store.db
-    with db.atomic():
-        stored = store_report(db, site=None, url=url, report=report, document_id=doc["id"],
-                              document_sha256=doc["sha256"], fetched_at=doc["last_fetched_at"],
-                              title_hint=path.stem)
-    result.status = stored.status
+    result.status = store_reading(store.db, doc, Origin(site=None, title=path.stem, file_is_source=False), report)
     result.template, result.year = report.template, report.year
     result.cells = sum(1 for v in report.cells.values() if v is not None)
     return result

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from crawler.checks import check_report
 from crawler.documents import DocumentStore
 from crawler.exceptions import NianbaoError
 from crawler.extract import extract_bytes
 from crawler.model import Report
-from crawler.store import apply_page_facts, page_facts, update_reading
+from crawler.record import store_rereading
+from crawler.store import apply_page_facts, page_facts
 
 logger = logging.getLogger(__name__)
 
@@ -39,20 +39,18 @@ def reextract_all(db_path: str | Path, *, progress: bool = True, archive_dir: st
     for row in tqdm(rows, desc="reextract", unit="report", disable=not progress):
         count.documents += 1
         try:
-            report = _reading(store, row)
+            report = reread(store, row)
         except NianbaoError as e:
             logger.error("%s: %s", row["url"], e)
             count.errors += 1
             continue
-        report.findings = check_report(report.cells, report.template)
-        with db.atomic():
-            update_reading(db, row["id"], report)
+        store_rereading(db, row["id"], report)
         count.reports += 1
     store.close()
     return count
 
 
-def _reading(store: DocumentStore, row: dict) -> Report:
+def reread(store: DocumentStore, row: dict) -> Report:
     """A report's reading from its archived document; from its file, with the page's facts, when it has one."""
     if not row["source_document_id"] or row["source_document_id"] == row["document_id"]:
         ctype, body = store.payload(row["document_id"] or row["source_document_id"])

@@ -17,9 +17,9 @@ import yaml
 from datasette.utils import tilde_encode
 
 from crawler import schema
-from crawler.datasette import labels
 from crawler.datasette.queries import canned_queries, reasons_unpivot
-from crawler.datasette.setup import cross_kinds, headline_columns, view_definitions
+from crawler.derive import labels
+from crawler.derive.views import cross_kinds, headline_columns, view_definitions
 
 TITLE = "政府信息公开工作年度报告档案"
 SOURCE = "各级人民政府及其部门网站公开发布的《政府信息公开工作年度报告》，逐份存档（每份报告附来源网址与存档原件）"
@@ -260,10 +260,8 @@ def _base_tables() -> dict[str, dict[str, Any]]:
 
 def _cross() -> tuple[dict, dict]:
     """Canned queries and table labels of the cross-report layer (crawler/datasette/crossreport.py)."""
-    try:
-        from crawler.datasette.crossreport import cross_queries, cross_tables
-    except ImportError:  # the cross-report layer is optional
-        return {}, {}
+    from crawler.datasette.crossreport import cross_queries, cross_tables
+
     return cross_queries(), cross_tables()
 
 

@@ -104,16 +104,12 @@ def item_fields(item: ReportItem) -> dict[str, bytes | str]:
     """A report item as stream fields: JSON metadata plus the raw body."""
     meta = asdict(item)
     body = meta.pop("body")
-    meta["list_url"] = getattr(item, "list_url", None)  # set by spiders beside the dataclass fields
     return {"data": json.dumps(meta, ensure_ascii=False), "body": body}
 
 
 def item_from_fields(data: bytes, body: bytes) -> ReportItem:
     meta = json.loads(data)
-    list_url = meta.pop("list_url", None)
-    item = ReportItem(**meta, body=body)
-    item.list_url = list_url
-    return item
+    return ReportItem(**meta, body=body)
 
 
 class StreamPipeline:
