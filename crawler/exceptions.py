@@ -19,3 +19,7 @@ class ArchiveError(NianbaoError):
 
 class CrawlFailed(NianbaoError):
     """A crawl finished but a site alarmed (raised by crawler.runner)."""
+
+
+class PayloadTooLarge(ArchiveError):
+    """An archived body that would decompress past the download cap (a gzip bomb, or just too big)."""
