@@ -11,7 +11,9 @@
   followed. A redirect to itself that sets a cookie (a WAF handing one out)
   is followed once.
 
-Kinds in `ALARM_KINDS` raise the site's alarm (crawler.health.site_alarm).
+Each of these is also counted as ``hostile`` for its site, which raises the
+site's alarm (crawler.health.site_alarm) whatever else the site yielded; a
+plain oversized download (too_large without a bomb) is not hostile.
 """
 
 from __future__ import annotations
@@ -32,14 +34,18 @@ from crawler.middlewares import stats_site
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-#: What a site must not do: serve a body that inflates past the cap, send the crawler off the public web.
-ALARM_KINDS = frozenset({"too_large", "redirect_scheme", "redirect_private"})
+#: Redirects a site must not send: off the public web.
+HOSTILE_REDIRECTS = frozenset({"redirect_scheme", "redirect_private"})
 
 
-def _count(crawler: Crawler, request: Request, kind: str) -> None:
+def count_fault(crawler: Crawler, request: Request, kind: str, *, hostile: bool = False) -> None:
+    """One error of `kind` for the request's site; `hostile` ones also raise its alarm."""
     site = stats_site(request, crawler)
     crawler.stats.inc_value(f"nianbao/errors/{kind}")
     crawler.stats.inc_value(f"nianbao/site/{site}/errors/{kind}")
+    if hostile:
+        crawler.stats.inc_value("nianbao/hostile")
+        crawler.stats.inc_value(f"nianbao/site/{site}/hostile")
 
 
 class CountedHttpCompressionMiddleware(HttpCompressionMiddleware):
@@ -54,7 +60,7 @@ class CountedHttpCompressionMiddleware(HttpCompressionMiddleware):
             return super().process_response(request, response)
         except IgnoreRequest as e:
             if self._crawler is not None:
-                _count(self._crawler, request, "too_large")
+                count_fault(self._crawler, request, "too_large", hostile=True)
             logger.error("too large once decompressed, not read: %s (%s)", response.url, e)
             raise
 
@@ -124,7 +130,7 @@ class RedirectGuardMiddleware:
         kind = redirect_kind(request.url, target, self._site_hosts(request))
         if kind is None:
             return response
-        _count(self.crawler, request, kind)
+        count_fault(self.crawler, request, kind, hostile=kind in HOSTILE_REDIRECTS)
         if kind == "redirect_self" and response.headers.get(b"Set-Cookie") and not request.meta.get("self_redirected"):
             # A WAF's cookie on a 302 to the same page: ask once more, with the cookie (the dupefilter
             # would drop the redirect otherwise).

@@ -61,16 +61,13 @@ def site_alarm(result: Any, *, had_reports: bool) -> str | None:
 
     Reports skipped because their list entry is unchanged count as yielded:
     a quiet night is not an alarm. A hostile answer (a body inflating past the
-    cap, a redirect off the public web: crawler.guards.ALARM_KINDS) is one,
-    whatever else the site yielded.
+    cap, a redirect off the public web: crawler.guards) is one, whatever else
+    the site yielded.
     """
-    from crawler.guards import ALARM_KINDS
-
     errors = {k: v for k, v in sorted(result.errors.items()) if v}
     kinds = ", ".join(f"{k} x{v}" for k, v in errors.items())
-    hostile = ", ".join(f"{k} x{v}" for k, v in errors.items() if k in ALARM_KINDS)
-    if hostile:
-        return f"hostile answers ({hostile})"
+    if getattr(result, "hostile", 0):
+        return f"{result.hostile} hostile answers: compression bomb or redirect off the public web ({kinds})"
     if result.reports_seen + result.reports_skipped > 0:
         return None
     if errors.get("waf_blocked"):

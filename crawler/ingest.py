@@ -10,10 +10,12 @@ from pathlib import Path
 from crawler.checks import check_report
 from crawler.documents import DocumentStore
 from crawler.exceptions import NianbaoError
-from crawler.extract import extract_bytes
+from crawler.extract.bounded import extract_bounded
+from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.store import store_report
 
 SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
+MAX_INGEST_BYTES = DOWNLOAD_MAXSIZE  # a file the crawl would not download is not ingested either
 
 
 @dataclass
@@ -63,6 +65,10 @@ def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | 
 def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
     result = IngestResult(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_INGEST_BYTES:  # checked before reading: a 500 MB file is not a report
+            result.error = f"{size // 2**20} MB, more than the {MAX_INGEST_BYTES // 2**20} MB a report file may be"
+            return result
         data = path.read_bytes()
     except OSError as e:
         result.error = f"unreadable ({e.strerror})"
@@ -71,7 +77,7 @@ def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
     ctype = content_type_of(path)
     doc = store.record_file(url=url, payload=data, content_type=ctype)
     try:
-        report = extract_bytes(data, filename=path.name, content_type=ctype, url=url)
+        report = extract_bounded(data, filename=path.name, content_type=ctype, url=url)  # a worker process, bounded
     except NianbaoError as e:
         result.error = str(e)
         return result

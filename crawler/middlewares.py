@@ -105,8 +105,10 @@ class ArchiveMiddleware:
             except PayloadTooLarge as e:  # a compression bomb archived as served: counted and alarmed, never inflated
                 from scrapy.exceptions import IgnoreRequest
 
+                from crawler.guards import count_fault
+
                 logger.error("%s: 304, and the archived copy is too large to read (%s)", response.url, e)
-                self._count_error(request, "too_large")
+                count_fault(self.crawler, request, "too_large", hostile=True)
                 raise IgnoreRequest(str(e)) from e
             except (ArchiveError, NotFoundError) as e:
                 # The archived copy is gone or torn: ask again without validators, once.

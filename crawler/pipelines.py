@@ -21,6 +21,7 @@ from crawler.exceptions import ExtractError
 from crawler.items import ReportItem
 from crawler.model import Report
 from crawler.store import apply_page_facts, page_facts, store_report
+from crawler.substance import carries_report
 
 logger = logging.getLogger(__name__)
 _FILE_RE = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|rtf|png|jpe?g|tiff?)$", re.I)
@@ -45,9 +46,17 @@ class ReportPipeline:
         self.stats.inc_value(f"nianbao/{key}")
         self.stats.inc_value(f"nianbao/site/{site}/{key}")
 
-    def process_item(self, item: ReportItem) -> ReportItem:
+    def process_item(self, item: ReportItem):
         if not isinstance(item, ReportItem):
             return item
+        # The document is read in a bounded worker process, off the reactor (crawler/offloop.py).
+        from crawler.offloop import extract_off_loop, limits_from_settings
+
+        done = extract_off_loop(self.store.db, item, limits_from_settings(self.crawler.settings))
+        done.addCallback(lambda _: self._store(item))
+        return done
+
+    def _store(self, item: ReportItem) -> ReportItem:
         item.outcome = store_report_item(self.store.db, item, self._inc)
         return item
 
@@ -77,10 +86,10 @@ def _touch(db, report_id: int, item: ReportItem) -> None:
 
 
 def _extract(item: ReportItem, count: Callable[[str, str], None]) -> Report | None:
-    from crawler.extract import extract_bytes  # the extractor is heavy; load it when needed
+    from crawler.offloop import extracted_report  # read in a bounded worker process
 
     try:
-        return extract_bytes(item.body, url=item.url, content_type=item.headers.get("content-type"))
+        return extracted_report(item)
     except ExtractError as e:
         logger.error("extract failed: %s", e)
         count(item.site, "errors/extract")
@@ -114,10 +123,10 @@ def _store_page(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
         _remember_page(db, item, report)
         count(item.site, "attachment_pages")
         return "attachment_page"
-    if report.template is None:
+    if report.template is None or not carries_report(report):  # soft-404s, title-only stubs: archived only
         logger.warning("not a report, not stored: %s (%s)", item.url, item.title)
-        count(item.site, "not_report")
-        return "not_report"
+        count(item.site, "not_a_report")
+        return "not_a_report"
     is_file = _is_file(item)
     return _store(db, item, count, report, url=item.url, document_id=item.archive.get("document_id"),
                   source_url=item.url if is_file else None,
@@ -171,10 +180,11 @@ def _store_attachment(db, item: ReportItem, count: Callable[[str, str], None]) -
     report = _extract(item, count)
     if report is None:
         return "errors/extract"
-    if report.template is None or not (report.cells or (report.template == "legacy" and not current)):
+    if report.template is None or not (report.cells or (report.template == "legacy" and not current)) or (
+            not carries_report(report)):
         logger.info("attachment is not a report, not stored: %s (page %s)", item.url, item.page_url)
-        count(item.site, "not_report")
-        return "not_report"
+        count(item.site, "not_a_report")
+        return "not_a_report"
     if (current and current["source_url"] not in (None, item.url)
             and len(report.cells) <= (current["cells_count"] or 0)):
         count(item.site, "attachments_unused")

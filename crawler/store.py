@@ -156,7 +156,7 @@ OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
                    "reports_skipped": int},
     "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,
-                    "not_modified": int, "reports_skipped": int},
+                    "not_modified": int, "reports_skipped": int, "not_a_report": int},
 }
 
 

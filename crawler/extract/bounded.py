@@ -44,7 +44,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])  # so `-m crawler.extract.bound
 class Limits:
     """What one document may cost."""
 
-    seconds: float = 120.0  # wall-clock per document (OCR of a long scan takes a minute on a small machine)
+    seconds: float = 300.0  # wall-clock per document: the PDF reader's own budget (limits.PDF_TIME_BUDGET)
     memory_bytes: int = 1024 * 2**20  # resident memory of the worker while it reads the document
     address_space_bytes: int = 4096 * 2**20  # RLIMIT_AS of the worker: libraries reserve more than they use
     workers: int = 1  # worker processes of the shared pool (the machine's cores are shared with the crawl)
