@@ -124,7 +124,7 @@ def _store_page(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
         count(item.site, "attachment_pages")
         return "attachment_page"
     if report.template is None or not carries_report(report):  # soft-404s, title-only stubs: archived only
-        logger.warning("not a report, not stored: %s (%s)", item.url, item.title)
+        logger.info("not a report, not stored: %s (%s)", item.url, item.title)
         count(item.site, "not_a_report")
         return "not_a_report"
     is_file = _is_file(item)

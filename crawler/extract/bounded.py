@@ -37,6 +37,7 @@ from crawler.exceptions import ExtractError
 from crawler.model import Report
 
 POLL_SECONDS = 0.02
+STARTUP_SECONDS = 60.0  # loading the extractor in a new worker (not counted against a document)
 _ROOT = str(Path(__file__).resolve().parents[2])  # so `-m crawler.extract.bounded` finds the package
 
 
@@ -96,6 +97,7 @@ def serve(address_space: int) -> None:
     inp = sys.stdin.buffer
     from crawler.extract import extract_bytes
 
+    _send(out, ("ready",))  # imports done: a document's time starts now
     while True:
         try:
             job = _recv(inp)
@@ -137,6 +139,14 @@ class _Worker:
             [sys.executable, "-m", "crawler.extract.bounded", str(limits.address_space_bytes)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=_ROOT, close_fds=True)
         self.pid = self.process.pid
+        self.ready_for_work = False
+
+    def wait_ready(self, timeout: float = STARTUP_SECONDS) -> bool:
+        """True once the worker has loaded the extractor (its first answer)."""
+        if not self.ready_for_work and self.ready(timeout):
+            with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
+                self.ready_for_work = self.recv() == ("ready",)
+        return self.ready_for_work
 
     def send(self, obj: object) -> None:
         assert self.process.stdin is not None
@@ -233,6 +243,10 @@ class ExtractorPool:
 
     def _run(self, worker: _Worker, doc: Document) -> tuple[Report, _Worker]:
         name, lim = doc.name, self.limits
+        if not worker.wait_ready():
+            worker.kill()
+            self._count("died")
+            raise _Failure(None, f"{name}: the extractor process did not start")
         try:
             worker.send((doc.data, doc.filename, doc.content_type, doc.url))
         except (OSError, ValueError):
