@@ -36,11 +36,8 @@ def _list_page(site_name: str, entries: list[tuple[str, str, str]], page: int, p
             f'<div class="page">第{page}页 共{pages}页 {nxt}</div></body></html>').encode()
 
 
-def _real_reports(seed_dir: Path | None, n: int) -> list[tuple[DemoReport, Page]]:
+def _real_reports(corpus: DemoCorpus, n: int) -> list[tuple[DemoReport, Page]]:
     """`n` table reports of the demo web published as pages of their own (no attachment), with their bytes."""
-    from crawler.demo.generator import build_demo_web
-
-    corpus = build_demo_web(seed_dir)
     out = []
     for r in corpus.reports:
         site = corpus.site(r.site)
@@ -54,13 +51,18 @@ def _real_reports(seed_dir: Path | None, n: int) -> list[tuple[DemoReport, Page]
 
 
 def hostile_web(n_soft: int = 10_000, *, seed_dir: Path | None = None, real: int = 3, bomb_bytes: int = 2**30,
-                extractor_bombs: dict[str, tuple[bytes, str]] | None = None
+                extractor_bombs: dict[str, tuple[bytes, str]] | None = None, neighbours: tuple[str, ...] = ()
                 ) -> tuple[DemoCorpus, FaultPlan, dict[str, str]]:
     """(corpus, fault plan, {path: what it is}) of the hostile site.
 
     `extractor_bombs` maps a file name to (bytes, content type): each is
     listed as a report among the others (crawler/demo/bombs.py makes them).
+    `neighbours` are demo sites (slugs) served beside it, unchanged: a crawl
+    of all of them shows that the hostile site costs only itself.
     """
+    from crawler.demo.generator import build_demo_web
+
+    demo = build_demo_web(seed_dir)
     name = "恶意测试区人民政府"
     site = DemoSite(SLUG, name, "419999", "district", "generic", [Column("政府信息公开年报", "government", COLUMN)],
                     source="crawler/demo/hostile.py")
@@ -68,7 +70,7 @@ def hostile_web(n_soft: int = 10_000, *, seed_dir: Path | None = None, real: int
     kinds: dict[str, str] = {}
     entries: list[tuple[str, str, str]] = []
     reports: list[DemoReport] = []
-    for i, (r, page) in enumerate(_real_reports(seed_dir, real)):
+    for i, (r, page) in enumerate(_real_reports(demo, real)):
         path = f"/xxgk/nb/real_{i}.html"
         site.pages[path] = page
         reports.append(DemoReport(SLUG, path, r.title, r.agency, r.body_level, r.year, r.template, r.published,
@@ -97,4 +99,5 @@ def hostile_web(n_soft: int = 10_000, *, seed_dir: Path | None = None, real: int
         path = COLUMN if p == 1 else COLUMN.replace("index.html", f"index_{p}.html")
         chunk = entries[(p - 1) * PER_PAGE:p * PER_PAGE]
         site.pages[path] = Page(200, {"Content-Type": "text/html; charset=utf-8"}, _list_page(name, chunk, p, pages))
-    return DemoCorpus([site], reports), plan, kinds
+    others = [demo.site(slug) for slug in neighbours]
+    return (DemoCorpus([site, *others], reports + [r for r in demo.reports if r.site in neighbours]), plan, kinds)
