@@ -12,7 +12,6 @@ touches the stored report instead).
 from __future__ import annotations
 
 import logging
-import threading
 
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.threads import deferToThread
@@ -24,8 +23,7 @@ from crawler.model import Report
 
 logger = logging.getLogger(__name__)
 
-_prepared: dict[int, Report | ExtractError] = {}
-_lock = threading.Lock()
+_READING = "_offloop_reading"  # the attribute that carries an item's reading from the thread to the pipeline
 
 
 def limits_from_settings(settings) -> Limits:
@@ -60,8 +58,7 @@ def _extract(item: ReportItem, limits: Limits) -> None:
             item.body, url=item.url, content_type=item.headers.get("content-type"))
     except ExtractError as e:
         result = e
-    with _lock:
-        _prepared[id(item)] = result
+    setattr(item, _READING, result)
 
 
 def extract_off_loop(db, item: ReportItem, limits: Limits) -> Deferred:
@@ -73,8 +70,7 @@ def extract_off_loop(db, item: ReportItem, limits: Limits) -> Deferred:
 
 def extracted_report(item: ReportItem) -> Report:
     """The item's reading made off the loop; else (the fleet writer, a test) made now, still bounded."""
-    with _lock:
-        result = _prepared.pop(id(item), None)
+    result = item.__dict__.pop(_READING, None)
     if result is None:
         result = shared_pool().extract(item.body, url=item.url, content_type=item.headers.get("content-type"))
     if isinstance(result, ExtractError):
