@@ -13,6 +13,7 @@ from crawler.exceptions import NianbaoError
 from crawler.extract.bounded import extract_bounded
 from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.store import store_report
+from crawler.substance import carries_report
 
 SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
 MAX_INGEST_BYTES = DOWNLOAD_MAXSIZE  # a file the crawl would not download is not ingested either
@@ -81,7 +82,7 @@ def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
     except NianbaoError as e:
         result.error = str(e)
         return result
-    if report.template is None:
+    if report.template is None or not carries_report(report):  # a stub or soft-404 saved by hand
         result.status = "not a report"
         return result
     report.findings = check_report(report.cells, report.template)
