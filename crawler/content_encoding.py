@@ -15,6 +15,7 @@ from crawler.exceptions import PayloadTooLarge
 from crawler.settings import DOWNLOAD_MAXSIZE
 
 CHUNK = 64 * 1024
+IN_CHUNK = 16 * 1024
 #: The cap on any decoded body: the same as the download cap (a bigger body was never downloaded).
 MAX_DECODED_BYTES = DOWNLOAD_MAXSIZE
 
@@ -30,16 +31,24 @@ def _too_large(name: str, max_bytes: int) -> PayloadTooLarge:
 
 
 def _zlib(data: bytes, wbits: int, max_bytes: int, name: str) -> bytes:
+    """Inflate in small steps: input fed 16 KB at a time, output taken 64 KB at a time, checked against the cap."""
     out = BytesIO()
     d = zlib.decompressobj(wbits)
-    buf = data
-    while buf and not d.eof:
-        out.write(d.decompress(buf, CHUNK))
+    view, pos, pending = memoryview(data), 0, b""
+    while True:
+        if not pending:
+            if pos >= len(view):
+                break
+            pending, pos = view[pos:pos + IN_CHUNK], pos + IN_CHUNK
+        out.write(d.decompress(pending, CHUNK))
         if out.tell() > max_bytes:
             raise _too_large(name, max_bytes)
-        buf = d.unconsumed_tail
-        if d.eof and d.unused_data and wbits > 16:  # concatenated gzip members
-            buf, d = d.unused_data, zlib.decompressobj(wbits)
+        pending = d.unconsumed_tail
+        if d.eof:
+            rest = d.unused_data + bytes(view[pos:])
+            if not (rest and wbits > 16):  # concatenated gzip members go on; anything else after the end is junk
+                break
+            d, view, pos, pending = zlib.decompressobj(wbits), memoryview(rest), 0, b""
     if not d.eof:
         out.write(d.flush())
     return out.getvalue()
