@@ -46,15 +46,16 @@ class ReportPipeline:
         self.stats.inc_value(f"nianbao/{key}")
         self.stats.inc_value(f"nianbao/site/{site}/{key}")
 
-    def process_item(self, item: ReportItem):
+    async def process_item(self, item: ReportItem) -> ReportItem:
         if not isinstance(item, ReportItem):
             return item
         # The document is read in a bounded worker process, off the reactor (crawler/offloop.py).
+        from scrapy.utils.defer import maybe_deferred_to_future
+
         from crawler.offloop import extract_off_loop, limits_from_settings
 
-        done = extract_off_loop(self.store.db, item, limits_from_settings(self.crawler.settings))
-        done.addCallback(lambda _: self._store(item))
-        return done
+        await maybe_deferred_to_future(extract_off_loop(self.store.db, item, limits_from_settings(self.crawler.settings)))
+        return self._store(item)
 
     def _store(self, item: ReportItem) -> ReportItem:
         item.outcome = store_report_item(self.store.db, item, self._inc)
