@@ -171,7 +171,7 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _print_crawl(result) -> None:
     for s in result.sites:
-        flag = f"  ALARM: {s.alarm}" if s.alarm else ""
+        flag = (f"  not a report {s.not_a_report}" if s.not_a_report else "") + (f"  ALARM: {s.alarm}" if s.alarm else "")
         click.echo(f"{s.site:<16} {s.spider:<8} pages {s.pages:>5}  reports seen {s.reports_seen:>4}  "
                    f"new {s.reports_new:>4}  changed {s.reports_changed:>3}  unchanged {s.reports_unchanged:>4}"
                    f"  skipped {s.reports_skipped:>4}  errors {sum(s.errors.values()):>3}{flag}")

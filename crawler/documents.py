@@ -101,9 +101,10 @@ class DocumentStore:
         r = rows[0]
         return Validators(r["etag"], r["last_modified"], r["id"])
 
-    def payload(self, document_id: int) -> tuple[str | None, bytes]:
+    def payload(self, document_id: int, max_bytes: int | None = None) -> tuple[str | None, bytes]:
+        """The archived body, Content-Encoding undone within `max_bytes` (default: the download cap)."""
         row = self.db["documents"].get(document_id)
-        ctype, body = read_record_payload(self.archive_dir / row["warc_file"], row["warc_offset"])
+        ctype, body = read_record_payload(self.archive_dir / row["warc_file"], row["warc_offset"], max_bytes)
         return row["content_type"] or ctype, body
 
     # -- writes --------------------------------------------------------------

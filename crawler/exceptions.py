@@ -23,3 +23,7 @@ class CrawlFailed(NianbaoError):
 
 class ArchiveBusy(NianbaoError):
     """Another process held archive.db's write lock for longer than the busy timeout (exit 75)."""
+
+
+class PayloadTooLarge(ArchiveError):
+    """An archived body that would decompress past the download cap (a gzip bomb, or just too big)."""

@@ -9,9 +9,13 @@ from pathlib import Path
 
 from crawler.documents import DocumentStore
 from crawler.exceptions import ArchiveBusy, NianbaoError
-from crawler.record import ArchivedDocument, Origin, extract_document, store_reading
+from crawler.extract.bounded import extract_bounded
+from crawler.record import ArchivedDocument, Origin, store_reading
+from crawler.settings import DOWNLOAD_MAXSIZE
+from crawler.substance import carries_report
 
 SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
+MAX_INGEST_BYTES = DOWNLOAD_MAXSIZE  # a file the crawl would not download is not ingested either
 
 
 @dataclass
@@ -70,6 +74,10 @@ def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | 
 def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
     result = IngestResult(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_INGEST_BYTES:  # checked before reading: a 500 MB file is not a report
+            result.error = f"{size // 2**20} MB, more than the {MAX_INGEST_BYTES // 2**20} MB a report file may be"
+            return result
         data = path.read_bytes()
     except OSError as e:
         result.error = f"unreadable ({e.strerror})"
@@ -80,11 +88,11 @@ def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
     doc = ArchivedDocument(url=url, body=data, content_type=ctype, document_id=row["id"], sha256=row["sha256"],
                            fetched_at=row["last_fetched_at"], filename=path.name)
     try:
-        report = extract_document(doc)
+        report = extract_bounded(data, filename=path.name, content_type=ctype, url=url)  # a worker process, bounded
     except NianbaoError as e:
         result.error = str(e)
         return result
-    if report.template is None:
+    if report.template is None or not carries_report(report):  # a stub or soft-404 saved by hand
         result.status = "not a report"
         return result
     result.status = store_reading(store.db, doc, Origin(site=None, title=path.stem, file_is_source=False), report)

@@ -30,7 +30,7 @@ class ReportItem:
     fetched_at: str = ""
     archive: dict = field(default_factory=dict)  # set by the archive middleware: warc file, offset, sha256
     not_modified: bool = False  # a 304 answered by the archived copy
-    outcome: str = ""  # set by ReportPipeline: new, changed, unchanged, not_report, errors/extract …
+    outcome: str = ""  # set by ReportPipeline: new, changed, unchanged, not_a_report, errors/extract …
     # an attachment: the page that links it (its report is stored under that page's URL)
     page_url: str | None = None
     # a page: the files it links, when it has no table of its own (its numbers are in one of them)

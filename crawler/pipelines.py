@@ -1,7 +1,9 @@
 """Item pipeline: a report page, already archived, is recorded through crawler.record.
 
 The pipeline only turns a ReportItem into the archived document and its origin,
-and counts the outcome in the crawl's stats; crawler.record extracts and stores.
+and counts the outcome in the crawl's stats; crawler.record stores. The document
+is read first in a bounded worker process, off the reactor (crawler/offloop.py),
+so one slow or hostile document stalls neither the downloads nor the other sites.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 OUTCOME_COUNTERS = {
     "new": "reports_new", "changed": "reports_changed", "unchanged": "reports_unchanged",
     "attachment_page": "attachment_pages", "attachment_unused": "attachments_unused",
-    "not_report": "not_report", "errors/extract": "errors/extract",
+    "not_a_report": "not_a_report", "errors/extract": "errors/extract",
 }
 
 
@@ -46,9 +48,14 @@ class ReportPipeline:
         self.stats.inc_value(f"nianbao/{key}")
         self.stats.inc_value(f"nianbao/site/{site}/{key}")
 
-    def process_item(self, item: ReportItem) -> ReportItem:
+    async def process_item(self, item: ReportItem) -> ReportItem:
         if not isinstance(item, ReportItem):
             return item
+        from scrapy.utils.defer import maybe_deferred_to_future
+
+        from crawler.offloop import extract_off_loop, limits_from_settings
+
+        await maybe_deferred_to_future(extract_off_loop(self.store.db, item, limits_from_settings(self.crawler.settings)))
         try:
             item.outcome = store_report_item(self.store.db, item, self._inc)
         except ArchiveBusy as e:  # counted, and fetched again next run (no list date is kept for it)
@@ -61,6 +68,8 @@ class ReportPipeline:
 def store_report_item(db, item: ReportItem, count: Callable[[str, str], None]) -> str:
     """Record one report item and count its outcome; the fleet writer stores its workers' items with it."""
     count(item.site, "reports_seen")
-    outcome = record_document(db, item.archived_document(), item.origin())
+    from crawler.offloop import extracted_report  # read off the loop, or now in the bounded pool
+
+    outcome = record_document(db, item.archived_document(), item.origin(), extract=lambda _doc: extracted_report(item))
     count(item.site, OUTCOME_COUNTERS[outcome])
     return outcome

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -39,13 +40,14 @@ from crawler.store import (
     update_reading,
     write_transaction,
 )
+from crawler.substance import carries_report
 
 logger = logging.getLogger(__name__)
 _FILE_RE = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|rtf|png|jpe?g|tiff?)$", re.I)
 
 #: What record_document / store_reading return: a stored status, or why nothing was stored.
 STORED_OUTCOMES = ("new", "changed", "unchanged")
-OUTCOMES = (*STORED_OUTCOMES, "attachment_page", "attachment_unused", "not_report", "errors/extract")
+OUTCOMES = (*STORED_OUTCOMES, "attachment_page", "attachment_unused", "not_a_report", "errors/extract")
 
 
 @dataclass
@@ -90,17 +92,19 @@ def extract_document(doc: ArchivedDocument) -> Report:
     return extract_bytes(doc.body, filename=doc.filename, content_type=doc.content_type, url=doc.url)
 
 
-def record_document(db: sqlite_utils.Database, doc: ArchivedDocument, origin: Origin) -> str:
+def record_document(db: sqlite_utils.Database, doc: ArchivedDocument, origin: Origin,
+                    extract: Callable[[ArchivedDocument], Report] = extract_document) -> str:
     """Extract → store one document; returns its outcome (one of OUTCOMES).
 
     A document whose reading is already stored (same bytes) is not extracted again.
+    `extract` reads it (the crawl passes the reading its bounded worker process made).
     """
     with write_transaction(db):
         outcome = _without_reading(db, doc, origin)
     if outcome:
         return outcome
     try:
-        report = extract_document(doc)
+        report = extract(doc)
     except ExtractError as e:
         logger.error("extract failed: %s", e)
         return "errors/extract"
@@ -179,9 +183,9 @@ def _store_page(db: sqlite_utils.Database, doc: ArchivedDocument, origin: Origin
         remember_attachment_page(db, url=doc.url, document_id=doc.document_id, sha256=doc.sha256,
                                  fetched_at=doc.fetched_at, facts=facts)
         return "attachment_page"
-    if report.template is None:
+    if report.template is None or not carries_report(report):  # soft-404s, title-only stubs: archived only
         logger.warning("not a report, not stored: %s (%s)", doc.url, origin.title)
-        return "not_report"
+        return "not_a_report"
     own_file = origin.file_is_source and is_file(doc.url, doc.content_type)
     return _store(db, doc, origin, report, url=doc.url, document_id=doc.document_id,
                   source_url=doc.url if own_file else None,
@@ -192,9 +196,10 @@ def _store_attachment(db: sqlite_utils.Database, doc: ArchivedDocument, origin: 
     """A file linked from a report page: its cells, stored under the page's URL with the page's facts."""
     page_url = origin.page_url
     current = current_report(db, page_url)
-    if report.template is None or not (report.cells or (report.template == "legacy" and not current)):
+    if report.template is None or not (report.cells or (report.template == "legacy" and not current)) or (
+            not carries_report(report)):
         logger.info("attachment is not a report, not stored: %s (page %s)", doc.url, page_url)
-        return "not_report"
+        return "not_a_report"
     if (current and current["source_url"] not in (None, doc.url)
             and len(report.cells) <= (current["cells_count"] or 0)):
         return "attachment_unused"

@@ -66,6 +66,8 @@ class SiteResult:
     requests: int = 0  # responses received (a 304 counts, its archived copy's bytes do not)
     received_bytes: int = 0
     not_modified: int = 0
+    not_a_report: int = 0  # pages read but carrying no report (soft-404s, stubs): archived only
+    hostile: int = 0  # compression bombs and redirects off the public web (crawler.guards): an alarm
     finished: str | None = None  # last response from the site
     close_reason: str | None = None  # the family spider's finish_reason
     alarm: str | None = None
@@ -279,7 +281,7 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
         "close_reason": r.close_reason, "alarm": r.alarm,
         "started": started, "finished": r.finished, "requests": r.requests,
         "received_bytes": r.received_bytes, "not_modified": r.not_modified,
-        "reports_skipped": r.reports_skipped,
+        "reports_skipped": r.reports_skipped, "not_a_report": r.not_a_report,
     } for r in results]
     tot = CrawlResult(run_id, results).totals()
     record_crawl_sites(open_db(db_path), run_id, rows, {

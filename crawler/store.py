@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler import schema
+from crawler.cellstore import current_cells, delete_cells, ensure_cell_schema, insert_cells
 from crawler.exceptions import ArchiveBusy
 from crawler.model import Report
 
@@ -128,14 +128,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         )
         db["reports"].create_index(["url"], unique=True)
         db["reports"].create_index(["site", "year"])
-    if "cells" not in db.table_names():
-        db["cells"].create(
-            {"report_id": int, "key": str, "part": str, "row": str, "col": str, "value": float,
-             "raw": str, "method": str},
-            pk=("report_id", "key"),
-            foreign_keys=[("report_id", "reports", "id")],
-        )
-        db["cells"].create_index(["key"])
+    ensure_cell_schema(db)
     if "findings" not in db.table_names():
         db["findings"].create(
             {"id": int, "report_id": int, "rule": str, "key": str, "detail": str,
@@ -221,7 +214,7 @@ OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
                    "reports_skipped": int},
     "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,
-                    "not_modified": int, "reports_skipped": int},
+                    "not_modified": int, "reports_skipped": int, "not_a_report": int},
 }
 
 
@@ -281,17 +274,6 @@ class StoredReport:
     version: int
 
 
-def _cell_rows(report_id: int, report: Report) -> list[dict]:
-    rows = []
-    for key, value in report.cells.items():
-        part, row, col = schema.split_key(key)
-        rows.append({
-            "report_id": report_id, "key": key, "part": part, "row": row, "col": col,
-            "value": value, "raw": report.raw.get(key), "method": report.method.get(key),
-        })
-    return rows
-
-
 def _changed_cells(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
     out = []
     for key in sorted(set(old) | set(new)):
@@ -336,7 +318,6 @@ def store_report(
         "findings_count": len(report.findings), "text": report.text,
         "source_url": source_url, "source_document_id": source_document_id,
     }
-    cells_json = json.dumps(report.cells, ensure_ascii=False, sort_keys=True)
     if existing:
         old = existing[0]
         report_id = old["id"]
@@ -349,9 +330,11 @@ def store_report(
         status, version = "new", 1
         report_id = db["reports"].insert({**row, "version": 1, "first_seen": fetched_at}).last_pk
     if status == "changed":
-        prev = list(db.query("select cells_json from report_versions where report_id = ? and version = ?",
-                             [report_id, version - 1]))
-        old_cells = json.loads(prev[0]["cells_json"]) if prev else {}
+        # The superseded version keeps its cells as JSON; the current one's are the cells table (stored once).
+        old_cells = current_cells(db, report_id)
+        db.execute("update report_versions set cells_json = ? where report_id = ? and version = ? "
+                   "and cells_json is null",
+                   [json.dumps(old_cells, ensure_ascii=False, sort_keys=True), report_id, version - 1])
         db["cell_changes"].insert_all(
             {"report_id": report_id, "key": k, "old_value": a, "new_value": b,
              "old_version": version - 1, "new_version": version, "changed_at": fetched_at}
@@ -360,7 +343,7 @@ def store_report(
     if status != "unchanged" or not _has_version(db, report_id, version):
         db["report_versions"].upsert(
             {"report_id": report_id, "version": version, "document_id": document_id,
-             "document_sha256": document_sha256, "fetched_at": fetched_at, "cells_json": cells_json},
+             "document_sha256": document_sha256, "fetched_at": fetched_at, "cells_json": None},
             pk=("report_id", "version"),
         )
     replace_cells_and_findings(db, report_id, report)
@@ -374,9 +357,9 @@ def _has_version(db: sqlite_utils.Database, report_id: int, version: int) -> boo
 
 def replace_cells_and_findings(db: sqlite_utils.Database, report_id: int, report: Report) -> None:
     """The current reading of a report replaces the previous one."""
-    db.execute("delete from cells where report_id = ?", [report_id])
+    delete_cells(db, report_id)
     db.execute("delete from findings where report_id = ?", [report_id])
-    db["cells"].insert_all(_cell_rows(report_id, report), pk=("report_id", "key"))
+    insert_cells(db, report_id, ((k, v, report.raw.get(k), report.method.get(k)) for k, v in report.cells.items()))
     db["findings"].insert_all(
         {"report_id": report_id, "rule": f.rule, "key": f.key, "detail": f.detail,
          "expected": f.expected, "actual": f.actual}

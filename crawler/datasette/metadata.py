@@ -241,7 +241,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         "report_versions": {"title": "报告版本", "description": "原件变化时保留的历次版本。",
                             "columns": {"report_id": "报告编号", "version": "版本号", "document_id": "存档原件编号",
                                         "document_sha256": "原件 SHA-256", "fetched_at": "抓取时间（UTC）",
-                                        "cells_json": "该版本读出的全部单元格（JSON）"}},
+                                        "cells_json": "该版本读出的全部单元格（JSON；当前版本为空，其单元格即 cells 表）"}},
         "cell_changes": {"title": "数字变化", "description": "报告新版本中改动过的单元格：旧值、新值。",
                          "columns": {"report_id": "报告编号", "key": "单元格规范名", "old_value": "旧值（件）",
                                      "new_value": "新值（件）", "old_version": "旧版本号", "new_version": "新版本号",

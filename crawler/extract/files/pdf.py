@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crawler.extract.document import Document
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
-from crawler.extract.files.limits import MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
+from crawler.extract.files.limits import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
 from crawler.extract.files.pages import Item, stitch
 from crawler.extract.files.text import is_footer, join_pieces
 
@@ -39,6 +39,20 @@ def scan_dpi(page) -> float:
         return OCR_DPI
     im = max(images, key=lambda im: (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]))
     return min(300.0, max(120.0, im["srcsize"][0] * 72 / (im["x1"] - im["x0"])))
+
+
+def render_dpi(page, name: str | None) -> float:
+    """The resolution to render a page for OCR at; ExtractError when that bitmap would be bigger than a scan.
+
+    A 418-byte PDF may declare a page 5 m square: rendered at 150 dpi that is
+    a 1.6-gigapixel bitmap, allocated before any pixel count could be looked at.
+    """
+    dpi = scan_dpi(page)
+    pixels = float(page.width) * float(page.height) * (dpi / 72) ** 2
+    if pixels > MAX_IMAGE_PIXELS:
+        raise fail(name, f"page {page.page_number} is {float(page.width):.0f} x {float(page.height):.0f} pt "
+                         f"({pixels / 1e6:.0f} Mpx at {dpi:.0f} dpi), more than a scanned page has")
+    return dpi
 
 
 def _snap(values: list[float], tol: float = 2.0) -> list[float]:
@@ -225,6 +239,7 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                     raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
                 from crawler.extract.files.ocr import image_items
 
-                pages.append(image_items(page.to_image(resolution=scan_dpi(page)).original, name))
+                dpi = render_dpi(page, name)  # checked before rendering: the bitmap is allocated first
+                pages.append(image_items(page.to_image(resolution=dpi).original, name))
             page.close()  # frees the page's parsed objects: memory stays one page deep
     return Document(lines=stitch(pages), recognized=ocr_done > 0)
