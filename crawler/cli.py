@@ -205,14 +205,18 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--progress/--no-progress", default=True)
-def reextract(db: Path, progress: bool) -> None:
+@click.option("--processes", default=None, type=click.IntRange(min=1),
+              help="Extractor processes reading in parallel (default: one a core).")
+def reextract(db: Path, progress: bool, processes: int | None) -> None:
     """Rebuild reports, cells and findings from the archive alone (no network).
 
-    Example: nianbao reextract --db archive.db
+    The documents are read in parallel processes; this process alone stores them.
+
+    Example: nianbao reextract --db archive.db --processes 2
     """
     from crawler.reextract import reextract_all
 
-    count = reextract_all(db, progress=progress)
+    count = reextract_all(db, progress=progress, processes=processes)
     refresh(db)
     click.echo(f"re-extracted {count.reports} reports from {count.documents} documents ({count.errors} errors)")
 

@@ -328,7 +328,7 @@ def store_report(
         db["reports"].update(report_id, {**row, "version": version})
     else:
         status, version = "new", 1
-        report_id = db["reports"].insert({**row, "version": 1, "first_seen": fetched_at}).last_pk
+        report_id = _insert(db, "reports", {**row, "version": 1, "first_seen": fetched_at})
     if status == "changed":
         # The superseded version keeps its cells as JSON; the current one's are the cells table (stored once).
         old_cells = current_cells(db, report_id)
@@ -341,11 +341,9 @@ def store_report(
             for k, a, b in _changed_cells(old_cells, report.cells)
         )
     if status != "unchanged" or not _has_version(db, report_id, version):
-        db["report_versions"].upsert(
-            {"report_id": report_id, "version": version, "document_id": document_id,
-             "document_sha256": document_sha256, "fetched_at": fetched_at, "cells_json": None},
-            pk=("report_id", "version"),
-        )
+        db.execute("insert or replace into report_versions (report_id, version, document_id, document_sha256, "
+                   "fetched_at, cells_json) values (?, ?, ?, ?, ?, null)",
+                   [report_id, version, document_id, document_sha256, fetched_at])
     replace_cells_and_findings(db, report_id, report)
     return StoredReport(report_id, status, version)
 
@@ -360,11 +358,14 @@ def replace_cells_and_findings(db: sqlite_utils.Database, report_id: int, report
     delete_cells(db, report_id)
     db.execute("delete from findings where report_id = ?", [report_id])
     insert_cells(db, report_id, ((k, v, report.raw.get(k), report.method.get(k)) for k, v in report.cells.items()))
-    db["findings"].insert_all(
-        {"report_id": report_id, "rule": f.rule, "key": f.key, "detail": f.detail,
-         "expected": f.expected, "actual": f.actual}
-        for f in report.findings
-    )
+    db.conn.executemany("insert into findings (report_id, rule, key, detail, expected, actual) values (?, ?, ?, ?, ?, ?)",
+                        [(report_id, f.rule, f.key, f.detail, f.expected, f.actual) for f in report.findings])
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """One row by plain SQL (the writer stores hundreds a second; the columns exist: ensure_schema made them)."""
+    cols = ", ".join(f'"{c}"' for c in row)
+    return db.execute(f"insert into {table} ({cols}) values ({', '.join('?' * len(row))})", list(row.values())).lastrowid
 
 
 def update_reading(db: sqlite_utils.Database, report_id: int, report: Report) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from crawler.cellstore import TEMPLATE_KEY_IDS
 from crawler.checks import check_report
 from crawler.model import Report
-from crawler.cellstore import TEMPLATE_KEY_IDS
 from crawler.store import open_db, store_report, write_transaction
 
 

@@ -4,7 +4,8 @@ It reads the workers' stream as consumer group `writer` and applies each
 entry with the single-machine code: a document record through
 DocumentStore.add_document (one row per url + sha256, so a document
 delivered twice is stored once), a report item through
-crawler.record.record_document (extract → store) and then
+crawler.record.record_document with the reading the worker made (the
+writer only stores; it extracts only an entry that carries a body) and then
 crawler.incremental.ListDatePipeline (the list date that lets the next
 night skip an unchanged report), as ITEM_PIPELINES order them. A batch of
 entries is one SQLite transaction that also records their IDs in
@@ -32,10 +33,10 @@ import redis
 
 from crawler.archive import Stored
 from crawler.documents import DocumentStore
-from crawler.exceptions import ArchiveBusy
+from crawler.exceptions import ArchiveBusy, ExtractError
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers, server_now
-from crawler.fleet.sink import item_from_fields
+from crawler.fleet.sink import item_from_fields, reading_from_fields
 from crawler.fleet_ledger import (
     ensure_fleet_schema,
     finish_fleet_run,
@@ -46,6 +47,7 @@ from crawler.fleet_ledger import (
 )
 from crawler.health import site_alarm
 from crawler.incremental import ListDatePipeline, known_reports
+from crawler.model import Report
 from crawler.record import record_document
 from crawler.runner import SiteResult, _record_run
 from crawler.store import utcnow, write_transaction
@@ -72,6 +74,13 @@ class WriterStats:
     outcomes: Counter = field(default_factory=Counter)
     runs_finished: list[int] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def _given(reading: Report | ExtractError) -> Report:
+    """The worker's reading, as record_document's extract step (its failure raised, as the extractor's would be)."""
+    if isinstance(reading, ExtractError):
+        raise reading
+    return reading
 
 
 class Writer:
@@ -250,7 +259,12 @@ class Writer:
         sha = item.archive.get("sha256")
         rows = list(self.db.query("select id from documents where url = ? and sha256 = ?", [item.url, sha]))
         item.archive["document_id"] = rows[0]["id"] if rows else None
-        outcome = record_document(self.db, item.archived_document(), item.origin())
+        reading = reading_from_fields(f)
+        if reading is None:
+            outcome = record_document(self.db, item.archived_document(), item.origin())
+        else:
+            outcome = record_document(self.db, item.archived_document(), item.origin(),
+                                      extract=lambda _doc: _given(reading))
         item.outcome = outcome  # as ReportPipeline sets it: only a stored reading moves the list date
         self.list_dates.process_item(item)
         self.stats.items += 1
