@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.documents import DocumentStore
 from crawler.exceptions import ArchiveBusy, NianbaoError
-from crawler.extract.bounded import extract_bounded
+from crawler.extract.bounded import ExtractorPool, Limits
+from crawler.model import Report
 from crawler.record import ArchivedDocument, Origin, store_reading
 from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.substance import carries_report
@@ -45,9 +48,12 @@ def content_type_of(path: Path) -> str:
 
 
 def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | Path | None = None,
-                 on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+                 on_result: Callable[[IngestResult], None] | None = None,
+                 processes: int | None = None) -> list[IngestResult]:
     """Each file is archived, then extracted and stored; a bad file is reported, the rest go on.
 
+    The files are read ahead by `processes` bounded extractor processes (one a core when None) while
+    this process archives and stores them one by one, in order (crawler/record.py).
     `on_result` hears of each file as soon as it is done (progress for long OCR runs). When another
     process holds the write lock past the busy timeout, ArchiveBusy is raised with the files not yet
     stored named in it (none is half stored).
@@ -58,40 +64,70 @@ def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | 
     except ArchiveBusy as e:
         raise ArchiveBusy(f"{e}; {len(files)} file(s) not stored, from {files[0] if files else '-'} on") from e
     results = []
+    limits = Limits(workers=max(1, processes or os.cpu_count() or 1))
+    ahead_n = 2 * limits.workers  # files read ahead: each extractor has the next one waiting
     try:
-        for i, path in enumerate(files):
-            try:
-                results.append(_ingest_one(store, path))
-            except ArchiveBusy as e:
-                raise ArchiveBusy(f"{e}; {len(files) - i} file(s) not stored, from {path} on") from e
-            if on_result:
-                on_result(results[-1])
+        with ExtractorPool(limits) as pool, ThreadPoolExecutor(limits.workers) as threads:
+            ahead: dict[int, Future[_Read]] = {}
+            for j in range(min(len(files), ahead_n)):
+                ahead[j] = threads.submit(_read, pool, files[j])
+            for i, path in enumerate(files):
+                read = ahead.pop(i).result()
+                if i + ahead_n < len(files):
+                    ahead[i + ahead_n] = threads.submit(_read, pool, files[i + ahead_n])
+                try:
+                    results.append(_ingest_one(store, path, read))
+                except ArchiveBusy as e:
+                    for f in ahead.values():
+                        f.cancel()
+                    raise ArchiveBusy(f"{e}; {len(files) - i} file(s) not stored, from {path} on") from e
+                if on_result:
+                    on_result(results[-1])
     finally:
         store.close()
     return results
 
 
-def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
-    result = IngestResult(path)
+@dataclass
+class _Read:
+    """A file's bytes and its reading (made in an extractor process), or why there is none."""
+
+    data: bytes | None = None
+    report: Report | None = None
+    error: str | None = None  # unreadable or too large: nothing archived
+    extract_error: str | None = None  # archived, but not read
+
+
+def _read(pool: ExtractorPool, path: Path) -> _Read:
     try:
         size = path.stat().st_size
         if size > MAX_INGEST_BYTES:  # checked before reading: a 500 MB file is not a report
-            result.error = f"{size // 2**20} MB, more than the {MAX_INGEST_BYTES // 2**20} MB a report file may be"
-            return result
+            return _Read(error=f"{size // 2**20} MB, more than the {MAX_INGEST_BYTES // 2**20} MB a report file may be")
         data = path.read_bytes()
     except OSError as e:
-        result.error = f"unreadable ({e.strerror})"
+        return _Read(error=f"unreadable ({e.strerror})")
+    try:
+        return _Read(data, pool.extract(data, filename=path.name, content_type=content_type_of(path),
+                                        url=path.resolve().as_uri()))
+    except NianbaoError as e:
+        return _Read(data, extract_error=str(e))
+
+
+def _ingest_one(store: DocumentStore, path: Path, read: _Read) -> IngestResult:
+    result = IngestResult(path)
+    if read.error or read.data is None:
+        result.error = read.error
         return result
+    data = read.data
     url = path.resolve().as_uri()
     ctype = content_type_of(path)
     row = store.record_file(url=url, payload=data, content_type=ctype)
     doc = ArchivedDocument(url=url, body=data, content_type=ctype, document_id=row["id"], sha256=row["sha256"],
                            fetched_at=row["last_fetched_at"], filename=path.name)
-    try:
-        report = extract_bounded(data, filename=path.name, content_type=ctype, url=url)  # a worker process, bounded
-    except NianbaoError as e:
-        result.error = str(e)
+    if read.extract_error or read.report is None:
+        result.error = read.extract_error
         return result
+    report = read.report
     if report.template is None or not carries_report(report):  # a stub or soft-404 saved by hand
         result.status = "not a report"
         return result
