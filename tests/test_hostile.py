@@ -192,6 +192,17 @@ def test_pool_stops_a_document_past_its_bounds_and_goes_on():
         assert pool.counts == {"memory": 1}
 
 
+def test_pool_replaces_a_worker_a_document_left_large():
+    """A worker holding more than recycle_bytes after a document is stopped; the next document gets a fresh one."""
+    good = _not_there(SITE, "/nb/x.html", "stub")
+    with ExtractorPool(Limits(recycle_bytes=1)) as pool:  # every worker is "large" after its document
+        assert pool.extract(good, filename="a.html").title and pool.extract(good, filename="b.html").title
+        assert pool.counts == {"recycled": 2} and not pool._idle
+    with ExtractorPool(Limits()) as pool:  # an HTML page leaves a worker small: it is kept
+        pool.extract(good, filename="a.html")
+        assert pool.counts == {} and len(pool._idle) == 1
+
+
 def test_ingest_refuses_a_file_over_the_cap(tmp_path, monkeypatch):
     from crawler import ingest
 

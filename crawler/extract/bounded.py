@@ -49,6 +49,9 @@ class Limits:
     memory_bytes: int = 1024 * 2**20  # resident memory of the worker while it reads the document
     address_space_bytes: int = 4096 * 2**20  # RLIMIT_AS of the worker: libraries reserve more than they use
     workers: int = 1  # worker processes of the shared pool (the machine's cores are shared with the crawl)
+    # a worker left holding more than this after a document (OCR models, a large PDF's pages) is replaced,
+    # so the memory one scan needed is not kept for the hundreds of pages that follow
+    recycle_bytes: int = 300 * 2**20
 
 
 @dataclass(frozen=True)
@@ -232,14 +235,22 @@ class ExtractorPool:
         try:
             report, worker = self._run(worker, Document(data, filename, content_type, url))
         except _Failure as f:
-            self._release(f.worker)
+            self._release(self._recycled(f.worker))
             raise ExtractError(str(f)) from None
         except BaseException:
             worker.kill()
             self._release(None)
             raise
-        self._release(worker)
+        self._release(self._recycled(worker))
         return report
+
+    def _recycled(self, worker: _Worker | None) -> _Worker | None:
+        """The worker back to the pool, or None (stopped) when a document left it larger than recycle_bytes."""
+        if worker is not None and _rss_bytes(worker.pid) > self.limits.recycle_bytes:
+            self._count("recycled")
+            worker.stop()
+            return None
+        return worker
 
     def _run(self, worker: _Worker, doc: Document) -> tuple[Report, _Worker]:
         name, lim = doc.name, self.limits
