@@ -19,7 +19,7 @@ def test_crawl_ingest_reextract_write_only_through_the_store(tmp_path):
     db = tmp_path / "archive.db"
     files = [FILES / "extract_report_2021.html", FILES / "extract_report_2019_gbk.html"]
     proc = subprocess.run([sys.executable, "-m", "tests.write_audit", str(db), "xigong", *map(str, files)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
     audit = json.loads(proc.stdout.strip().splitlines()[-1])
     assert audit["violations"] == []
