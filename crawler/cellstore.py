@@ -52,7 +52,12 @@ def _is_table(db: sqlite_utils.Database, name: str) -> bool:
 
 
 def ensure_cell_schema(db: sqlite_utils.Database) -> None:
-    """The lookup tables, `cell_values`, its key index and the `cells` view (idempotent; converts an old table)."""
+    """The lookup tables, `cell_values` and the `cells` view (idempotent; converts an old table).
+
+    No index on the key alone: it would cost the writer three times the CPU of the cells themselves and
+    ~1.6 KB a report. Questions across reports read the derived tables (report_cells_wide, report_facts),
+    built by one ordered scan each run; the cross-report step scans for its few keys the same way.
+    """
     if not _is_table(db, "cell_keys"):
         db.execute("create table cell_keys (id integer primary key, key text not null unique, "
                    "part text, row text, col text)")
@@ -64,7 +69,6 @@ def ensure_cell_schema(db: sqlite_utils.Database) -> None:
         db.execute("create table cell_values (report_id integer not null references reports(id), "
                    "key_id integer not null references cell_keys(id), value real, raw, "
                    "method_id integer references cell_methods(id), primary key (report_id, key_id)) without rowid")
-        db.execute("create index idx_cell_values_key on cell_values (key_id)")
     if _is_table(db, "cells"):
         _convert_old_cells(db)
     if not db.execute("select 1 from sqlite_master where type = 'view' and name = 'cells'").fetchall():
