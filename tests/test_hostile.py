@@ -201,3 +201,15 @@ def test_ingest_refuses_a_file_over_the_cap(tmp_path, monkeypatch):
     [result] = ingest.ingest_paths(tmp_path / "archive.db", [big])
     assert result.error == "3 MB, more than the 2 MB a report file may be"
     assert not result.status
+
+
+# -- the alarm ------------------------------------------------------------------------------
+
+def test_hostile_answers_alarm_even_beside_reports():
+    from crawler.health import site_alarm
+    from crawler.runner import SiteResult
+
+    bombed = SiteResult("a", "generic", reports_seen=3, hostile=1, errors={"too_large": 1})
+    assert "hostile" in site_alarm(bombed, had_reports=True)
+    oversized = SiteResult("a", "generic", reports_seen=3, errors={"too_large": 1})  # a big file, not a bomb
+    assert site_alarm(oversized, had_reports=True) is None
