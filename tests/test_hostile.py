@@ -169,8 +169,18 @@ def test_big_xml_docx_is_refused_before_parsing():
 
 
 @pytest.mark.timeout(120)
-def test_nested_tables_are_read_in_linear_time():
-    report = extract_bytes(bombs.nested_tables_html(20_000), filename="nested.html")
+def test_nested_tables_are_refused_before_parsing():
+    with pytest.raises(ExtractError, match=r"nested\.html: 20,000 tables, more than a page holds"):
+        extract_bytes(bombs.nested_tables_html(20_000), filename="nested.html")
+
+
+@pytest.mark.timeout(120)
+def test_nested_tables_are_walked_in_linear_time():
+    from crawler.extract.htmldoc import html_document
+
+    body, page = html_document(bombs.nested_tables_html(20_000).decode())  # minutes when quadratic
+    assert [line.cells for line in body.lines] == [["主动公开 1"]]
+    report = extract_bytes(bombs.nested_tables_html(4_000), filename="nested.html")  # under the cap: read
     assert report.title == "2023年政府信息公开工作年度报告"
     assert not carries_report(report)
 
@@ -178,7 +188,7 @@ def test_nested_tables_are_read_in_linear_time():
 @pytest.mark.timeout(120)
 def test_pool_stops_a_document_past_its_bounds_and_goes_on():
     good = _not_there(SITE, "/nb/x.html", "stub")
-    slow = bombs.nested_tables_html(20_000)  # seconds of parsing
+    slow = b"<html><body>" + b"<div><span>" * 40_000 + b"x" + b"</span></div>" * 40_000 + b"</body></html>"
     fat = bombs.big_xml_docx(12 * MB)  # under the part cap: parsed, some hundreds of MB
     with ExtractorPool(Limits(seconds=0.3, memory_bytes=1024 * MB)) as pool:
         out = list(pool.map([Document(slow, "slow.html"), Document(good, "good.html")]))
@@ -212,3 +222,15 @@ def test_ingest_refuses_a_file_over_the_cap(tmp_path, monkeypatch):
     [result] = ingest.ingest_paths(tmp_path / "archive.db", [big])
     assert result.error == "3 MB, more than the 2 MB a report file may be"
     assert not result.status
+
+
+# -- the alarm ------------------------------------------------------------------------------
+
+def test_hostile_answers_alarm_even_beside_reports():
+    from crawler.health import site_alarm
+    from crawler.runner import SiteResult
+
+    bombed = SiteResult("a", "generic", reports_seen=3, hostile=1, errors={"too_large": 1})
+    assert "hostile" in site_alarm(bombed, had_reports=True)
+    oversized = SiteResult("a", "generic", reports_seen=3, errors={"too_large": 1})  # a big file, not a bomb
+    assert site_alarm(oversized, had_reports=True) is None

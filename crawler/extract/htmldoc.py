@@ -29,9 +29,17 @@ _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _NO_TEXT = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{200,}",
                       re.S | re.I)
 MAX_HTML_CHARS = 3_000_000
+MAX_TABLES = 5_000  # a report page has a handful of tables, a long list page some hundreds
+_TABLE_TAG = re.compile(r"<table\b", re.I)
 _META_TITLE = ("ArticleTitle", "articletitle", "og:title", "title", "Title")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time", "PublishDate", "dc.date")
 _META_SOURCE = ("ContentSource", "contentsource", "source", "author", "Author")
+
+
+def too_many_tables(text: str) -> int | None:
+    """The number of <table> tags when above MAX_TABLES (checked on the text, before any parsing), else None."""
+    n = len(_TABLE_TAG.findall(text))
+    return n if n > MAX_TABLES else None
 
 
 def looks_like_html(text: str) -> bool:
