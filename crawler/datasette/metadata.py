@@ -255,6 +255,10 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         "report_facts": {"hidden": True, "description": "报告一览等视图的底表（install_views 每次重建）。"},
         "report_bigrams": {"hidden": True, "description": "一两个字检索用的单字与双字表。"},
         "report_cells_wide": {"hidden": True, "description": "宽表视图的底表：每份报告一行，每个单元格一列。"},
+        # cells' compact storage (crawler/cellstore.py); people read the `cells` view, which joins them back
+        "cell_values": {"hidden": True, "description": "「单元格」视图的底表：报告编号、单元格编号、数值与原文。"},
+        "cell_keys": {"hidden": True, "description": "单元格编号与规范名 part.row.col 的对照表。"},
+        "cell_methods": {"hidden": True, "description": "读出方式编号与名称的对照表。"},
     }
 
 
