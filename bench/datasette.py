@@ -36,11 +36,12 @@ sys.path.insert(0, str(ROOT))
 from datasette.utils import tilde_encode  # noqa: E402
 
 from crawler import schema  # noqa: E402
+from crawler.cellstore import TEMPLATE_KEY_IDS  # noqa: E402
 from crawler.checks import check_report  # noqa: E402
 from crawler.datasette.queries import canned_queries  # noqa: E402
-from crawler.datasette.regions import load_regions  # noqa: E402
 from crawler.datasette.serve import serve_command_args  # noqa: E402
-from crawler.datasette.setup import install_views  # noqa: E402
+from crawler.derive.regions import load_regions  # noqa: E402
+from crawler.derive.views import install_views  # noqa: E402
 from crawler.store import ensure_schema  # noqa: E402
 
 YEAR = 2023
@@ -143,14 +144,14 @@ def build(db_path: Path, n_reports: int, seed: int = 2023) -> None:
             reports.append((rid, slug, f"http://{slug}.example.gov.cn/xxgk/ndbg/{YEAR}/t{rid}.html", title,
                             agency, level, YEAR, "2021", f"{YEAR + 1}-01-{1 + rid % 28:02d}", len(c),
                             len(found), text))
-            cells.extend((rid, k, *schema.split_key(k), v) for k, v in c.items())
+            cells.extend((rid, TEMPLATE_KEY_IDS[k], v) for k, v in c.items())
             findings.extend((rid, f.rule, f.key, f.detail, f.expected, f.actual) for f in found)
         conn.executemany(
             "insert into reports (id, site, url, title, agency, body_level, year, template, published, "
             "cells_count, findings_count, text, version, first_seen, last_seen) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '2024-03-01', '2024-03-01')", reports)
-        conn.executemany("insert into cells (report_id, key, part, row, col, value) values (?, ?, ?, ?, ?, ?)",
-                         cells)
+        # cells as archive.db stores them (crawler/cellstore.py): the cells view reads them back
+        conn.executemany("insert into cell_values (report_id, key_id, value, raw) values (?, ?, ?, x'')", cells)
         conn.executemany("insert into findings (report_id, rule, key, detail, expected, actual) "
                          "values (?, ?, ?, ?, ?, ?)", findings)
     conn.execute("commit")
@@ -165,7 +166,7 @@ def build(db_path: Path, n_reports: int, seed: int = 2023) -> None:
 
 
 def reinstall(db_path: Path) -> None:
-    """install_views again (after changing crawler/datasette/setup.py), timed."""
+    """install_views again (after changing crawler/derive/views.py), timed."""
     import sqlite_utils
 
     db = sqlite_utils.Database(db_path)

@@ -221,29 +221,39 @@ def _path_of(url: str) -> str:
 
 # -- reading -------------------------------------------------------------------
 
-def read_record_payload(path: str | Path, offset: int) -> tuple[str | None, bytes]:
+def read_record_payload(path: str | Path, offset: int, max_bytes: int | None = None) -> tuple[str | None, bytes]:
     """(content type, payload bytes) of the response/resource record at `offset`.
 
     Content-Encoding (gzip, deflate, br) is undone, so the bytes are what the
-    extractor saw.
+    extractor saw, but never past `max_bytes` (default: the download cap): a
+    body that would inflate further (a gzip bomb archived as served) raises
+    PayloadTooLarge instead of taking the machine's memory.
     """
+    from crawler.content_encoding import MAX_DECODED_BYTES, decode_body
+
+    cap = MAX_DECODED_BYTES if max_bytes is None else max_bytes
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
             for rec in ArchiveIterator(fh):
                 if rec.rec_type == "response":
-                    ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers else None
-                    return ctype, rec.content_stream().read()
+                    headers = rec.http_headers
+                    ctype = headers.get_header("Content-Type") if headers else None
+                    encoding = headers.get_header("Content-Encoding") if headers else None
+                    raw = rec.raw_stream.read(cap + 1)
+                    return ctype, decode_body(raw, encoding, name=f"{path}@{offset}", max_bytes=cap)
                 if rec.rec_type == "resource":
-                    return rec.rec_headers.get_header("Content-Type"), rec.content_stream().read()
+                    raw = rec.raw_stream.read(cap + 1)  # a local file, stored as it was: only its size is capped
+                    return rec.rec_headers.get_header("Content-Type"), decode_body(raw, None, max_bytes=cap,
+                                                                                  name=f"{path}@{offset}")
                 break
     except (OSError, ValueError) as e:
         raise ArchiveError(f"{path}@{offset}: unreadable WARC record ({e})") from e
     raise ArchiveError(f"{path}@{offset}: no response record at this offset")
 
 
-def read_payload(db_path: str | Path, document_id: int, archive_dir: str | Path | None = None
-                 ) -> tuple[str | None, bytes]:
+def read_payload(db_path: str | Path, document_id: int, archive_dir: str | Path | None = None,
+                 max_bytes: int | None = None) -> tuple[str | None, bytes]:
     """The archived bytes of one `documents` row (what Datasette serves as the original).
 
     Opens the database read-only, so a reader (Datasette serving it immutable)
@@ -262,7 +272,7 @@ def read_payload(db_path: str | Path, document_id: int, archive_dir: str | Path 
     if row is None:
         raise ArchiveError(f"document {document_id}: not in {db_path}")
     directory = Path(archive_dir) if archive_dir else archive_dir_for(db_path)
-    ctype, body = read_record_payload(directory / row["warc_file"], row["warc_offset"])
+    ctype, body = read_record_payload(directory / row["warc_file"], row["warc_offset"], max_bytes)
     return row["content_type"] or ctype, body
 
 

@@ -29,6 +29,8 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
+from crawler.store import write_transaction
+
 ALIASES_PATH = Path(__file__).resolve().parents[1] / "sites" / "aliases.yaml"
 
 _CITY_BEFORE_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,4}市(?=[\u4e00-\u9fff]{1,5}[区县])")
@@ -135,7 +137,7 @@ def build_bodies(db: sqlite_utils.Database, aliases: list[Alias] | None = None) 
             "reports": len(reports),
         })
         links += [(body_id, r["id"]) for r in reports]
-    with db.atomic():
+    with write_transaction(db):
         db.execute("delete from bodies")
         if rows:
             db["bodies"].insert_all(rows, pk="id")

@@ -1,6 +1,9 @@
 """`nianbao` — the command line. A thin click layer over the library.
 
-Named errors (crawler.exceptions) become one line on stderr and exit 1.
+Named errors (crawler.exceptions) become one line on stderr. Exit codes (README, docs/operations.md):
+0 done; 1 an error (a bad file, registry or archive); 2 a crawl raised an alarm;
+75 archive.db busy: another process held its write lock past the busy timeout (nothing half written;
+the line names what was not stored; run again later).
 """
 
 from __future__ import annotations
@@ -11,19 +14,35 @@ from pathlib import Path
 
 import click
 
-from crawler.exceptions import NianbaoError
+from crawler.exceptions import ArchiveBusy, NianbaoError
 
 DEFAULT_DB = "archive.db"
+EXIT_ARCHIVE_BUSY = 75  # EX_TEMPFAIL: try again later
+
+
+class ArchiveBusyExit(click.ClickException):
+    exit_code = EXIT_ARCHIVE_BUSY
 
 
 class NianbaoGroup(click.Group):
-    """Turns a NianbaoError into `Error: <message>` and exit status 1."""
+    """Turns a NianbaoError into `Error: <message>` and exit status 1 (75 when archive.db is busy)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except ArchiveBusy as e:
+            raise ArchiveBusyExit(str(e)) from e
         except NianbaoError as e:
             raise click.ClickException(str(e)) from e
+
+
+def refresh(db: Path) -> None:
+    """Derived data (bodies, cross-report findings, views, search) at the end of a write run."""
+    import datetime as dt
+
+    from crawler.derive import refresh_derived
+
+    refresh_derived(db, today=dt.date.today())
 
 
 @click.group(cls=NianbaoGroup)
@@ -93,7 +112,6 @@ def crawl(db: Path, registries: tuple[Path, ...], national: Path, only: tuple[st
     """
     from crawler.cli_sites import open_registry, project_path
     from crawler.runner import crawl as run_crawl
-    from crawler.runner import finish_database
 
     for path in registries:
         if not project_path(path).is_file():
@@ -115,7 +133,7 @@ def crawl(db: Path, registries: tuple[Path, ...], national: Path, only: tuple[st
         return crawl_as_worker(db, sites, registry=str(registry), redis_url=redis_url, settings=settings,
                                incremental=not full)
     result = run_crawl(db, sites, registry_name=str(registry), settings=settings, incremental=not full)
-    finish_database(db)
+    refresh(db)
     _print_crawl(result)
     if result.alarms and alarm_exit:
         sys.exit(2)
@@ -153,7 +171,7 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def _print_crawl(result) -> None:
     for s in result.sites:
-        flag = f"  ALARM: {s.alarm}" if s.alarm else ""
+        flag = (f"  not a report {s.not_a_report}" if s.not_a_report else "") + (f"  ALARM: {s.alarm}" if s.alarm else "")
         click.echo(f"{s.site:<16} {s.spider:<8} pages {s.pages:>5}  reports seen {s.reports_seen:>4}  "
                    f"new {s.reports_new:>4}  changed {s.reports_changed:>3}  unchanged {s.reports_unchanged:>4}"
                    f"  skipped {s.reports_skipped:>4}  errors {sum(s.errors.values()):>3}{flag}")
@@ -171,7 +189,6 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
     Example: nianbao ingest ~/Downloads/report.html
     """
     from crawler.ingest import ingest_paths
-    from crawler.runner import finish_database
 
     def say(r) -> None:
         if r.error:
@@ -180,7 +197,7 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
             click.echo(f"{r.path}: {r.status} (template {r.template}, year {r.year}, {r.cells} cells)")
 
     results = ingest_paths(db, paths, on_result=say)
-    finish_database(db)
+    refresh(db)
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -188,17 +205,20 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--progress/--no-progress", default=True)
-def reextract(db: Path, progress: bool) -> None:
+@click.option("--processes", default=None, type=click.IntRange(min=1),
+              help="Extractor processes reading in parallel (default: one a core).")
+def reextract(db: Path, progress: bool, processes: int | None) -> None:
     """Rebuild reports, cells and findings from the archive alone (no network).
 
-    Example: nianbao reextract --db archive.db
+    The documents are read in parallel processes; this process alone stores them.
+
+    Example: nianbao reextract --db archive.db --processes 2
     """
     from crawler.reextract import reextract_all
-    from crawler.runner import finish_database
 
-    n = reextract_all(db, progress=progress)
-    finish_database(db)
-    click.echo(f"re-extracted {n.reports} reports from {n.documents} documents ({n.errors} errors)")
+    count = reextract_all(db, progress=progress, processes=processes)
+    refresh(db)
+    click.echo(f"re-extracted {count.reports} reports from {count.documents} documents ({count.errors} errors)")
 
 
 @main.command()
@@ -206,14 +226,18 @@ def reextract(db: Path, progress: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(db: Path, host: str, port: int) -> None:
-    """Serve archive.db with Datasette (Chinese labels, search, canned queries).
+    """Serve archive.db read-only with Datasette (Chinese labels, search, canned queries).
+
+    Never writes: the views are built by the write runs (crawl, ingest, reextract, writer).
 
     Example: nianbao serve --port 8001
     """
     from crawler.datasette.serve import run_datasette
-    from crawler.runner import finish_database
+    from crawler.derive import has_derived
 
-    finish_database(db)
+    if not has_derived(db):
+        click.echo(f"{db}: no views yet (run `nianbao reextract --db {db}` once); serving the raw tables",
+                   err=True)
     run_datasette(db, host=host, port=port)
 
 
@@ -247,10 +271,8 @@ def _add_optional_commands() -> None:
     from crawler.cli_body import body
 
     main.add_command(body)
-    try:
-        from crawler.cli_sites import sites
-    except ImportError:
-        return
+    from crawler.cli_sites import sites
+
     main.add_command(sites)
 
 

@@ -11,7 +11,7 @@ import click
 from crawler.crossreport.finding import KINDS, fmt
 
 
-def _w(text: str, width: int, right: bool = True) -> str:
+def padded(text: str, width: int, right: bool = True) -> str:
     """Pad to a terminal width (a Chinese character takes two columns)."""
     pad = " " * max(0, width - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text))
     return pad + text if right else text + pad
@@ -47,10 +47,10 @@ def body(name_or_id: str, db: Path) -> None:
     if len(aliases) > 1:
         click.echo("printed as: " + "; ".join(f"{n} ({', '.join(map(str, ys))})" for n, ys in aliases.items()))
     names = [n for n, _ in FIGURES]
-    click.echo(_w("年度", 6, False) + _w("报告", 6) + "  " + _w("发布日期", 12, False) + "".join(_w(n, 10) for n in names))
+    click.echo(padded("年度", 6, False) + padded("报告", 6) + "  " + padded("发布日期", 12, False) + "".join(padded(n, 10) for n in names))
     for r in timeline(database, b["id"]):
-        figures = "".join(_w(fmt(r[n]) if r[n] is not None else "-", 10) for n in names)
-        click.echo(_w(str(r["year"]), 6, False) + _w(str(r["id"]), 6) + "  " + _w(r["published"] or "-", 12, False)
+        figures = "".join(padded(fmt(r[n]) if r[n] is not None else "-", 10) for n in names)
+        click.echo(padded(str(r["year"]), 6, False) + padded(str(r["id"]), 6) + "  " + padded(r["published"] or "-", 12, False)
                    + figures)
     findings = body_findings(database, b["id"])
     click.echo(f"findings: {len(findings)}")

@@ -6,12 +6,14 @@ builds the Datasette views and (unless --no-serve) serves the result.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 import click
 
-from crawler.runner import DEMO_SETTINGS, crawl, finish_database
+from crawler.derive import refresh_derived
+from crawler.runner import DEMO_SETTINGS, crawl
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ def run_demo(db: Path, *, serve: bool = True, host: str = "127.0.0.1", port: int
             click.echo(f"demo site {slug:<10} {base}")
         sites = load_registry(DEMO_REGISTRY, bases=web.bases)
         result = crawl(db, sites, registry_name="sites/demo.yaml", settings=DEMO_SETTINGS)
-        finish_database(db)
+        refresh_derived(db, today=dt.date.today())
         t = result.totals()
         click.echo(f"crawled {len(result.sites)} demo sites: {t['pages']} pages, {t['reports_new']} new, "
                    f"{t['reports_changed']} changed, {t['reports_unchanged']} unchanged reports -> {db}")

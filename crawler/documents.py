@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.archive import Stored, WarcArchive, archive_dir_for, read_record_payload, sha256_hex
-from crawler.store import open_db, utcnow
+from crawler.store import open_db, utcnow, write_transaction
 
 
 def open_document_store(settings) -> DocumentStore:
@@ -56,7 +56,6 @@ class DocumentStore:
                  max_warc_bytes: int | None = None, fsync: bool = True):
         self.db_path = str(db_path)
         self.db: sqlite_utils.Database = open_db(db_path)
-        self._ensure_columns()
         self.archive_dir = Path(archive_dir) if archive_dir else archive_dir_for(db_path)
         kwargs = {"fsync": fsync}
         if max_warc_bytes:
@@ -82,12 +81,6 @@ class DocumentStore:
     def close(self) -> None:
         self.warc.close()
 
-    def _ensure_columns(self) -> None:
-        cols = self.db["documents"].columns_dict
-        for name in ("etag", "last_modified"):
-            if name not in cols:
-                self.db["documents"].add_column(name, str)
-
     # -- lookups -------------------------------------------------------------
     def known_payload(self, sha256: str) -> Stored | None:
         rows = list(self.db.query(
@@ -108,9 +101,10 @@ class DocumentStore:
         r = rows[0]
         return Validators(r["etag"], r["last_modified"], r["id"])
 
-    def payload(self, document_id: int) -> tuple[str | None, bytes]:
+    def payload(self, document_id: int, max_bytes: int | None = None) -> tuple[str | None, bytes]:
+        """The archived body, Content-Encoding undone within `max_bytes` (default: the download cap)."""
         row = self.db["documents"].get(document_id)
-        ctype, body = read_record_payload(self.archive_dir / row["warc_file"], row["warc_offset"])
+        ctype, body = read_record_payload(self.archive_dir / row["warc_file"], row["warc_offset"], max_bytes)
         return row["content_type"] or ctype, body
 
     # -- writes --------------------------------------------------------------
@@ -164,14 +158,14 @@ class DocumentStore:
 
     def touch(self, document_id: int, fetched_at: str | None = None) -> None:
         """A 304 answer: the document was seen again, unchanged."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["documents"].update(document_id, {"last_fetched_at": fetched_at or utcnow()})
 
     def _upsert_document(self, *, url: str, site: str | None, source: str, status: int, fetched_at: str,
                          content_type: str | None, payload: bytes, stored: Stored,
                          etag: str | None = None, last_modified: str | None = None,
                          size: int | None = None) -> dict:
-        with self.db.atomic():
+        with write_transaction(self.db):
             rows = list(self.db.query("select * from documents where url = ? and sha256 = ?",
                                       [url, stored.sha256]))
             if rows:

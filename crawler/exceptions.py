@@ -19,3 +19,11 @@ class ArchiveError(NianbaoError):
 
 class CrawlFailed(NianbaoError):
     """A crawl finished but a site alarmed (raised by crawler.runner)."""
+
+
+class ArchiveBusy(NianbaoError):
+    """Another process held archive.db's write lock for longer than the busy timeout (exit 75)."""
+
+
+class PayloadTooLarge(ArchiveError):
+    """An archived body that would decompress past the download cap (a gzip bomb, or just too big)."""

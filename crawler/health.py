@@ -60,12 +60,16 @@ def site_alarm(result: Any, *, had_reports: bool) -> str | None:
     """Why a site's run is alarming, or None. ``result`` is a runner.SiteResult.
 
     Reports skipped because their list entry is unchanged count as yielded:
-    a quiet night is not an alarm.
+    a quiet night is not an alarm. A hostile answer (a body inflating past the
+    cap, a redirect off the public web: crawler.guards) is one, whatever else
+    the site yielded.
     """
-    if result.reports_seen + result.reports_skipped > 0:
-        return None
     errors = {k: v for k, v in sorted(result.errors.items()) if v}
     kinds = ", ".join(f"{k} x{v}" for k, v in errors.items())
+    if getattr(result, "hostile", 0):
+        return f"{result.hostile} hostile answers: compression bomb or redirect off the public web ({kinds})"
+    if result.reports_seen + result.reports_skipped > 0:
+        return None
     if errors.get("waf_blocked"):
         return f"blocked by a WAF challenge, no reports ({kinds})"
     if errors:

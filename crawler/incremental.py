@@ -14,6 +14,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.documents import DocumentStore
 from crawler.items import ReportItem
+from crawler.record import record_list_date
 from crawler.store import open_db
 
 
@@ -56,10 +57,6 @@ class ListDatePipeline:
         # Only a stored reading may carry the list date forward: a page that failed to extract,
         # or whose file has not been stored yet, must be fetched again next night.
         if isinstance(item, ReportItem) and item.list_date and item.outcome in STORED_OUTCOMES:
-            list_url = getattr(item, "list_url", None) or item.url
-            db = self.store.db
-            with db.atomic():  # an attachment's report is stored under its page's URL
-                db.execute("update reports set list_date = ?, list_url = ? where url = ? "
-                           "and (list_date is not ? or list_url is not ?)",
-                           [item.list_date, list_url, item.report_url, item.list_date, list_url])
+            # an attachment's report is stored under its page's URL
+            record_list_date(self.store.db, item.report_url, item.list_date, item.list_url or item.url)
         return item

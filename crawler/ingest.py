@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.checks import check_report
 from crawler.documents import DocumentStore
-from crawler.exceptions import NianbaoError
-from crawler.extract import extract_bytes
-from crawler.store import store_report
+from crawler.exceptions import ArchiveBusy, NianbaoError
+from crawler.extract.bounded import ExtractorPool, Limits
+from crawler.model import Report
+from crawler.record import ArchivedDocument, Origin, store_reading
+from crawler.settings import DOWNLOAD_MAXSIZE
+from crawler.substance import carries_report
 
 SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
+MAX_INGEST_BYTES = DOWNLOAD_MAXSIZE  # a file the crawl would not download is not ingested either
 
 
 @dataclass
 class IngestResult:
     path: Path
-    status: str = ""  # new / changed / unchanged / not a report
+    status: str = ""  # new / changed / unchanged / not a report / not stored (archive busy)
     template: str | None = None
     year: int | None = None
     cells: int = 0
@@ -43,48 +48,90 @@ def content_type_of(path: Path) -> str:
 
 
 def ingest_paths(db_path: str | Path, paths: Iterable[Path], archive_dir: str | Path | None = None,
-                 on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+                 on_result: Callable[[IngestResult], None] | None = None,
+                 processes: int | None = None) -> list[IngestResult]:
     """Each file is archived, then extracted and stored; a bad file is reported, the rest go on.
 
-    `on_result` hears of each file as soon as it is done (progress for long OCR runs).
+    The files are read ahead by `processes` bounded extractor processes (one a core when None) while
+    this process archives and stores them one by one, in order (crawler/record.py).
+    `on_result` hears of each file as soon as it is done (progress for long OCR runs). When another
+    process holds the write lock past the busy timeout, ArchiveBusy is raised with the files not yet
+    stored named in it (none is half stored).
     """
-    store = DocumentStore(db_path, archive_dir)
-    results = []
+    files = list(iter_files(paths))
     try:
-        for path in iter_files(paths):
-            results.append(_ingest_one(store, path))
-            if on_result:
-                on_result(results[-1])
+        store = DocumentStore(db_path, archive_dir)
+    except ArchiveBusy as e:
+        raise ArchiveBusy(f"{e}; {len(files)} file(s) not stored, from {files[0] if files else '-'} on") from e
+    results = []
+    limits = Limits(workers=max(1, processes or os.cpu_count() or 1))
+    ahead_n = 2 * limits.workers  # files read ahead: each extractor has the next one waiting
+    try:
+        with ExtractorPool(limits) as pool, ThreadPoolExecutor(limits.workers) as threads:
+            ahead: dict[int, Future[_Read]] = {}
+            for j in range(min(len(files), ahead_n)):
+                ahead[j] = threads.submit(_read, pool, files[j])
+            for i, path in enumerate(files):
+                read = ahead.pop(i).result()
+                if i + ahead_n < len(files):
+                    ahead[i + ahead_n] = threads.submit(_read, pool, files[i + ahead_n])
+                try:
+                    results.append(_ingest_one(store, path, read))
+                except ArchiveBusy as e:
+                    for f in ahead.values():
+                        f.cancel()
+                    raise ArchiveBusy(f"{e}; {len(files) - i} file(s) not stored, from {path} on") from e
+                if on_result:
+                    on_result(results[-1])
     finally:
         store.close()
     return results
 
 
-def _ingest_one(store: DocumentStore, path: Path) -> IngestResult:
-    result = IngestResult(path)
+@dataclass
+class _Read:
+    """A file's bytes and its reading (made in an extractor process), or why there is none."""
+
+    data: bytes | None = None
+    report: Report | None = None
+    error: str | None = None  # unreadable or too large: nothing archived
+    extract_error: str | None = None  # archived, but not read
+
+
+def _read(pool: ExtractorPool, path: Path) -> _Read:
     try:
+        size = path.stat().st_size
+        if size > MAX_INGEST_BYTES:  # checked before reading: a 500 MB file is not a report
+            return _Read(error=f"{size // 2**20} MB, more than the {MAX_INGEST_BYTES // 2**20} MB a report file may be")
         data = path.read_bytes()
     except OSError as e:
-        result.error = f"unreadable ({e.strerror})"
+        return _Read(error=f"unreadable ({e.strerror})")
+    try:
+        return _Read(data, pool.extract(data, filename=path.name, content_type=content_type_of(path),
+                                        url=path.resolve().as_uri()))
+    except NianbaoError as e:
+        return _Read(data, extract_error=str(e))
+
+
+def _ingest_one(store: DocumentStore, path: Path, read: _Read) -> IngestResult:
+    result = IngestResult(path)
+    if read.error or read.data is None:
+        result.error = read.error
         return result
+    data = read.data
     url = path.resolve().as_uri()
     ctype = content_type_of(path)
-    doc = store.record_file(url=url, payload=data, content_type=ctype)
-    try:
-        report = extract_bytes(data, filename=path.name, content_type=ctype, url=url)
-    except NianbaoError as e:
-        result.error = str(e)
+    row = store.record_file(url=url, payload=data, content_type=ctype)
+    doc = ArchivedDocument(url=url, body=data, content_type=ctype, document_id=row["id"], sha256=row["sha256"],
+                           fetched_at=row["last_fetched_at"], filename=path.name)
+    if read.extract_error or read.report is None:
+        result.error = read.extract_error
         return result
-    if report.template is None:
+    report = read.report
+    if report.template is None or not carries_report(report):  # a stub or soft-404 saved by hand
         result.status = "not a report"
         return result
-    report.findings = check_report(report.cells, report.template)
-    db = store.db
-    with db.atomic():
-        stored = store_report(db, site=None, url=url, report=report, document_id=doc["id"],
-                              document_sha256=doc["sha256"], fetched_at=doc["last_fetched_at"],
-                              title_hint=path.stem)
-    result.status = stored.status
+    result.status = store_reading(store.db, doc, Origin(site=None, title=path.stem, file_is_source=False), report)
     result.template, result.year = report.template, report.year
     result.cells = sum(1 for v in report.cells.values() if v is not None)
     return result

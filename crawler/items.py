@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 from scrapy.http import Response
 
+from crawler.record import ArchivedDocument, Origin
+
 BODY_LEVELS = ("government", "department", "town", "zone")  # 政府/部门/乡镇街道/开发区
 
 
@@ -28,16 +30,29 @@ class ReportItem:
     fetched_at: str = ""
     archive: dict = field(default_factory=dict)  # set by the archive middleware: warc file, offset, sha256
     not_modified: bool = False  # a 304 answered by the archived copy
-    outcome: str = ""  # set by ReportPipeline: new, changed, unchanged, not_report, errors/extract …
+    outcome: str = ""  # set by ReportPipeline: new, changed, unchanged, not_a_report, errors/extract …
     # an attachment: the page that links it (its report is stored under that page's URL)
     page_url: str | None = None
     # a page: the files it links, when it has no table of its own (its numbers are in one of them)
     attachments: list[str] = field(default_factory=list)
+    # an attachment: the page the list linked (the list date of both is kept under it)
+    list_url: str | None = None
 
     @property
     def report_url(self) -> str:
         """The URL the report is stored under: the linking page for an attachment, else its own."""
         return self.page_url or self.url
+
+    def archived_document(self) -> ArchivedDocument:
+        """The archived bytes this item carries, as crawler.record takes them."""
+        return ArchivedDocument(url=self.url, body=self.body, content_type=self.headers.get("content-type"),
+                                document_id=self.archive.get("document_id"), sha256=self.archive.get("sha256"),
+                                fetched_at=self.fetched_at)
+
+    def origin(self) -> Origin:
+        """Where the list found it, as crawler.record takes it."""
+        return Origin(site=self.site, title=self.title, body_level=self.body_level, column=self.column,
+                      page_url=self.page_url, attachments=list(self.attachments))
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -19,7 +19,7 @@ from scrapy.responsetypes import responsetypes
 from sqlite_utils.db import NotFoundError
 
 from crawler.documents import DocumentStore, open_document_store
-from crawler.exceptions import ArchiveError
+from crawler.exceptions import ArchiveError, PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class ArchiveMiddleware:
         self.store = store
         self.conditional = conditional
         self.stats = crawler.stats
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE") or None  # no archived body inflates past it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveMiddleware:
@@ -99,8 +100,16 @@ class ArchiveMiddleware:
         prior = request.meta.get("conditional_document_id")
         if response.status == 304 and prior:
             try:
-                ctype, body = self.store.payload(prior)
+                ctype, body = self.store.payload(prior, self.maxsize)
                 row = self.store.db["documents"].get(prior)
+            except PayloadTooLarge as e:  # a compression bomb archived as served: counted and alarmed, never inflated
+                from scrapy.exceptions import IgnoreRequest
+
+                from crawler.guards import count_fault
+
+                logger.error("%s: 304, and the archived copy is too large to read (%s)", response.url, e)
+                count_fault(self.crawler, request, "too_large", hostile=True)
+                raise IgnoreRequest(str(e)) from e
             except (ArchiveError, NotFoundError) as e:
                 # The archived copy is gone or torn: ask again without validators, once.
                 logger.error("%s: 304 but the archived copy is unreadable (%s); fetching it whole", response.url, e)

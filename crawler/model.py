@@ -58,3 +58,9 @@ class Report:
         if with_text:
             out["text"] = self.text
         return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        """The Report `to_json(with_text=True)` printed (a fleet worker's reading, read back by the writer)."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "findings"}
+        return cls(**fields, findings=[Finding(**f) for f in data.get("findings") or []])

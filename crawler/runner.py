@@ -25,7 +25,16 @@ from scrapy.spiderloader import SpiderLoader
 from crawler.exceptions import CrawlFailed
 from crawler.health import site_alarm
 from crawler.incremental import known_reports
-from crawler.store import open_db, upsert_sites, utcnow
+from crawler.store import mark_killed_runs as mark_killed
+from crawler.store import (
+    mark_reports_seen,
+    open_crawl_run,
+    open_db,
+    record_crawl_sites,
+    update_crawl_run,
+    upsert_sites,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +66,8 @@ class SiteResult:
     requests: int = 0  # responses received (a 304 counts, its archived copy's bytes do not)
     received_bytes: int = 0
     not_modified: int = 0
+    not_a_report: int = 0  # pages read but carrying no report (soft-404s, stubs): archived only
+    hostile: int = 0  # compression bombs and redirects off the public web (crawler.guards): an alarm
     finished: str | None = None  # last response from the site
     close_reason: str | None = None  # the family spider's finish_reason
     alarm: str | None = None
@@ -85,11 +96,6 @@ def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = Non
     for k, v in (overrides or {}).items():
         settings.set(k, v, priority="cmdline")
     return settings
-
-
-def _known_report_urls(db_path: str | Path) -> set[str]:
-    db = open_db(db_path)
-    return {r["url"] for r in db.query("select url from reports")}
 
 
 def _sites_with_reports(db_path: str | Path) -> set[str]:
@@ -133,10 +139,7 @@ def previous_run_interrupted(db_path: str | Path) -> bool:
 
 def mark_killed_runs(db_path: str | Path) -> int:
     """Runs left 'running' by a killed process become 'killed' (called under the crawl lock)."""
-    db = open_db(db_path)
-    with db.atomic():
-        cur = db.execute("update crawl_runs set status = 'killed' where finished is null and status = 'running'")
-    return cur.rowcount
+    return mark_killed(open_db(db_path))
 
 
 def crawl(
@@ -166,16 +169,13 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
         mark_killed_runs(db_path)
     started = _next_second_after_last_write(db)
     mode = "resume" if resume else "incremental" if incremental else "full"
-    with db.atomic():
-        run_id = db["crawl_runs"].insert({"started": started, "registry": registry_name,
-                                          "sites": len(sites), "status": "running", "mode": mode}).last_pk
+    run_id = open_crawl_run(db, {"started": started, "registry": registry_name, "sites": len(sites), "mode": mode})
     try:
         crawlers = _run_spiders(db_path, sites, settings, incremental=incremental, resume=resume)
     except BaseException:
         # A run that could not start or crashed is closed as failed, so the next night is not
         # mistaken for the resumption of a killed one.
-        with db.atomic():
-            db["crawl_runs"].update(run_id, {"finished": utcnow(), "status": "failed"})
+        update_crawl_run(db, run_id, {"finished": utcnow(), "status": "failed"})
         raise
     DocumentStore.close_shared()
     _mark_listed(db_path, crawlers, started)
@@ -220,10 +220,7 @@ def _mark_listed(db_path: str | Path, crawlers: dict, started: str) -> None:
     urls = [u for crawler, _ in crawlers.values() for u in getattr(crawler.spider, "skipped_urls", [])]
     if not urls:
         return
-    db = open_db(db_path)
-    with db.atomic():
-        db.conn.executemany("update reports set last_seen = ?, gone_since = null where url = ?",
-                            [(started, u) for u in urls])
+    mark_reports_seen(open_db(db_path), urls, started)
 
 
 def _run_status(results: list[SiteResult]) -> str:
@@ -242,9 +239,7 @@ def _record_downloads(db_path: str | Path, run_id: int, crawlers: dict) -> None:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         requests += int(stats.get("downloader/request_count", 0))
         response_bytes += int(stats.get("nianbao/received_bytes", 0))
-    db = open_db(db_path)
-    with db.atomic():
-        db["crawl_runs"].update(run_id, {"requests": requests, "response_bytes": response_bytes})
+    update_crawl_run(open_db(db_path), run_id, {"requests": requests, "response_bytes": response_bytes})
 
 
 def _collect(db_path: str | Path, crawlers: dict, started: str, had_reports: set[str]) -> list[SiteResult]:
@@ -278,43 +273,23 @@ def _collect(db_path: str | Path, crawlers: dict, started: str, had_reports: set
 
 
 def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], started: str) -> None:
-    db = open_db(db_path)
-    with db.atomic():
-        for r in results:
-            db["crawl_sites"].upsert({
-                "run_id": run_id, "site": r.site, "spider": r.spider, "pages": r.pages, "bytes": r.bytes,
-                "reports_seen": r.reports_seen, "reports_new": r.reports_new,
-                "reports_changed": r.reports_changed, "reports_unchanged": r.reports_unchanged,
-                "errors": sum(r.errors.values()), "errors_json": json.dumps(r.errors, sort_keys=True),
-                "close_reason": r.close_reason, "alarm": r.alarm,
-                "started": started, "finished": r.finished, "requests": r.requests,
-                "received_bytes": r.received_bytes, "not_modified": r.not_modified,
-                "reports_skipped": r.reports_skipped,
-            }, pk=("run_id", "site"))
-        tot = CrawlResult(run_id, results).totals()
-        db["crawl_runs"].update(run_id, {
-            "finished": utcnow(), "pages": tot["pages"], "bytes": tot["bytes"],
-            "reports_new": tot["reports_new"], "reports_changed": tot["reports_changed"],
-            "reports_unchanged": tot["reports_unchanged"], "reports_skipped": tot["reports_skipped"],
-            "not_modified": tot["not_modified"],
-            "errors": sum(sum(r.errors.values()) for r in results),
-            "alarms": sum(1 for r in results if r.alarm),
-            "status": _run_status(results),
-        })
-
-
-def finish_database(db_path: str | Path) -> None:
-    """Views, search indexes and labels for Datasette, after every write run."""
-    from crawler.health import install_site_health
-
-    install_site_health(open_db(db_path))  # the site_health view (docs/operations.md)
-    import datetime as dt
-
-    from crawler.crossreport import rebuild_cross_findings
-
-    rebuild_cross_findings(open_db(db_path), today=dt.date.today())  # cross-report findings, every night
-    try:
-        from crawler.datasette.setup import install_views
-    except ImportError:  # the Datasette layer is optional for a bare crawl
-        return
-    install_views(open_db(db_path))
+    rows = [{
+        "site": r.site, "spider": r.spider, "pages": r.pages, "bytes": r.bytes,
+        "reports_seen": r.reports_seen, "reports_new": r.reports_new,
+        "reports_changed": r.reports_changed, "reports_unchanged": r.reports_unchanged,
+        "errors": sum(r.errors.values()), "errors_json": json.dumps(r.errors, sort_keys=True),
+        "close_reason": r.close_reason, "alarm": r.alarm,
+        "started": started, "finished": r.finished, "requests": r.requests,
+        "received_bytes": r.received_bytes, "not_modified": r.not_modified,
+        "reports_skipped": r.reports_skipped, "not_a_report": r.not_a_report,
+    } for r in results]
+    tot = CrawlResult(run_id, results).totals()
+    record_crawl_sites(open_db(db_path), run_id, rows, {
+        "finished": utcnow(), "pages": tot["pages"], "bytes": tot["bytes"],
+        "reports_new": tot["reports_new"], "reports_changed": tot["reports_changed"],
+        "reports_unchanged": tot["reports_unchanged"], "reports_skipped": tot["reports_skipped"],
+        "not_modified": tot["not_modified"],
+        "errors": sum(sum(r.errors.values()) for r in results),
+        "alarms": sum(1 for r in results if r.alarm),
+        "status": _run_status(results),
+    })

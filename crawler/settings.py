@@ -45,6 +45,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ArchiveMiddleware": 950,
     # Just below the archive: WAF challenges are archived but never reach a spider.
     "crawler.middlewares.SiteHealthMiddleware": 940,
+    # Redirects to itself, to file:, to loopback/private/link-local hosts: counted, not followed.
+    "crawler.guards.RedirectGuardMiddleware": 610,
+    # Scrapy's capped decompression, with a body inflating past DOWNLOAD_MAXSIZE counted as too_large.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.guards.CountedHttpCompressionMiddleware": 590,
     # Retries that wait (Retry-After, else exponential backoff) instead of Scrapy's immediate ones.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.PoliteRetryMiddleware": 550,

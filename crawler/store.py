@@ -9,7 +9,11 @@ listed in `cell_changes`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +21,8 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler import schema
+from crawler.cellstore import current_cells, delete_cells, ensure_cell_schema, insert_cells
+from crawler.exceptions import ArchiveBusy
 from crawler.model import Report
 
 SCHEMA_VERSION = 1
@@ -27,14 +32,72 @@ def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+#: How long a writer waits for another's write lock before giving up (ms); NIANBAO_BUSY_TIMEOUT_MS overrides.
+BUSY_TIMEOUT_MS = 30000
+
+# True while the current thread is inside write_transaction: the test of the one write path reads it.
+_writing: ContextVar[bool] = ContextVar("nianbao_writing", default=False)
+
+
+def busy_timeout_ms() -> int:
+    return int(os.environ.get("NIANBAO_BUSY_TIMEOUT_MS") or BUSY_TIMEOUT_MS)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open archive.db for writing: WAL, a busy timeout, foreign keys, the schema."""
+    """Open archive.db for writing: WAL (readers never block, nor see half a write), a busy timeout, the schema."""
     db = sqlite_utils.Database(path)
-    db.conn.execute("PRAGMA busy_timeout = 30000")
+    db.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     db.conn.execute("PRAGMA journal_mode = WAL")
     db.conn.execute("PRAGMA synchronous = NORMAL")
-    ensure_schema(db)
+    with write_transaction(db):
+        ensure_schema(db)
     return db
+
+
+def is_writing() -> bool:
+    """True inside write_transaction (tests check that every write to archive.db happens there)."""
+    return _writing.get()
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """The one way archive.db is written: BEGIN IMMEDIATE, so a second writer waits its turn up front.
+
+    The lock is taken before the first read of the transaction, so a read-then-write never meets
+    "database is locked" halfway; a writer that cannot get it within the busy timeout raises
+    ArchiveBusy (the CLI exits 75) with nothing of the transaction written. Nested calls are
+    savepoints of the outer transaction.
+    """
+    if db.conn.in_transaction:
+        token = _writing.set(True)
+        try:
+            with db.atomic():
+                yield db
+        finally:
+            _writing.reset(token)
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise ArchiveBusy(f"{db_file(db)}: another process is writing; gave up after "
+                              f"{busy_timeout_ms() / 1000:g}s (busy timeout)") from e
+        raise
+    token = _writing.set(True)
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.execute("COMMIT")
+    finally:
+        _writing.reset(token)
+
+
+def db_file(db: sqlite_utils.Database) -> str:
+    rows = db.conn.execute("PRAGMA database_list").fetchall()
+    return rows[0][2] if rows else "archive.db"
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -65,14 +128,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         )
         db["reports"].create_index(["url"], unique=True)
         db["reports"].create_index(["site", "year"])
-    if "cells" not in db.table_names():
-        db["cells"].create(
-            {"report_id": int, "key": str, "part": str, "row": str, "col": str, "value": float,
-             "raw": str, "method": str},
-            pk=("report_id", "key"),
-            foreign_keys=[("report_id", "reports", "id")],
-        )
-        db["cells"].create_index(["key"])
+    ensure_cell_schema(db)
     if "findings" not in db.table_names():
         db["findings"].create(
             {"id": int, "report_id": int, "rule": str, "key": str, "detail": str,
@@ -148,6 +204,8 @@ def apply_page_facts(report: Report, facts: dict[str, Any] | None) -> Report:
 
 # Columns added after the first release; added in place, never dropped (archives upgrade on open).
 OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
+    # the validators of a conditional GET (crawler/documents.py)
+    "documents": {"etag": str, "last_modified": str},
     # the list entry's date, so the next crawl skips a known report whose entry did not change;
     # list_url: the page the list linked when the report is its attachment
     "reports": {"list_date": str, "list_url": str,
@@ -156,7 +214,7 @@ OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
                    "reports_skipped": int},
     "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,
-                    "not_modified": int, "reports_skipped": int},
+                    "not_modified": int, "reports_skipped": int, "not_a_report": int},
 }
 
 
@@ -205,7 +263,8 @@ def upsert_sites(db: sqlite_utils.Database, sites: Iterable[Any], registry: str)
             "guessed": int(bool(getattr(s, "guessed", False))), "source": getattr(s, "source", None),
         })
     if rows:
-        db["sites"].upsert_all(rows, pk="slug")
+        with write_transaction(db):
+            db["sites"].upsert_all(rows, pk="slug")
 
 
 @dataclass
@@ -213,17 +272,6 @@ class StoredReport:
     id: int
     status: str  # "new", "changed", "unchanged"
     version: int
-
-
-def _cell_rows(report_id: int, report: Report) -> list[dict]:
-    rows = []
-    for key, value in report.cells.items():
-        part, row, col = schema.split_key(key)
-        rows.append({
-            "report_id": report_id, "key": key, "part": part, "row": row, "col": col,
-            "value": value, "raw": report.raw.get(key), "method": report.method.get(key),
-        })
-    return rows
 
 
 def _changed_cells(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
@@ -270,7 +318,6 @@ def store_report(
         "findings_count": len(report.findings), "text": report.text,
         "source_url": source_url, "source_document_id": source_document_id,
     }
-    cells_json = json.dumps(report.cells, ensure_ascii=False, sort_keys=True)
     if existing:
         old = existing[0]
         report_id = old["id"]
@@ -281,22 +328,22 @@ def store_report(
         db["reports"].update(report_id, {**row, "version": version})
     else:
         status, version = "new", 1
-        report_id = db["reports"].insert({**row, "version": 1, "first_seen": fetched_at}).last_pk
+        report_id = _insert(db, "reports", {**row, "version": 1, "first_seen": fetched_at})
     if status == "changed":
-        prev = list(db.query("select cells_json from report_versions where report_id = ? and version = ?",
-                             [report_id, version - 1]))
-        old_cells = json.loads(prev[0]["cells_json"]) if prev else {}
+        # The superseded version keeps its cells as JSON; the current one's are the cells table (stored once).
+        old_cells = current_cells(db, report_id)
+        db.execute("update report_versions set cells_json = ? where report_id = ? and version = ? "
+                   "and cells_json is null",
+                   [json.dumps(old_cells, ensure_ascii=False, sort_keys=True), report_id, version - 1])
         db["cell_changes"].insert_all(
             {"report_id": report_id, "key": k, "old_value": a, "new_value": b,
              "old_version": version - 1, "new_version": version, "changed_at": fetched_at}
             for k, a, b in _changed_cells(old_cells, report.cells)
         )
     if status != "unchanged" or not _has_version(db, report_id, version):
-        db["report_versions"].upsert(
-            {"report_id": report_id, "version": version, "document_id": document_id,
-             "document_sha256": document_sha256, "fetched_at": fetched_at, "cells_json": cells_json},
-            pk=("report_id", "version"),
-        )
+        db.execute("insert or replace into report_versions (report_id, version, document_id, document_sha256, "
+                   "fetched_at, cells_json) values (?, ?, ?, ?, ?, null)",
+                   [report_id, version, document_id, document_sha256, fetched_at])
     replace_cells_and_findings(db, report_id, report)
     return StoredReport(report_id, status, version)
 
@@ -308,14 +355,17 @@ def _has_version(db: sqlite_utils.Database, report_id: int, version: int) -> boo
 
 def replace_cells_and_findings(db: sqlite_utils.Database, report_id: int, report: Report) -> None:
     """The current reading of a report replaces the previous one."""
-    db.execute("delete from cells where report_id = ?", [report_id])
+    delete_cells(db, report_id)
     db.execute("delete from findings where report_id = ?", [report_id])
-    db["cells"].insert_all(_cell_rows(report_id, report), pk=("report_id", "key"))
-    db["findings"].insert_all(
-        {"report_id": report_id, "rule": f.rule, "key": f.key, "detail": f.detail,
-         "expected": f.expected, "actual": f.actual}
-        for f in report.findings
-    )
+    insert_cells(db, report_id, ((k, v, report.raw.get(k), report.method.get(k)) for k, v in report.cells.items()))
+    db.conn.executemany("insert into findings (report_id, rule, key, detail, expected, actual) values (?, ?, ?, ?, ?, ?)",
+                        [(report_id, f.rule, f.key, f.detail, f.expected, f.actual) for f in report.findings])
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """One row by plain SQL (the writer stores hundreds a second; the columns exist: ensure_schema made them)."""
+    cols = ", ".join(f'"{c}"' for c in row)
+    return db.execute(f"insert into {table} ({cols}) values ({', '.join('?' * len(row))})", list(row.values())).lastrowid
 
 
 def update_reading(db: sqlite_utils.Database, report_id: int, report: Report) -> None:
@@ -329,3 +379,85 @@ def update_reading(db: sqlite_utils.Database, report_id: int, report: Report) ->
         "findings_count": len(report.findings), "text": report.text,
     })
     replace_cells_and_findings(db, report_id, report)
+
+
+# -- what the record step reads and writes besides the reading itself (crawler/record.py) -----------------
+
+def current_report(db: sqlite_utils.Database, url: str) -> dict | None:
+    """The report stored under `url`: its id, the bytes it was read from, its source file, its cell count."""
+    rows = list(db.query("select id, document_sha256, source_url, cells_count from reports where url = ?", [url]))
+    return rows[0] if rows else None
+
+
+def known_attachment_page(db: sqlite_utils.Database, url: str, sha256: str) -> bool:
+    """These bytes of a page that points at its file were read before."""
+    return bool(list(db.query("select 1 from attachment_pages where url = ? and sha256 = ?", [url, sha256])))
+
+
+def attachment_page(db: sqlite_utils.Database, url: str) -> dict | None:
+    return next(iter(db.query("select * from attachment_pages where url = ?", [url])), None)
+
+
+def latest_document_id(db: sqlite_utils.Database, url: str) -> int | None:
+    """The newest archived document of `url` (a page is archived before its files are requested)."""
+    rows = list(db.query("select id from documents where url = ? order by id desc limit 1", [url]))
+    return rows[0]["id"] if rows else None
+
+
+def touch_report(db: sqlite_utils.Database, report_id: int, seen_at: str) -> None:
+    """The report was seen again, unchanged."""
+    db["reports"].update(report_id, {"last_seen": seen_at, "gone_since": None})
+
+
+def remember_attachment_page(db: sqlite_utils.Database, *, url: str, document_id: int | None,
+                             sha256: str | None, fetched_at: str, facts: dict[str, Any]) -> None:
+    """Keep what a page that points at its file says; a report already read from its file takes the page's
+    title and date."""
+    db["attachment_pages"].upsert({"url": url, "document_id": document_id, "sha256": sha256,
+                                   "fetched_at": fetched_at, **facts}, pk="url")
+    current = current_report(db, url)
+    if current and current["source_url"]:
+        update = {k: v for k, v in facts.items() if v}
+        db["reports"].update(current["id"], {**update, "document_id": document_id,
+                                             "last_seen": fetched_at, "gone_since": None})
+
+
+def set_list_date(db: sqlite_utils.Database, url: str, list_date: str, list_url: str) -> None:
+    db.execute("update reports set list_date = ?, list_url = ? where url = ? "
+               "and (list_date is not ? or list_url is not ?)", [list_date, list_url, url, list_date, list_url])
+
+
+# -- crawl runs (crawler/runner.py, crawler/fleet/writer.py) ------------------------------------------------
+
+def open_crawl_run(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
+    """A `crawl_runs` row for a run that starts now (status running); returns its id."""
+    with write_transaction(db):
+        return db["crawl_runs"].insert({**row, "status": "running"}).last_pk
+
+
+def update_crawl_run(db: sqlite_utils.Database, run_id: int, update: dict[str, Any]) -> None:
+    with write_transaction(db):
+        db["crawl_runs"].update(run_id, update)
+
+
+def mark_killed_runs(db: sqlite_utils.Database) -> int:
+    """Runs left 'running' by a killed process become 'killed'; returns how many."""
+    with write_transaction(db):
+        cur = db.execute("update crawl_runs set status = 'killed' where finished is null and status = 'running'")
+    return cur.rowcount
+
+
+def mark_reports_seen(db: sqlite_utils.Database, urls: list[str], seen_at: str) -> None:
+    """Reports skipped because their list entry is unchanged were still seen."""
+    with write_transaction(db):
+        db.conn.executemany("update reports set last_seen = ?, gone_since = null where url = ?",
+                            [(seen_at, u) for u in urls])
+
+
+def record_crawl_sites(db: sqlite_utils.Database, run_id: int, sites: list[dict[str, Any]],
+                       run_update: dict[str, Any]) -> None:
+    """Each site's row of a finished run, and the run's totals, in one transaction."""
+    with write_transaction(db):
+        for row in sites:
+            db["crawl_sites"].upsert({"run_id": run_id, **row}, pk=("run_id", "site"))
+        db["crawl_runs"].update(run_id, run_update)

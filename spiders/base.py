@@ -71,7 +71,7 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.exceptions import RegistryError
+from crawler.exceptions import ExtractError, RegistryError
 from crawler.items import ReportItem, report_item_from_response
 from crawler.registry import Column, Site, load_registry
 
@@ -134,21 +134,17 @@ def clean(text: str | None) -> str:
 
 
 def response_text(response: Response, encoding: str | None = None) -> str:
-    """The response as text; GBK/GB2312 decoded as gb18030, ``encoding`` (a site setting) wins."""
+    """The response as text, by the extractor's rule (crawler.extract.decode); ``encoding`` (a site setting)
+    wins, GB names read as gb18030."""
+    from crawler.extract.decode import codec_name, decode_bytes  # the extractor loads slowly: when needed
+
     if encoding:
-        enc = "gb18030" if encoding.lower().replace("-", "") in ("gbk", "gb2312", "gb18030") else encoding
-        return response.body.decode(enc, errors="replace")
+        return response.body.decode(codec_name(encoding) or encoding, errors="replace")
     if isinstance(response, TextResponse):
-        enc = (response.encoding or "").lower().replace("-", "").replace("_", "")
-        if enc in ("gbk", "gb2312", "cp936", "hz"):
-            return response.body.decode("gb18030", errors="replace")
-        if enc == "utf8" and not _is_utf8(response.body):
-            # GBK bytes behind a UTF-8 declaration (a template copied between sites): read them as GBK.
-            try:
-                return response.body.decode("gb18030")
-            except UnicodeDecodeError:
-                pass
-        return response.text
+        try:
+            return decode_bytes(response.body, response.url)
+        except ExtractError:  # binary behind a text content type: Scrapy's reading
+            return response.text
     return response.body.decode("utf-8", errors="replace")
 
 

@@ -15,10 +15,11 @@ import pytest
 import sqlite_utils
 from datasette.utils import tilde_encode
 
-from crawler.datasette import labels, metadata, queries
+from crawler.datasette import metadata, queries
 from crawler.datasette.fixtures import build_fixture_db
 from crawler.datasette.serve import make_datasette, serve_command_args
-from crawler.datasette.setup import install_views, tokens_for_short_terms
+from crawler.derive import labels
+from crawler.derive.views import install_views, tokens_for_short_terms
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,8 @@ def test_install_views_is_idempotent(fixture_db, tmp_path):
     install_views(db)
     after = {v: list(db.query(f"select * from [{v}]")) for v in db.view_names()}
     assert after == before
-    assert set(db.view_names()) == {"报告一览", "不一致的报告", "各地报告分布", "跨报告问题", *(v for v, _, _ in labels.WIDE_VIEWS)}
+    assert set(db.view_names()) == {"cells",  # the compact cell_values read back (crawler/cellstore.py)
+                                    "报告一览", "不一致的报告", "各地报告分布", "跨报告问题", *(v for v, _, _ in labels.WIDE_VIEWS)}
 
 
 def test_headline_row_for_one_report(fixture_db):
@@ -87,7 +89,7 @@ def test_wide_views_have_every_printed_cell(fixture_db):
 
 def test_regions_place_a_2021_district():
     """孟津区 (410308, created 2021) is not in cpca's list; it takes 孟津县's coordinates."""
-    from crawler.datasette.regions import load_regions
+    from crawler.derive.regions import load_regions
 
     r = {x.code: x for x in load_regions()}["410308"]
     assert (r.name, r.level, r.coordinates_from) == ("孟津区", "district", "name")
@@ -260,9 +262,10 @@ def test_home_and_database_pages_in_chinese(client):
     assert "report_facts" not in db_page.split("原始数据表")[1].split("隐藏表")[0]
 
 
-def test_serve_command_is_read_only(tmp_path):
+def test_serve_command_opens_the_archive_mutable_not_immutable(tmp_path):
+    """Not immutable (-i): a WAL archive written by a crawl is read as committed, with no restart."""
     args = serve_command_args(tmp_path / "archive.db", "127.0.0.1", 8123)
-    assert args[args.index("serve") + 1] == "-i"
+    assert args[args.index("serve") + 1] == str(tmp_path / "archive.db") and "-i" not in args
     assert ["--setting", "allow_download", "off"] == args[args.index("allow_download") - 1:][:3]
     assert Path(args[args.index("--metadata") + 1]).read_text(encoding="utf-8").startswith("title: 政府信息公开")
 

@@ -98,8 +98,8 @@ def demo_corpus():
     return build_demo_web()
 
 
-def _send_report(client, keys: Keys, tmp_path, corpus, index: int, worker: str) -> dict:
-    """What a worker sends for one fetched report page: its document record, then its item."""
+def _send_report(client, keys: Keys, tmp_path, corpus, index: int, worker: str, reading=None) -> dict:
+    """What a worker sends for one fetched report page: its document record, then its item (with its reading)."""
     from crawler.fleet.sink import StreamDocumentStore, item_fields
     from crawler.items import ReportItem
 
@@ -114,7 +114,7 @@ def _send_report(client, keys: Keys, tmp_path, corpus, index: int, worker: str) 
     item = ReportItem(site=gold.site, url=url, title=gold.title, list_date=None, body_level=gold.body_level,
                       column=gold.column, headers={"content-type": "text/html; charset=utf-8"},
                       body=page.body, fetched_at=doc["fetched_at"], archive={"sha256": doc["sha256"]})
-    client.xadd(keys.stream, {"kind": "item", "run": "run1", **item_fields(item)})
+    client.xadd(keys.stream, {"kind": "item", "run": "run1", **item_fields(item, reading)})
     return doc
 
 
@@ -139,6 +139,39 @@ def test_writer_applies_each_entry_once(redis_url, keys, tmp_path, demo_corpus):
     assert writer.stats.outcomes == {"new": 1, "unchanged": 1}
     assert json.loads(json.dumps(client.xlen(keys.stream))) == 0  # acked entries are deleted
     assert db.execute("select count(*) from fleet_applied").fetchone()[0] == 0  # and their marks forgotten
+
+
+def test_writer_stores_the_workers_reading_as_it_would_extract_it(redis_url, keys, tmp_path, demo_corpus):
+    """An item carrying the worker's reading (no body) is stored cell for cell as one the writer extracts."""
+    from crawler.exceptions import ExtractError
+    from crawler.extract import extract_bytes
+    from crawler.fleet.writer import Writer
+
+    client = connect(redis_url)
+    gold = demo_corpus.reports[5]
+    body = next(s for s in demo_corpus.sites if s.slug == gold.site).pages[gold.path].body
+    reading = extract_bytes(body, url="http://127.0.0.1:9/x", content_type="text/html; charset=utf-8")
+    cells = {}
+    for name, given in (("body", None), ("reading", reading)):
+        prefix = f"{keys.prefix}{name}"
+        k = Keys(prefix)
+        _send_report(client, k, tmp_path, demo_corpus, 5, f"w-{name}", reading=given)
+        assert (client.xrange(k.stream)[-1][1].get(b"body") == b"") is (given is not None)  # no body with a reading
+        writer = Writer(tmp_path / f"{name}.db", redis_url, prefix=prefix, consumer="w")
+        writer.ensure_group()
+        writer.apply(client.xreadgroup(k.group, "w", {k.stream: ">"}, count=100)[0][1])
+        writer.close()
+        db = sqlite3.connect(tmp_path / f"{name}.db")
+        cells[name] = sorted(db.execute("select key, value, raw, method from cells").fetchall())
+        assert writer.stats.outcomes == {"new": 1}
+    assert cells["reading"] == cells["body"] and len(cells["body"]) > 100
+    failed = Keys(f"{keys.prefix}failed")
+    _send_report(client, failed, tmp_path, demo_corpus, 6, "w-failed", reading=ExtractError("x.pdf: unreadable"))
+    writer = Writer(tmp_path / "failed.db", redis_url, prefix=failed.prefix, consumer="w")
+    writer.ensure_group()
+    writer.apply(client.xreadgroup(failed.group, "w", {failed.stream: ">"}, count=100)[0][1])
+    writer.close()
+    assert writer.stats.outcomes == {"errors/extract": 1}
 
 
 def test_writer_applies_entries_that_come_back_after_newer_ones(redis_url, keys, tmp_path, demo_corpus):

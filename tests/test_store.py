@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from crawler.cellstore import TEMPLATE_KEY_IDS
 from crawler.checks import check_report
 from crawler.model import Report
-from crawler.store import open_db, store_report
+from crawler.store import open_db, store_report, write_transaction
 
 
 def a_report(new_received: int) -> Report:
@@ -37,8 +38,32 @@ def test_new_unchanged_changed(tmp_path):
     assert changes == {"requests.new_received.total": (3, 5), "requests.new_received.natural_person": (3, 5)}
     cells = {r["key"]: r["value"] for r in db["cells"].rows_where("report_id = ?", [first.id])}
     assert cells["requests.new_received.total"] == 5 and cells["requests.granted.total"] is None
-    raw = db["cells"].get((first.id, "requests.new_received.total"))["raw"]
+    raw = next(db["cells"].rows_where("report_id = ? and key = ?", [first.id, "requests.new_received.total"]))["raw"]
     assert raw == "5件"
     row = db["reports"].get(first.id)
     assert row["first_seen"].startswith("2024-01-25") and row["last_seen"].startswith("2024-02-01")
     assert row["cells_count"] == 2
+
+
+def test_cells_stored_compactly_read_back_alike(tmp_path):
+    """A printed number is implied by its value; other raw texts, a missing raw and odd keys come back as stored."""
+    db = open_db(tmp_path / "a.db")
+    report = Report(template="2021", year=2023,
+                    cells={"requests.new_received.total": 12.0, "requests.granted.total": 3.0,
+                           "proactive.fees.amount_wan": 1.5, "requests.carried_over.total": None,
+                           "custom.row.col": 7.0},
+                    raw={"requests.new_received.total": "12", "requests.granted.total": "3件",
+                         "proactive.fees.amount_wan": "1.5", "requests.carried_over.total": "-"},
+                    method={"requests.new_received.total": "grid", "requests.granted.total": "prose"})
+    with write_transaction(db):
+        rid = store_report(db, site="s", url="http://x/1", report=report, document_id=None, document_sha256="a",
+                           fetched_at="2024-01-01T00:00:00+00:00").id
+    got = {r["key"]: (r["value"], r["raw"], r["method"], r["part"]) for r in db["cells"].rows_where("report_id = ?", [rid])}
+    assert got == {"requests.new_received.total": (12.0, "12", "grid", "requests"),
+                   "requests.granted.total": (3.0, "3件", "prose", "requests"),
+                   "proactive.fees.amount_wan": (1.5, "1.5", None, "proactive"),
+                   "requests.carried_over.total": (None, "-", None, "requests"),
+                   "custom.row.col": (7.0, None, None, "custom")}
+    stored = dict(db.execute("select key_id, raw from cell_values where report_id = ?", [rid]).fetchall())
+    assert stored[TEMPLATE_KEY_IDS["requests.new_received.total"]] is None  # implied by the value
+    assert db["report_versions"].get((rid, 1))["cells_json"] is None  # the current version's cells: the cells table

@@ -1,7 +1,7 @@
 """Cross-report questions: what comparing reports (across years, text and tables, dates) shows.
 
 ``rebuild_cross_findings`` links reports to bodies and recomputes the
-`cross_findings` table from the whole archive; ``crawler.runner.finish_database``
+`cross_findings` table from the whole archive; ``crawler.derive.refresh_derived``
 calls it after every write run, so the findings follow every night's crawl.
 """
 
@@ -33,12 +33,12 @@ def cross_findings(db: sqlite_utils.Database, today: dt.date, grace_days: int = 
 def rebuild_cross_findings(db: sqlite_utils.Database, today: dt.date, grace_days: int = GRACE_DAYS,
                            aliases: list[Alias] | None = None) -> Counter:
     """Bodies, then `cross_findings` rebuilt from scratch; returns the count per kind."""
-    from crawler.store import ensure_cross_schema
+    from crawler.store import ensure_cross_schema, write_transaction
 
     ensure_cross_schema(db)
     build_bodies(db, aliases)
     found = cross_findings(db, today, grace_days)
-    with db.atomic():
+    with write_transaction(db):
         db.execute("delete from cross_findings")
         if found:
             db["cross_findings"].insert_all((f.row() for f in found), pk="id")

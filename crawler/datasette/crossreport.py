@@ -25,7 +25,7 @@ _FROM = ("from cross_findings f join bodies b on b.id = f.body_id "
          "left join reports r on r.id = f.report_id left join reports o on o.id = f.other_report_id")
 
 
-def _n(expr: str) -> str:
+def as_integer(expr: str) -> str:
     """Counts as integers (12, not 12.0)."""
     return f"(case when {expr} = cast({expr} as integer) then cast({expr} as integer) else {expr} end)"
 
@@ -41,15 +41,15 @@ def _applicant_column() -> str:
 
 
 CARRY_OVER = f"""select b.display_name as 机关, b.site as 网站, (f.year - 1) || '→' || f.year as 年度,
-  {_applicant_column()} as 申请人列, {_n('f.other_value')} as 上年结转下年度, {_n('f.value')} as 本年上年结转,
-  {_n('f.value - f.other_value')} as 差额, f.other_report_id as 上年报告, f.other_document_id as 上年原件,
+  {_applicant_column()} as 申请人列, {as_integer('f.other_value')} as 上年结转下年度, {as_integer('f.value')} as 本年上年结转,
+  {as_integer('f.value - f.other_value')} as 差额, f.other_report_id as 上年报告, f.other_document_id as 上年原件,
   f.report_id as 报告编号, f.document_id as 存档原件, f.detail as 说明
 {_FROM}
 where f.kind = 'carry_over' and {_BODY} and {_YEAR}
 order by f.year desc, b.display_name, f.key"""
 
 TEXT_VS_TABLE = f"""select b.display_name as 机关, b.site as 网站, f.year as 年度, {_label()} as 单元格,
-  {_n('f.value')} as 正文数字, {_n('f.other_value')} as 表格数字, f.sentence as 原句,
+  {as_integer('f.value')} as 正文数字, {as_integer('f.other_value')} as 表格数字, f.sentence as 原句,
   f.report_id as 报告编号, f.document_id as 存档原件, r.url as 来源网址
 {_FROM}
 where f.kind = 'text_vs_table' and {_BODY} and {_YEAR}
@@ -74,7 +74,7 @@ order by f.resolved_at is not null, f.year desc, b.display_name"""
 
 def _figure(keys: tuple[str, ...]) -> str:
     parts = [f"(select value from cells c where c.report_id = r.id and c.key = '{k}')" for k in keys]
-    return _n(" + ".join(parts)) if len(parts) > 1 else _n(parts[0])
+    return as_integer(" + ".join(parts)) if len(parts) > 1 else as_integer(parts[0])
 
 
 TIMELINE = f"""select b.display_name as 机关, b.site as 网站, r.year as 年度, r.published as 发布日期,

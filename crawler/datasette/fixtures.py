@@ -18,10 +18,11 @@ from pathlib import Path
 
 from crawler import schema
 from crawler.checks import check_report
-from crawler.datasette.setup import install_views
+from crawler.crossreport import rebuild_cross_findings
+from crawler.derive.views import install_views
 from crawler.documents import DocumentStore
 from crawler.model import Report
-from crawler.store import store_report, upsert_sites
+from crawler.store import store_report, upsert_sites, write_transaction
 
 TODAY = dt.date(2026, 6, 1)  # the clock for late/missing reports, pinned
 
@@ -150,16 +151,11 @@ def build_fixture_db(db_path: str | Path) -> Path:
                             published=f"{r.year + 1}-01-20", published_source="text", cells=cells,
                             findings=check_report(cells, template),
                             text=f"{title}\n{r.text}\n政府信息公开工作年度报告正文。")
-            with db.conn:
+            with write_transaction(db):
                 store_report(db, site=r.site, url=url, report=report, document_id=doc["id"],
                              document_sha256=doc["sha256"], fetched_at=doc["fetched_at"],
                              body_level=r.body_level, column_name="政府信息公开年报")
-        try:
-            from crawler.crossreport import rebuild_cross_findings
-        except ImportError:  # the cross-report layer is optional
-            pass
-        else:
-            rebuild_cross_findings(db, today=TODAY)
+        rebuild_cross_findings(db, today=TODAY)
         install_views(db)
         db.conn.execute("pragma wal_checkpoint(truncate)")
     finally:

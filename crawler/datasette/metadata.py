@@ -17,9 +17,9 @@ import yaml
 from datasette.utils import tilde_encode
 
 from crawler import schema
-from crawler.datasette import labels
 from crawler.datasette.queries import canned_queries, reasons_unpivot
-from crawler.datasette.setup import cross_kinds, headline_columns, view_definitions
+from crawler.derive import labels
+from crawler.derive.views import cross_kinds, headline_columns, view_definitions
 
 TITLE = "政府信息公开工作年度报告档案"
 SOURCE = "各级人民政府及其部门网站公开发布的《政府信息公开工作年度报告》，逐份存档（每份报告附来源网址与存档原件）"
@@ -241,7 +241,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         "report_versions": {"title": "报告版本", "description": "原件变化时保留的历次版本。",
                             "columns": {"report_id": "报告编号", "version": "版本号", "document_id": "存档原件编号",
                                         "document_sha256": "原件 SHA-256", "fetched_at": "抓取时间（UTC）",
-                                        "cells_json": "该版本读出的全部单元格（JSON）"}},
+                                        "cells_json": "该版本读出的全部单元格（JSON；当前版本为空，其单元格即 cells 表）"}},
         "cell_changes": {"title": "数字变化", "description": "报告新版本中改动过的单元格：旧值、新值。",
                          "columns": {"report_id": "报告编号", "key": "单元格规范名", "old_value": "旧值（件）",
                                      "new_value": "新值（件）", "old_version": "旧版本号", "new_version": "新版本号",
@@ -255,15 +255,17 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         "report_facts": {"hidden": True, "description": "报告一览等视图的底表（install_views 每次重建）。"},
         "report_bigrams": {"hidden": True, "description": "一两个字检索用的单字与双字表。"},
         "report_cells_wide": {"hidden": True, "description": "宽表视图的底表：每份报告一行，每个单元格一列。"},
+        # cells' compact storage (crawler/cellstore.py); people read the `cells` view, which joins them back
+        "cell_values": {"hidden": True, "description": "「单元格」视图的底表：报告编号、单元格编号、数值与原文。"},
+        "cell_keys": {"hidden": True, "description": "单元格编号与规范名 part.row.col 的对照表。"},
+        "cell_methods": {"hidden": True, "description": "读出方式编号与名称的对照表。"},
     }
 
 
 def _cross() -> tuple[dict, dict]:
     """Canned queries and table labels of the cross-report layer (crawler/datasette/crossreport.py)."""
-    try:
-        from crawler.datasette.crossreport import cross_queries, cross_tables
-    except ImportError:  # the cross-report layer is optional
-        return {}, {}
+    from crawler.datasette.crossreport import cross_queries, cross_tables
+
     return cross_queries(), cross_tables()
 
 

@@ -7,10 +7,10 @@ Each is read from the Chinese views of `setup.py`, so a journalist who opens
 
 from __future__ import annotations
 
-from crawler.datasette import labels
+from crawler.derive import labels
 
 
-def _q(name: str) -> str:
+def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -21,13 +21,13 @@ def n(expr: str) -> str:
 
 def _any(column: str, param: str) -> str:
     """`column = :param`, or no condition when the form field is left blank."""
-    return f"(:{param} = '' or {_q(column)} = :{param})"
+    return f"(:{param} = '' or {quoted(column)} = :{param})"
 
 
 def _region_by_year() -> str:
     figures = ["收到申请", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "行政复议", "复议纠正",
                "行政诉讼", "诉讼纠正"]
-    sums = ", ".join(f"sum({_q(f)}) as {_q(f)}" for f in figures)
+    sums = ", ".join(f"sum({quoted(f)}) as {quoted(f)}" for f in figures)
     return (
         f"select 年度, count(*) as 报告数, {sums}, sum(不一致处数 > 0) as 不一致报告数\n"
         "from 报告一览\n"
@@ -39,7 +39,7 @@ def _region_by_year() -> str:
 
 def reasons_unpivot(where: str) -> str:
     """The eight refusal reasons as rows (理由, 件数, 报告数), summed in one pass over 报告一览."""
-    sums = ", ".join(f"sum({_q('不予公开·' + short)}) as s{i}, sum({_q('不予公开·' + short)} > 0) as n{i}"
+    sums = ", ".join(f"sum({quoted('不予公开·' + short)}) as s{i}, sum({quoted('不予公开·' + short)} > 0) as n{i}"
                      for i, (_, short) in enumerate(labels.DENIED_ROWS))
     rows = "\n  union all ".join(f"select '{short}' as 理由, s{i} as 件数, n{i} as 报告数 from t"
                                  for i, (_, short) in enumerate(labels.DENIED_ROWS))
@@ -55,7 +55,7 @@ def _agencies_by_reason() -> str:
     """One branch per reason; the constant guard skips the others, each branch sorts on its own index."""
     branches = []
     for _, short in labels.DENIED_ROWS:
-        col = _q(f"不予公开·{short}")
+        col = quoted(f"不予公开·{short}")
         branches.append(
             f"select * from (select '{short}' as 理由, {col} as 件数, 报告编号, 机关, 省, 市, 区县, 主体层级, 年度, "
             f"收到申请, 来源网址, 存档原件 from 报告一览\n"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,8 +20,10 @@ HERE = Path(__file__).resolve().parent
 PLUGINS_DIR = HERE / "plugins"
 TEMPLATES_DIR = HERE / "templates"
 
-# Settings that keep pages quick on a national archive and stop anything from being written or
-# downloaded wholesale: the database is opened immutable (-i).
+# Settings that keep pages quick on a national archive and stop anything from being downloaded
+# wholesale. The database is opened read-only but not immutable: archive.db is in WAL mode, so
+# every page sees the last committed state while a crawl, ingest or reextract writes, and the
+# new rows once it commits, with no restart.
 SETTINGS = {
     "default_page_size": "50",
     "sql_time_limit_ms": "3000",
@@ -44,10 +45,9 @@ def metadata_path(db_path: str | Path) -> Path:
 def serve_command_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
     """The full `datasette serve` command line; writes the metadata file it names."""
     db_path = Path(db_path)
-    checkpoint(db_path)
     meta = write_metadata(metadata_path(db_path), db_name=db_path.stem)
     args = [
-        sys.executable, "-m", "datasette", "serve", "-i", str(db_path),
+        sys.executable, "-m", "datasette", "serve", str(db_path),
         "--host", host, "--port", str(port),
         "--metadata", str(meta),
         "--plugins-dir", str(PLUGINS_DIR),
@@ -58,28 +58,16 @@ def serve_command_args(db_path: str | Path, host: str = "127.0.0.1", port: int =
     return args
 
 
-def checkpoint(db_path: str | Path) -> None:
-    """Fold a leftover WAL into the database file: an immutable reader would not see it."""
-    wal = Path(f"{db_path}-wal")
-    if wal.exists() and wal.stat().st_size:
-        conn = sqlite3.connect(db_path)
-        try:
-            conn.execute("pragma wal_checkpoint(truncate)")
-        finally:
-            conn.close()
-
-
 def make_datasette(db_path: str | Path):
-    """The same Datasette in-process (for JSON API tests): immutable db, metadata, plugins, templates."""
+    """The same Datasette in-process (for JSON API tests): read-only db, metadata, plugins, templates."""
     from datasette.app import Datasette
 
     from crawler.datasette.metadata import build_metadata
 
     db_path = Path(db_path)
-    checkpoint(db_path)
     settings = {k: (v == "on" if v in ("on", "off") else int(v) if v.isdigit() else v)
                 for k, v in SETTINGS.items()}
-    return Datasette(immutables=[str(db_path)], metadata=build_metadata(db_path.stem),
+    return Datasette(files=[str(db_path)], metadata=build_metadata(db_path.stem),
                      plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR), settings=settings)
 
 

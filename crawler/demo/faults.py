@@ -18,6 +18,13 @@ kind                 answer
 ``oversized``        a ``size``-byte PDF (set it above DOWNLOAD_MAXSIZE)
 ``empty_column``     a redesigned list page: the site's chrome, no report links
 ``layout_changed``   the report with its tables rebuilt (div wrappers, th headers, p/span cells)
+``soft_404``         200, the site's chrome and "对不起，您访问的页面不存在" under a report's title
+``stub``             200, a report's title and date and nothing else (an emptied article)
+``gzip_bomb``        200, ``Content-Encoding: gzip``: ``size`` bytes of zeros (~1/1000 on the wire)
+``redirect_self``    302 to the very same URL
+``redirect_file``    302 to ``file:///etc/passwd``
+``redirect_local``   302 to ``http://localhost:<port>/`` (another name for the loopback host)
+``redirect_link``    302 to ``http://169.254.169.254/latest/meta-data/`` (a link-local address)
 ===================  ==========================================================
 
 ``times`` limits a fault to the first N requests of the path (a 503 that
@@ -47,11 +54,15 @@ from crawler.demo.articles import Article
 from crawler.demo.model import DemoCorpus, DemoReport, DemoSite, Page
 
 KINDS = ("slow", "hang", "status", "waf412", "waf521", "waf_aliyun", "truncated", "gbk_as_utf8", "redirect_loop",
-         "oversized", "empty_column", "layout_changed")
+         "oversized", "empty_column", "layout_changed", "soft_404", "stub", "gzip_bomb", "redirect_self",
+         "redirect_file", "redirect_local", "redirect_link")
 #: What the crawler's SiteHealthMiddleware calls each fault in crawl_sites.errors_json (None: no error).
 ERROR_KIND = {"slow": None, "hang": "timeout", "waf412": "waf_blocked", "waf521": "waf_blocked", "waf_aliyun": "waf_blocked",
               "truncated": "truncated", "gbk_as_utf8": None, "redirect_loop": "redirect_loop",
-              "oversized": "too_large", "empty_column": None, "layout_changed": None}
+              "oversized": "too_large", "empty_column": None, "layout_changed": None,
+              "soft_404": None, "stub": None, "gzip_bomb": "too_large", "redirect_self": "redirect_self",
+              "redirect_file": "redirect_scheme", "redirect_local": "redirect_private",
+              "redirect_link": "redirect_private"}
 EDIT_DAY = dt.date(2026, 11, 20)  # the day mutations happen on the demo web (its clock is fixed)
 
 
@@ -64,7 +75,7 @@ class Fault:
     seconds: float = 0.0  # slow / hang
     status: int = 503  # status
     retry_after: str | None = None  # status: the Retry-After header
-    size: int = 0  # oversized: bytes
+    size: int = 0  # oversized, gzip_bomb: bytes (a bomb's once inflated)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -167,6 +178,19 @@ class FaultPlan:
             return Page(200, {"Content-Type": "application/pdf"}, body)
         if kind == "empty_column":
             return Page(200, {"Content-Type": "text/html; charset=utf-8"}, _redesigned(site))
+        if kind in ("soft_404", "stub"):
+            return Page(200, {"Content-Type": "text/html; charset=utf-8"}, _not_there(site, handler.path, kind))
+        if kind == "gzip_bomb":
+            from crawler.demo.bombs import gzip_bomb
+
+            return Page(200, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
+                        _cached(gzip_bomb, fault.size or 2**30))
+        if kind.startswith("redirect_"):
+            port = handler.server.server_address[1]
+            target = {"redirect_self": handler.path, "redirect_file": "file:///etc/passwd",
+                      "redirect_local": f"http://localhost:{port}/", "redirect_link":
+                      "http://169.254.169.254/latest/meta-data/"}[kind]
+            return Page(302, {"Location": target, "Content-Type": "text/html"}, b"moved")
         if kind == "layout_changed":
             return Page(page.status, page.headers, relayout(page.body))
         raise AssertionError(kind)
@@ -203,6 +227,32 @@ def _redesigned(site: DemoSite) -> bytes:
             '<script src="/static/js/app.42c1.js"></script>'
             '<div class="footer"><a href="/">首页</a> <a href="/sitemap.html">网站地图</a></div>'
             "</body></html>").encode()
+
+
+_BOMBS: dict[tuple, bytes] = {}
+
+
+def _cached(make, size: int) -> bytes:
+    """A bomb is built once per size (seconds for 10 GB) and served from memory."""
+    key = (make.__name__, size)
+    if key not in _BOMBS:
+        _BOMBS[key] = make(size)
+    return _BOMBS[key]
+
+
+def _not_there(site: DemoSite, path: str, kind: str) -> bytes:
+    """A soft-404 (the CMS's "page not found" at status 200) or a title-only stub, titled as a report."""
+    year = 2019 + int(hashlib.sha1(path.encode()).hexdigest(), 16) % 5
+    title = f"{site.name}{year}年政府信息公开工作年度报告"
+    if kind == "stub":
+        body = (f'<div class="article"><h1 class="title">{title}</h1><div class="info">发布时间：{year + 1}-01-20 '
+                f'来源：{site.name}</div><div id="zoom"></div></div>')
+    else:
+        body = ('<div class="error"><img src="/images/404.png"><p>对不起，您访问的页面不存在或已被删除！</p>'
+                '<p><a href="/">返回首页</a></p></div>')
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta name="ArticleTitle" content="{title}"></head><body><div class="header">{site.name}</div>'
+            f'{body}<div class="footer">主办：{site.name}</div></body></html>').encode()
 
 
 def relayout(body: bytes) -> bytes:

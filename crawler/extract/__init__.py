@@ -20,7 +20,7 @@ from crawler.checks import check_report
 from crawler.exceptions import ExtractError
 from crawler.extract.decode import decode_bytes
 from crawler.extract.document import Document
-from crawler.extract.htmldoc import html_document, looks_like_html
+from crawler.extract.htmldoc import MAX_TABLES, html_document, looks_like_html, too_many_tables
 from crawler.extract.meta import (
     detect_template,
     find_agency,
@@ -167,7 +167,10 @@ def _extract(data: bytes, name: str, filename: str | None, content_type: str | N
         body = page = attachment
     else:
         text = drop_invisible(to_simplified(decode_bytes(data, name)))
-        body, page = _documents(text, _is_html(text, filename, content_type), url)
+        html = _is_html(text, filename, content_type)
+        if html and (tables := too_many_tables(text)):
+            raise ExtractError(f"{name}: {tables:,} tables, more than a page holds (at most {MAX_TABLES:,})")
+        body, page = _documents(text, html, url)
     report = _read(body, page, url)
     if report.template in ("2019", "2021") and not report.cells and page is not body:
         whole = _read(page.ready(), page, url)  # the container guessed wrong: the tables sit elsewhere

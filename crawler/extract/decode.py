@@ -36,17 +36,22 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
-def _declared(data: bytes) -> str | None:
-    m = _META_CHARSET.search(data[:4096])
-    if not m:
-        return None
-    name = m.group(1).decode("ascii", "ignore").lower()
+def codec_name(name: str) -> str | None:
+    """The codec a declared charset is read with: every GB name is read as gb18030 (its superset)."""
+    name = name.strip().lower()
     if name in _GB_NAMES:
         return "gb18030"
     try:
         return codecs.lookup(name).name
     except LookupError:
         return None
+
+
+def _declared(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    return codec_name(m.group(1).decode("ascii", "ignore"))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 from crawler.extract.document import MAX_LINES, Document, Line
 from crawler.extract.grid import BLOCK_TAGS, SKIP_TAGS, table_rows
 from crawler.extract.textdoc import text_lines
+from crawler.extract.treefacts import TreeFacts
 from crawler.extract.values import normalize_width
 
 CONTAINERS = (
@@ -28,9 +29,17 @@ _SPACE = re.compile(r"[ \t\u00a0\u3000]+")
 _NO_TEXT = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{200,}",
                       re.S | re.I)
 MAX_HTML_CHARS = 3_000_000
+MAX_TABLES = 5_000  # a report page has a handful of tables, a long list page some hundreds
+_TABLE_TAG = re.compile(r"<table\b", re.I)
 _META_TITLE = ("ArticleTitle", "articletitle", "og:title", "title", "Title")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time", "PublishDate", "dc.date")
 _META_SOURCE = ("ContentSource", "contentsource", "source", "author", "Author")
+
+
+def too_many_tables(text: str) -> int | None:
+    """The number of <table> tags when above MAX_TABLES (checked on the text, before any parsing), else None."""
+    n = len(_TABLE_TAG.findall(text))
+    return n if n > MAX_TABLES else None
 
 
 def looks_like_html(text: str) -> bool:
@@ -38,8 +47,9 @@ def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(?:!doctype html|html|head|body|div|table|p|meta|span|td)[\s>]", head))
 
 
-def _lines(root: Tag) -> list[Line]:
+def _lines(root: Tag, facts: TreeFacts | None = None) -> list[Line]:
     """Text lines in reading order; each table row becomes one grid line."""
+    facts = facts or TreeFacts(root)
     lines: list[Line] = []
     buf: list[str] = []
 
@@ -64,7 +74,7 @@ def _lines(root: Tag) -> list[Line]:
             continue
         if not isinstance(node, Tag) or node.name in SKIP_TAGS:
             continue
-        if node.name == "table" and node.find("table") is None:
+        if node.name == "table" and not facts.has_table(node):
             flush()
             for row in table_rows(node):
                 if len(row) > 1 or any(c.strip() for c in row):
@@ -94,14 +104,14 @@ def _split_text_runs(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _biggest_block(body: Tag) -> Tag:
+def _biggest_block(body: Tag, facts: TreeFacts) -> Tag:
     """The element whose paragraphs and tables hold the most text (readability-style scoring)."""
     scores: dict[int, float] = defaultdict(float)
     nodes: dict[int, Tag] = {}
     for el in body.find_all(["p", "table", "span", "font", "td"], limit=20000):
-        if el.name in ("span", "font", "td") and el.find_parent(["p", "table"]):
+        if el.name in ("span", "font", "td") and facts.holder(el) is not None:
             continue
-        n = len(el.get_text())
+        n = facts.text_len(el)
         parent = el.parent
         for weight in (1.0, 0.5):
             if not isinstance(parent, Tag):
@@ -143,16 +153,18 @@ _NAMES = frozenset(name for _, _, name in _SELECTORS)  # ids, classes and tags w
 _TITLE_CLASSES = frozenset({"article_title", "title", "article-title", "tit"})
 
 
-def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
+def find_container(soup: BeautifulSoup, titles: list[str] | None = None, facts: TreeFacts | None = None) -> Tag:
     """The first known CMS container holding a table or some text, in CONTAINERS' order; else the biggest block.
 
     Headings that name a report are collected into `titles` on the same pass.
     """
+    facts = facts or TreeFacts(soup)
     found: dict[int, Tag] = {}
     for el in soup.find_all(True):
         el_id = el.get("id")
         classes = el.get("class") or ()
-        if titles is not None and (el.name in ("h1", "h2") or _TITLE_CLASSES.intersection(classes)):
+        if titles is not None and (el.name in ("h1", "h2") or _TITLE_CLASSES.intersection(classes)) and (
+                facts.stripped_len(el) <= 100):
             t = el.get_text(" ", strip=True)
             if ("报告" in t or "年报" in t) and len(t) <= 100:
                 titles.append(t)
@@ -163,12 +175,12 @@ def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
                 continue
             if (kind == "id" and el_id == name) or (kind == "class" and name in classes) or (
                     kind == "tag" and el.name == name):
-                if el.find("table") is not None or len(el.get_text(strip=True)) >= 200:
+                if facts.has_table(el) or facts.stripped_len(el) >= 200:
                     found[n] = el
     if found:
         return found[min(found)]
     body = soup.body or soup
-    return _biggest_block(body)
+    return _biggest_block(body, facts)
 
 
 def html_document(text: str, url: str | None = None) -> tuple[Document, Document]:
@@ -178,18 +190,20 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
     hanweb = _HANWEB.search(text)
     soup = BeautifulSoup(text, "lxml")
     page_root = soup.body or soup
+    facts = TreeFacts(soup)  # one linear pass: no subtree walk per element (nested tables)
     titles: list[str] = []
-    container_root = find_container(soup, titles)
+    container_root = find_container(soup, titles, facts)
     if hanweb:
         container = BeautifulSoup(hanweb.group(1), "lxml")
         body_root: Tag = container.body or container
+        body = Document(lines=_lines(body_root), url=url)
     else:
         body_root = container_root
-    body = Document(lines=_lines(body_root), url=url)
+        body = Document(lines=_lines(body_root, facts), url=url)
     if body_root is page_root:
         page = body
     else:
-        page = Document(url=url, pending=lambda: _lines(page_root), plain=lambda: page_root.get_text("\n"))
+        page = Document(url=url, pending=lambda: _lines(page_root, facts), plain=lambda: page_root.get_text("\n"))
     metas = _metas(soup)
     title = _first(metas, _META_TITLE[:2])
     heading = titles[0] if titles else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 from pathlib import Path
 
@@ -21,15 +22,15 @@ def writer(redis_url: str, db: Path, consumer: str | None, prefix: str, until_do
 
     Example: nianbao writer --redis redis://10.0.0.5:6379/0 --db archive.db
     """
+    from crawler.derive import refresh_derived
     from crawler.fleet.writer import Writer
-    from crawler.runner import finish_database
 
     w = Writer(db, redis_url, prefix=prefix, consumer=consumer or f"writer-{socket.gethostname()}")
     try:
         stats = w.run(until_done=until_done)
     finally:
         w.close()
-    finish_database(db)
+    refresh_derived(db, today=dt.date.today())
     click.echo(f"writer: {stats.entries} entries, {stats.documents} documents, {stats.items} report items "
                f"({dict(stats.outcomes)}), {stats.reclaimed} reclaimed, {stats.skipped} already stored; "
                f"runs finished: {stats.runs_finished}")

@@ -8,8 +8,11 @@ hash of sha256s (filled by workers and by the writer from archive.db), so a
 known payload still becomes a revisit record. Conditional GETs are off: the
 archived copy a 304 stands for may sit on another machine.
 
-`StreamPipeline` replaces ReportPipeline on a worker: each report item goes to
-the stream whole (body included) for the writer to extract, check and store.
+`StreamPipeline` replaces ReportPipeline on a worker: the worker reads each
+report item itself, in its bounded extraction process (crawler/extract/bounded.py,
+off Scrapy's loop), and streams the reading (cells, findings, text) with the
+item's metadata but not its body: the writer only stores (crawler/record.py
+with the reading given), so one writer keeps up with many workers.
 When the writer falls behind (stream longer than NIANBAO_FLEET_STREAM_MAX),
 the pipeline waits, which slows the worker down instead of filling Redis.
 """
@@ -25,9 +28,12 @@ from scrapy.crawler import Crawler
 
 from crawler.archive import Stored, WarcArchive, archive_dir_for
 from crawler.documents import DocumentStore, Validators
+from crawler.exceptions import ExtractError
+from crawler.extract.bounded import Limits, shared_pool
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.politeness import pause
 from crawler.items import ReportItem
+from crawler.model import Report
 
 _shared: dict[tuple, StreamDocumentStore] = {}
 _lock = threading.Lock()
@@ -100,26 +106,48 @@ class StreamDocumentStore(DocumentStore):
         return {**row, "id": None, "last_fetched_at": fetched_at, "is_new": not stored.duplicate}
 
 
-def item_fields(item: ReportItem) -> dict[str, bytes | str]:
-    """A report item as stream fields: JSON metadata plus the raw body."""
+def item_fields(item: ReportItem, reading: Report | ExtractError | None = None) -> dict[str, bytes | str]:
+    """A report item as stream fields: JSON metadata, and its reading (or why it failed) instead of the body.
+
+    Without a reading the raw body goes, for the writer to extract (entries of an older worker).
+    """
     meta = asdict(item)
     body = meta.pop("body")
-    meta["list_url"] = getattr(item, "list_url", None)  # set by spiders beside the dataclass fields
+    if isinstance(reading, Report):
+        return {"data": json.dumps(meta, ensure_ascii=False), "body": b"",
+                "report": json.dumps(reading.to_json(with_text=True), ensure_ascii=False)}
+    if isinstance(reading, ExtractError):
+        return {"data": json.dumps(meta, ensure_ascii=False), "body": b"", "extract_error": str(reading)}
     return {"data": json.dumps(meta, ensure_ascii=False), "body": body}
 
 
 def item_from_fields(data: bytes, body: bytes) -> ReportItem:
     meta = json.loads(data)
-    list_url = meta.pop("list_url", None)
-    item = ReportItem(**meta, body=body)
-    item.list_url = list_url
-    return item
+    return ReportItem(**meta, body=body)
+
+
+def reading_from_fields(fields: dict[str, bytes]) -> Report | ExtractError | None:
+    """The worker's reading carried by an item entry; None when the writer must extract the body itself."""
+    if "report" in fields:
+        return Report.from_json(json.loads(fields["report"]))
+    if "extract_error" in fields:
+        return ExtractError(fields["extract_error"].decode())
+    return None
+
+
+def read_item(item: ReportItem, limits: Limits) -> Report | ExtractError:
+    """Extract one item in this worker's bounded pool (blocking: called in a thread)."""
+    try:
+        return shared_pool(limits).extract(item.body, url=item.url, content_type=item.headers.get("content-type"))
+    except ExtractError as e:
+        return e
 
 
 class StreamPipeline:
     """Item pipeline of a fleet worker: hand each ReportItem to the writer (see the module docstring)."""
 
     def __init__(self, crawler: Crawler, client, keys: Keys, run: str, max_backlog: int):
+        self.crawler = crawler
         self.client = client
         self.keys = keys
         self.run = run
@@ -138,7 +166,16 @@ class StreamPipeline:
         while self.max_backlog and self.client.xlen(self.keys.stream) > self.max_backlog:
             self.stats.inc_value("nianbao/fleet/backpressure_waits")
             await pause(0.5)
-        self.client.xadd(self.keys.stream, {"kind": "item", "run": self.run, **item_fields(item)})
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.threads import deferToThread
+
+        from crawler.offloop import limits_from_settings
+
+        reading = await maybe_deferred_to_future(
+            deferToThread(read_item, item, limits_from_settings(self.crawler.settings)))
+        if isinstance(reading, ExtractError):
+            self.stats.inc_value("nianbao/errors/extract")
+        self.client.xadd(self.keys.stream, {"kind": "item", "run": self.run, **item_fields(item, reading)})
         self.stats.inc_value("nianbao/reports_seen")
         self.stats.inc_value(f"nianbao/site/{item.site}/reports_seen")
         return item

@@ -4,7 +4,8 @@ It reads the workers' stream as consumer group `writer` and applies each
 entry with the single-machine code: a document record through
 DocumentStore.add_document (one row per url + sha256, so a document
 delivered twice is stored once), a report item through
-crawler.pipelines.store_report_item (extract → check → store) and then
+crawler.record.record_document with the reading the worker made (the
+writer only stores; it extracts only an entry that carries a body) and then
 crawler.incremental.ListDatePipeline (the list date that lets the next
 night skip an unchanged report), as ITEM_PIPELINES order them. A batch of
 entries is one SQLite transaction that also records their IDs in
@@ -32,14 +33,24 @@ import redis
 
 from crawler.archive import Stored
 from crawler.documents import DocumentStore
+from crawler.exceptions import ArchiveBusy, ExtractError
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers, server_now
-from crawler.fleet.sink import item_from_fields
+from crawler.fleet.sink import item_from_fields, reading_from_fields
+from crawler.fleet_ledger import (
+    ensure_fleet_schema,
+    finish_fleet_run,
+    forget_applied,
+    mark_applied,
+    note_item,
+    open_fleet_run,
+)
 from crawler.health import site_alarm
 from crawler.incremental import ListDatePipeline, known_reports
-from crawler.pipelines import store_report_item
+from crawler.model import Report
+from crawler.record import record_document
 from crawler.runner import SiteResult, _record_run
-from crawler.store import upsert_sites, utcnow
+from crawler.store import utcnow, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +76,13 @@ class WriterStats:
     seconds: float = 0.0
 
 
+def _given(reading: Report | ExtractError) -> Report:
+    """The worker's reading, as record_document's extract step (its failure raised, as the extractor's would be)."""
+    if isinstance(reading, ExtractError):
+        raise reading
+    return reading
+
+
 class Writer:
     """Consumes the fleet stream into archive.db (see the module docstring)."""
 
@@ -87,15 +105,7 @@ class Writer:
 
     # -- setup -------------------------------------------------------------------------
     def _ensure_tables(self) -> None:
-        db = self.db
-        if "fleet_applied" not in db.table_names():
-            db["fleet_applied"].create({"stream": str, "entry_id": str}, pk=("stream", "entry_id"))
-        if "fleet_runs" not in db.table_names():
-            db["fleet_runs"].create({"token": str, "run_id": int, "started": str, "registry": str,
-                                     "sites_json": str, "finished": str}, pk="token")
-        if "fleet_items" not in db.table_names():
-            db["fleet_items"].create({"run_token": str, "url": str, "site": str, "outcome": str},
-                                     pk=("run_token", "url"))
+        ensure_fleet_schema(self.db)
 
     def ensure_group(self) -> None:
         try:
@@ -180,7 +190,7 @@ class Writer:
         while True:
             try:
                 return self.apply(entries)
-            except sqlite3.OperationalError as e:
+            except (sqlite3.OperationalError, ArchiveBusy) as e:
                 logger.error("archive.db not writable (%s); retrying in %.0fs", e, pause)
                 time.sleep(pause)
                 pause = min(pause * 2, 60.0)
@@ -199,21 +209,20 @@ class Writer:
         ids = [e[0].decode() if isinstance(e[0], bytes) else e[0] for e in entries]
         applied = self._applied(ids)
         known: dict[str, str] = {}
-        with self.db.atomic():
+        with write_transaction(self.db):
             for entry_id, (_, fields) in zip(ids, entries, strict=True):
                 if entry_id in applied:
                     self.stats.skipped += 1
                     continue
                 try:
-                    with self.db.atomic():
+                    with write_transaction(self.db):
                         known.update(self._apply_one(fields) or {})
-                except sqlite3.OperationalError:
+                except (sqlite3.OperationalError, ArchiveBusy):
                     raise  # the database, not the entry: the whole batch is retried
                 except Exception:  # a malformed entry must not block the stream forever
                     logger.exception("fleet entry %s could not be applied; skipped", entry_id)
                     self.stats.outcomes["errors/writer"] += 1
-            self.db.conn.executemany("insert or ignore into fleet_applied (stream, entry_id) values (?, ?)",
-                                     [(self.keys.stream, i) for i in ids])
+            mark_applied(self.db, self.keys.stream, ids)
         return ids, known
 
     def acknowledge(self, ids: list[str], known: dict[str, str]) -> None:
@@ -224,9 +233,7 @@ class Writer:
         if known:
             pipe.hset(self.keys.known, mapping=known)
         pipe.execute()
-        with self.db.atomic():
-            self.db.conn.executemany("delete from fleet_applied where stream = ? and entry_id = ?",
-                                     [(self.keys.stream, i) for i in ids])
+        forget_applied(self.db, self.keys.stream, ids)
         self.stats.entries += len(ids)
 
     def _apply_one(self, fields: dict) -> dict[str, str] | None:
@@ -252,13 +259,17 @@ class Writer:
         sha = item.archive.get("sha256")
         rows = list(self.db.query("select id from documents where url = ? and sha256 = ?", [item.url, sha]))
         item.archive["document_id"] = rows[0]["id"] if rows else None
-        outcome = store_report_item(self.db, item, lambda site, key: None)
+        reading = reading_from_fields(f)
+        if reading is None:
+            outcome = record_document(self.db, item.archived_document(), item.origin())
+        else:
+            outcome = record_document(self.db, item.archived_document(), item.origin(),
+                                      extract=lambda _doc: _given(reading))
         item.outcome = outcome  # as ReportPipeline sets it: only a stored reading moves the list date
         self.list_dates.process_item(item)
         self.stats.items += 1
         self.stats.outcomes[outcome] += 1
-        self.db.execute("insert or ignore into fleet_items (run_token, url, site, outcome) values (?, ?, ?, ?)",
-                        [token, item.url, item.site, outcome])
+        note_item(self.db, token, item.url, item.site, outcome)
         if outcome not in STORED:
             return None
         known = {item.url: item.list_date or ""}
@@ -271,12 +282,7 @@ class Writer:
         rows = list(self.db.query("select run_id from fleet_runs where token = ?", [token]))
         if rows:
             return rows[0]["run_id"]
-        objs = [SimpleNamespace(**s) for s in sites]
-        upsert_sites(self.db, objs, registry)
-        run_id = self.db["crawl_runs"].insert({"started": started, "registry": registry, "sites": len(sites),
-                                               "status": "running"}).last_pk
-        self.db["fleet_runs"].insert({"token": token, "run_id": run_id, "started": started, "registry": registry,
-                                      "sites_json": json.dumps(sites, ensure_ascii=False)})
+        run_id = open_fleet_run(self.db, token, started, registry, sites, [SimpleNamespace(**s) for s in sites])
         logger.info("fleet run %s opened as crawl_runs %d", token, run_id)
         return run_id
 
@@ -344,8 +350,7 @@ class Writer:
                 logger.error("ALARM %s: %s", s["slug"], r.alarm)
             results.append(r)
         _record_run(self.db_path, run_id, results, started)
-        with self.db.atomic():
-            self.db["fleet_runs"].update(token, {"finished": utcnow()})
+        finish_fleet_run(self.db, token)
         self.stats.runs_finished.append(run_id)
         logger.info("fleet run %s finished: crawl_runs %d", token, run_id)
 

@@ -95,8 +95,12 @@ async def original_raw(request, datasette):
 
     document_id = int(request.url_vars["document_id"])
     db, doc, _ = await _document(datasette, document_id)
+    from crawler.exceptions import PayloadTooLarge
+
     try:
-        ctype, payload = await asyncio.to_thread(read_payload, db.path, document_id)
+        ctype, payload = await asyncio.to_thread(read_payload, db.path, document_id)  # capped (download cap)
+    except PayloadTooLarge as e:  # a compression bomb archived as served: never inflated
+        return Response.text(f"存档原件 {document_id} 解压后超过下载上限，不予显示：{e}", status=413)
     except Exception as e:  # a missing WARC file is a 404 to the reader, not a crash
         raise NotFound(f"存档原件 {document_id} 无法读取：{e}") from e
     ctype = ctype or "application/octet-stream"

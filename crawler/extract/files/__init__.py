@@ -14,7 +14,13 @@ import zipfile
 
 from crawler.exceptions import ExtractError
 from crawler.extract.document import Document
-from crawler.extract.files.limits import MAX_FILE_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO, fail
+from crawler.extract.files.limits import (
+    MAX_FILE_BYTES,
+    MAX_PART_XML_BYTES,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIP_RATIO,
+    fail,
+)
 from crawler.extract.files.sniff import sniff
 
 __all__ = ["read_file", "sniff"]
@@ -32,6 +38,11 @@ def check_zip(data: bytes, name: str | None) -> None:
     for i in infos:
         if i.file_size > 2**20 and i.file_size > MAX_ZIP_RATIO * max(1, i.compress_size):
             raise fail(name, f"member {i.filename} is compressed {i.file_size // max(1, i.compress_size)}:1 (zip bomb?)")
+        # Every XML part is parsed whole into a tree (about ten times its size); Python's zipfile reads no
+        # more than the size declared, so the check holds even when the header lies.
+        if i.filename.lower().endswith(".xml") and i.file_size > MAX_PART_XML_BYTES:
+            raise fail(name, f"part {i.filename} is {i.file_size // 2**20} MB of XML, more than a report holds "
+                             f"(at most {MAX_PART_XML_BYTES // 2**20} MB)")
 
 
 def _read(kind: str, data: bytes, name: str | None) -> Document:

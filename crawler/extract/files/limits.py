@@ -12,6 +12,7 @@ MAX_ZIP_RATIO = 200  # one member compressing better than this is a zip bomb
 MAX_IMAGE_PIXELS = 60_000_000  # ~ A4 at 600 dpi
 OCR_MAX_PIXELS = 12_000_000  # larger images are scaled down before OCR (A4 at 300 dpi is 8.7 Mpx)
 MAX_SHEET_CELLS = 200_000  # rows x columns of one spreadsheet
+MAX_PART_XML_BYTES = 16 * 1024 * 1024  # one DOCX/XLSX XML part: a long report's document.xml is 1-3 MB
 PDF_TIME_BUDGET = 300  # seconds for one PDF, OCR included; checked between pages
 CONVERT_TIMEOUT = 120  # seconds for one LibreOffice conversion
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_PIXELS, fail
+from crawler.extract.files.pages import Item, stitch
 from crawler.extract.files.text import is_footer, join_pieces
 from crawler.extract.values import value_kind
 
@@ -340,8 +341,7 @@ def _page_number(row: list[Box], width: int) -> bool:
 
 
 def image_items(image, name: str | None = None) -> list:
-    """One page image → pdf.Item list (tables and text lines, top to bottom)."""
-    from crawler.extract.files.pdf import Item
+    """One page image → Item list (tables and text lines, top to bottom)."""
 
     gray = prepare(image, name)
     boxes = ocr_boxes(gray)
@@ -372,7 +372,6 @@ def read_image(data: bytes, name: str | None = None):
     from PIL import Image, UnidentifiedImageError
 
     from crawler.extract.document import Document
-    from crawler.extract.files.pdf import stitch
 
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only

@@ -12,24 +12,15 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from crawler.extract.document import Document, Line
+from crawler.extract.document import Document
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
-from crawler.extract.files.limits import MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
+from crawler.extract.files.limits import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
+from crawler.extract.files.pages import Item, stitch
 from crawler.extract.files.text import is_footer, join_pieces
-from crawler.extract.values import value_kind
 
 OCR_DPI = 200
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _PRIVATE = re.compile(r"[\ue000-\uf8ff\ufffd]")
-
-
-@dataclass
-class Item:
-    """A table or a text line of one page, at its vertical position."""
-
-    top: float
-    grid: list[list[str]] = field(default_factory=list)
-    cells: list[str] = field(default_factory=list)  # a text line: one cell, or several far apart
 
 
 def garbled(page) -> bool:
@@ -48,6 +39,20 @@ def scan_dpi(page) -> float:
         return OCR_DPI
     im = max(images, key=lambda im: (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]))
     return min(300.0, max(120.0, im["srcsize"][0] * 72 / (im["x1"] - im["x0"])))
+
+
+def render_dpi(page, name: str | None) -> float:
+    """The resolution to render a page for OCR at; ExtractError when that bitmap would be bigger than a scan.
+
+    A 418-byte PDF may declare a page 5 m square: rendered at 150 dpi that is
+    a 1.6-gigapixel bitmap, allocated before any pixel count could be looked at.
+    """
+    dpi = scan_dpi(page)
+    pixels = float(page.width) * float(page.height) * (dpi / 72) ** 2
+    if pixels > MAX_IMAGE_PIXELS:
+        raise fail(name, f"page {page.page_number} is {float(page.width):.0f} x {float(page.height):.0f} pt "
+                         f"({pixels / 1e6:.0f} Mpx at {dpi:.0f} dpi), more than a scanned page has")
+    return dpi
 
 
 def _snap(values: list[float], tol: float = 2.0) -> list[float]:
@@ -198,55 +203,6 @@ def text_page_items(page, headers: Headers | None = None) -> list[Item]:
     return sorted(items, key=lambda it: it.top)
 
 
-def _cut_row(prev: list[str], first: list[str]) -> bool:
-    """The first row of a page continues the last row of the previous page (a row split by the page break)."""
-    if len(prev) != len(first) or not any(first):
-        return False
-    for a, b in zip(prev, first, strict=False):
-        if b and (value_kind(b) != "label" or not a or value_kind(a) != "label"):
-            return False
-    return True
-
-
-def carry_labels(prev: list[str], grid: list[list[str]]) -> list[list[str]]:
-    """A row-spanning label cut by the page break ('三、本年度办理结果', '（五）不予处理') is printed on
-    the first page only: fill it down the continuation's leading rows that are blank in its column."""
-    grid = [list(r) for r in grid]
-    for c, text in enumerate(prev):
-        if not text or value_kind(text) != "label" or c + 1 >= len(prev) or prev[c + 1] == text:
-            continue  # only a label column with its own cell (not one spread over the next column)
-        for row in grid:
-            if row[c]:
-                break
-            row[c] = text
-    return grid
-
-
-def stitch(pages: list[list[Item]]) -> list[Line]:
-    """All pages' items as lines; a table cut by a page break gets its row-spanning labels and its
-    cut row back."""
-    lines: list[Line] = []
-    last_grid: list[list[str]] | None = None
-    for items in pages:
-        for it in items:
-            if not it.grid:
-                if any(it.cells):
-                    lines.append(Line(list(it.cells)))
-                last_grid = None
-                continue
-            grid = it.grid
-            # A table going on after a page break (or a page seam inside one long image): same width,
-            # nothing printed between.
-            if last_grid and len(last_grid[-1]) == len(grid[0]):
-                grid = carry_labels(last_grid[-1], grid)
-            if last_grid and _cut_row(last_grid[-1], grid[0]):
-                joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0], strict=False)]
-                lines[-1] = Line(joined, grid=True)
-                grid = grid[1:]
-            lines.extend(Line(list(r), grid=True) for r in grid)
-            last_grid = it.grid
-    return lines
-
 
 def read_pdf(data: bytes, name: str | None = None) -> Document:
     import pdfplumber
@@ -283,6 +239,7 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                     raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
                 from crawler.extract.files.ocr import image_items
 
-                pages.append(image_items(page.to_image(resolution=scan_dpi(page)).original, name))
+                dpi = render_dpi(page, name)  # checked before rendering: the bitmap is allocated first
+                pages.append(image_items(page.to_image(resolution=dpi).original, name))
             page.close()  # frees the page's parsed objects: memory stays one page deep
     return Document(lines=stitch(pages), recognized=ocr_done > 0)

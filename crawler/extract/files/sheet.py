@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 from crawler.extract.document import Document, Line
 from crawler.extract.files.limits import MAX_SHEET_CELLS, fail
@@ -41,9 +43,31 @@ def _lines(grid: list[list[str]], merged: set[int]) -> list[Line]:
     return out
 
 
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def count_cells(data: bytes, name: str | None = None) -> None:
+    """Count each worksheet's cells by streaming its XML, before openpyxl builds an object per cell."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            cells, rest = 0, b""
+            with z.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    buf = rest + chunk
+                    cut = buf.rfind(b">") + 1  # a tag never straddles the cut
+                    cells += len(_CELL.findall(buf, 0, cut))
+                    rest = buf[cut:]
+                    if cells > MAX_SHEET_CELLS:
+                        raise fail(name, f"{info.filename} holds more than {MAX_SHEET_CELLS:,} cells, "
+                                         "more than a report holds")
+
+
 def read_xlsx(data: bytes, name: str | None = None) -> Document:
     from openpyxl import load_workbook
 
+    count_cells(data, name)
     wb = load_workbook(io.BytesIO(data), data_only=True)
     lines: list[Line] = []
     for ws in wb.worksheets:

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from crawler import checks, schema
-from crawler.datasette import labels
-from crawler.datasette.regions import MUNICIPALITIES, load_regions
+from crawler.derive import labels
+from crawler.derive.regions import MUNICIPALITIES, load_regions
+from crawler.store import write_transaction
 
 REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
                   "document_id", "findings_count", "cells_count", "source_url", "source_document_id")
@@ -37,7 +38,7 @@ INDEXED = ("year", "site", "agency", "province", "city", "district", "body_level
            "findings_count")
 
 
-def _q(name: str) -> str:
+def quoted(name: str) -> str:
     """A quoted SQL identifier (cell keys contain dots; view columns are Chinese)."""
     return '"' + name.replace('"', '""') + '"'
 
@@ -220,7 +221,7 @@ def rebuild_report_facts(db: sqlite_utils.Database) -> None:
     col_defs += [f"{col} real" for col, *_ in RATES]
     conn.execute(f"create table report_facts ({', '.join(col_defs)})")
     wide_defs = ["id integer primary key"] + [
-        f"{_q(k)} {'real' if k in schema.DECIMAL_CELLS else 'integer'}" for k in keys]
+        f"{quoted(k)} {'real' if k in schema.DECIMAL_CELLS else 'integer'}" for k in keys]
     conn.execute(f"create table report_cells_wide ({', '.join(wide_defs)})")
     n = len(REPORT_COLUMNS) + len(DERIVED_COLUMNS) + len(FIGURES) + len(RATES)
     insert_fact = f"insert into report_facts values ({', '.join('?' * n)})"
@@ -339,18 +340,16 @@ def _write_bigrams(conn: sqlite3.Connection, rows: list[tuple]) -> int:
 # --- views ------------------------------------------------------------------------
 
 def _identity(alias: str = "f") -> list[str]:
-    return [f"{alias}.{c} as {_q(name)}" for c, name, _ in labels.IDENTITY_COLUMNS]
+    return [f"{alias}.{c} as {quoted(name)}" for c, name, _ in labels.IDENTITY_COLUMNS]
 
 
 def _links(alias: str = "f") -> list[str]:
-    return [f"{alias}.{c} as {_q(name)}" for c, name, _ in labels.LINK_COLUMNS]
+    return [f"{alias}.{c} as {quoted(name)}" for c, name, _ in labels.LINK_COLUMNS]
 
 
 def cross_kinds() -> dict[str, str]:
-    try:
-        from crawler.crossreport.finding import KINDS
-    except ImportError:  # the cross-report layer is optional
-        return {}
+    from crawler.crossreport.finding import KINDS
+
     return dict(KINDS)
 
 
@@ -359,13 +358,13 @@ def _cross_view() -> str:
     kinds = " ".join(f"when '{k}' then '{v}'" for k, v in cross_kinds().items())
     kind = f"case c.kind {kinds} else c.kind end" if kinds else "c.kind"
     return (
-        f"select c.id as {_q('编号')}, {kind} as {_q('问题')}, coalesce(b.display_name, b.name) as {_q('机关')}, "
-        f"s.name as {_q('网站')}, c.year as {_q('年度')}, f.province as {_q('省')}, f.city as {_q('市')}, "
-        f"f.district as {_q('区县')}, c.detail as {_q('说明')}, c.value as {_q('本报告数值')}, "
-        f"c.other_value as {_q('对照数值')}, c.sentence as {_q('原文句子')}, c.deadline as {_q('截止日期')}, "
-        f"c.published as {_q('发布日期')}, c.days_late as {_q('逾期天数')}, c.report_id as {_q('报告编号')}, "
-        f"c.other_report_id as {_q('对照报告编号')}, f.url as {_q('来源网址')}, "
-        f"c.document_id as {_q('存档原件')}, c.other_document_id as {_q('对照原件')} "
+        f"select c.id as {quoted('编号')}, {kind} as {quoted('问题')}, coalesce(b.display_name, b.name) as {quoted('机关')}, "
+        f"s.name as {quoted('网站')}, c.year as {quoted('年度')}, f.province as {quoted('省')}, f.city as {quoted('市')}, "
+        f"f.district as {quoted('区县')}, c.detail as {quoted('说明')}, c.value as {quoted('本报告数值')}, "
+        f"c.other_value as {quoted('对照数值')}, c.sentence as {quoted('原文句子')}, c.deadline as {quoted('截止日期')}, "
+        f"c.published as {quoted('发布日期')}, c.days_late as {quoted('逾期天数')}, c.report_id as {quoted('报告编号')}, "
+        f"c.other_report_id as {quoted('对照报告编号')}, f.url as {quoted('来源网址')}, "
+        f"c.document_id as {quoted('存档原件')}, c.other_document_id as {quoted('对照原件')} "
         "from cross_findings c left join bodies b on b.id = c.body_id left join sites s on s.slug = b.site "
         "left join report_facts f on f.id = c.report_id"
     )
@@ -374,33 +373,33 @@ def _cross_view() -> str:
 def view_definitions(with_cross: bool = True) -> dict[str, str]:
     """Every Chinese view: name → select statement."""
     views = {}
-    figures = [f"{expr} as {_q(name)}" for expr, name, _ in headline_columns()]
+    figures = [f"{expr} as {quoted(name)}" for expr, name, _ in headline_columns()]
     views["报告一览"] = (
-        f"select {', '.join(_identity() + ['f.published as ' + _q('发布日期')] + figures + _links())} "
+        f"select {', '.join(_identity() + ['f.published as ' + quoted('发布日期')] + figures + _links())} "
         "from report_facts f"
     )
     views["不一致的报告"] = (
-        f"select {', '.join(_identity())}, x.rule as {_q('规则')}, r.description as {_q('规则内容')}, "
-        f"coalesce(l.label, x.key) as {_q('单元格')}, x.detail as {_q('说明')}, "
-        f"x.expected as {_q('应为')}, x.actual as {_q('实为')}, x.actual - x.expected as {_q('差额')}, "
+        f"select {', '.join(_identity())}, x.rule as {quoted('规则')}, r.description as {quoted('规则内容')}, "
+        f"coalesce(l.label, x.key) as {quoted('单元格')}, x.detail as {quoted('说明')}, "
+        f"x.expected as {quoted('应为')}, x.actual as {quoted('实为')}, x.actual - x.expected as {quoted('差额')}, "
         f"{', '.join(_links())} "
         "from findings x join report_facts f on f.id = x.report_id "
         "left join rules r on r.rule = x.rule left join cell_labels l on l.key = x.key"
     )
     views["各地报告分布"] = (
-        f"select s.slug as {_q('网站代号')}, s.name as {_q('网站')}, s.code as {_q('行政区划代码')}, "
-        f"max(f.province) as {_q('省')}, max(f.city) as {_q('市')}, max(f.district) as {_q('区县')}, "
-        f"count(f.id) as {_q('报告数')}, min(f.year) as {_q('最早年度')}, max(f.year) as {_q('最近年度')}, "
-        f"sum(f.new_received) as {_q('收到申请合计')}, "
-        f"sum(f.findings_count > 0) as {_q('不一致报告数')}, "
-        f"max(f.latitude) as {_q('纬度')}, max(f.longitude) as {_q('经度')} "
+        f"select s.slug as {quoted('网站代号')}, s.name as {quoted('网站')}, s.code as {quoted('行政区划代码')}, "
+        f"max(f.province) as {quoted('省')}, max(f.city) as {quoted('市')}, max(f.district) as {quoted('区县')}, "
+        f"count(f.id) as {quoted('报告数')}, min(f.year) as {quoted('最早年度')}, max(f.year) as {quoted('最近年度')}, "
+        f"sum(f.new_received) as {quoted('收到申请合计')}, "
+        f"sum(f.findings_count > 0) as {quoted('不一致报告数')}, "
+        f"max(f.latitude) as {quoted('纬度')}, max(f.longitude) as {quoted('经度')} "
         "from sites s join report_facts f on f.site = s.slug "
         "where f.latitude is not null group by s.slug"
     )
     if with_cross:
         views["跨报告问题"] = _cross_view()
     for name, template, part in labels.WIDE_VIEWS:
-        cols = [f"w.{_q(k)} as {_q(label)}" for k, label in labels.wide_columns(template, part)]
+        cols = [f"w.{quoted(k)} as {quoted(label)}" for k, label in labels.wide_columns(template, part)]
         where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
         views[name] = (f"select {', '.join(_identity() + cols + _links())} "
                        f"from report_facts f join report_cells_wide w on w.id = f.id where {where}")
@@ -415,20 +414,20 @@ def install_views(db: sqlite_utils.Database) -> None:
     previous = conn.isolation_level
     conn.isolation_level = None  # explicit BEGIN/COMMIT: sqlite-utils helpers must not commit half-way
     try:
-        conn.execute("begin immediate")
-        for name in view_definitions():
-            conn.execute(f"drop view if exists {_q(name)}")
-        install_reference_tables(db)
-        rebuild_report_facts(db)
-        install_trigram_fts(db)
-        sync_short_term_index(db)
-        tables = set(db.table_names())
-        for name, sql in view_definitions(with_cross={"cross_findings", "bodies"} <= tables).items():
-            conn.execute(f"create view {_q(name)} as {sql}")
-        conn.execute("commit")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("rollback")
-        raise
+        with write_transaction(db):
+            _install_views(db)
     finally:
         conn.isolation_level = previous
+
+
+def _install_views(db: sqlite_utils.Database) -> None:
+    conn = db.conn
+    for name in view_definitions():
+        conn.execute(f"drop view if exists {quoted(name)}")
+    install_reference_tables(db)
+    rebuild_report_facts(db)
+    install_trigram_fts(db)
+    sync_short_term_index(db)
+    tables = set(db.table_names())
+    for name, sql in view_definitions(with_cross={"cross_findings", "bodies"} <= tables).items():
+        conn.execute(f"create view {quoted(name)} as {sql}")

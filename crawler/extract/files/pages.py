@@ -1,0 +1,71 @@
+"""A page as items (tables and text lines at their height), and pages stitched into document lines.
+
+Shared by the PDF reader (text pages) and the OCR reader (scanned pages and images).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler.extract.document import Line
+from crawler.extract.files.text import join_pieces
+from crawler.extract.values import value_kind
+
+
+@dataclass
+class Item:
+    """A table or a text line of one page, at its vertical position."""
+
+    top: float
+    grid: list[list[str]] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)  # a text line: one cell, or several far apart
+
+
+def _cut_row(prev: list[str], first: list[str]) -> bool:
+    """The first row of a page continues the last row of the previous page (a row split by the page break)."""
+    if len(prev) != len(first) or not any(first):
+        return False
+    for a, b in zip(prev, first, strict=False):
+        if b and (value_kind(b) != "label" or not a or value_kind(a) != "label"):
+            return False
+    return True
+
+
+def carry_labels(prev: list[str], grid: list[list[str]]) -> list[list[str]]:
+    """A row-spanning label cut by the page break ('三、本年度办理结果', '（五）不予处理') is printed on
+    the first page only: fill it down the continuation's leading rows that are blank in its column."""
+    grid = [list(r) for r in grid]
+    for c, text in enumerate(prev):
+        if not text or value_kind(text) != "label" or c + 1 >= len(prev) or prev[c + 1] == text:
+            continue  # only a label column with its own cell (not one spread over the next column)
+        for row in grid:
+            if row[c]:
+                break
+            row[c] = text
+    return grid
+
+
+def stitch(pages: list[list[Item]]) -> list[Line]:
+    """All pages' items as lines; a table cut by a page break gets its row-spanning labels and its
+    cut row back."""
+    lines: list[Line] = []
+    last_grid: list[list[str]] | None = None
+    for items in pages:
+        for it in items:
+            if not it.grid:
+                if any(it.cells):
+                    lines.append(Line(list(it.cells)))
+                last_grid = None
+                continue
+            grid = it.grid
+            # A table going on after a page break (or a page seam inside one long image): same width,
+            # nothing printed between.
+            if last_grid and len(last_grid[-1]) == len(grid[0]):
+                grid = carry_labels(last_grid[-1], grid)
+            if last_grid and _cut_row(last_grid[-1], grid[0]):
+                joined = [join_pieces([a, b]) if b and b != a else a for a, b in zip(last_grid[-1], grid[0], strict=False)]
+                lines[-1] = Line(joined, grid=True)
+                grid = grid[1:]
+            lines.extend(Line(list(r), grid=True) for r in grid)
+            last_grid = it.grid
+    return lines
