@@ -37,6 +37,7 @@ class SiteSpec:
     column_names: dict[str, str] = field(default_factory=dict)  # body level → column name
     robots_disallow: tuple[str, ...] = ()
     page_size: int = 6
+    portal_shape: str = "js_menu"  # how the homepage leads to the columns (crawler/demo/portals.py)
 
 
 def _mj(name: str, level: str, every: bool = False) -> Body:
@@ -57,6 +58,7 @@ MENGJIN = SiteSpec(
     ),
     {"government": "区政府信息公开年报", "department": "区直部门信息公开年报",
      "town": "镇（街道）信息公开年报", "zone": "开发区信息公开年报"},
+    portal_shape="js_menu",
 )
 
 XIGONG = SiteSpec(
@@ -72,6 +74,7 @@ XIGONG = SiteSpec(
     ),
     {"government": "区政府年报", "department": "部门年报", "town": "街道年报"},
     robots_disallow=("/search/",),
+    portal_shape="tree",
 )
 
 KAIHUA = SiteSpec(
@@ -90,6 +93,7 @@ KAIHUA = SiteSpec(
     {"government": "县政府信息公开年报", "department": "部门信息公开年报",
      "town": "乡镇（街道）信息公开年报", "zone": "开发区信息公开年报"},
     page_size=5,
+    portal_shape="separate_host",
 )
 
 DABU = SiteSpec(
@@ -105,6 +109,7 @@ DABU = SiteSpec(
     ),
     {"government": "政府信息公开年报", "department": "部门政府信息公开年报", "town": "镇政府信息公开年报"},
     page_size=5,
+    portal_shape="gkmlpt",
 )
 
 JINSHUI = SiteSpec(
@@ -119,6 +124,7 @@ JINSHUI = SiteSpec(
         Body("金水区文化路街道办事处", "town"),
     ),
     {"government": "区政府年度报告", "department": "部门年度报告", "town": "街道年度报告"},
+    portal_shape="split",
 )
 
 YIYANG = SiteSpec(
@@ -132,6 +138,7 @@ YIYANG = SiteSpec(
         Body("宜阳县产业集聚区管理委员会", "zone"),
     ),
     {"government": "县政府年报", "department": "部门年报", "town": "乡镇年报", "zone": "产业集聚区年报"},
+    portal_shape="per_department",
 )
 
 SITES = (MENGJIN, XIGONG, KAIHUA, DABU, JINSHUI, YIYANG)

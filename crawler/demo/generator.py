@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 from crawler import schema
-from crawler.demo import attached, catalog, crossplant, numbers
+from crawler.demo import attached, catalog, crossplant, numbers, portals
 from crawler.demo.article import legacy_article, report_article
 from crawler.demo.articles import Article
 from crawler.demo.catalog import Body, SiteSpec
@@ -143,15 +143,6 @@ def _robots(spec: SiteSpec) -> Page:
     return Page(200, {"Content-Type": "text/plain; charset=utf-8"}, "\n".join(lines).encode())
 
 
-def _home(spec: SiteSpec, columns: list[Column]) -> Page:
-    links = "".join(f'<li><a href="{c.path}">{c.name}</a></li>' for c in columns)
-    if spec.family == "gkmlpt":
-        links += '<li><a href="/gkmlpt/index">政府信息公开目录</a></li>'
-    text = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{spec.name}</title></head>'
-            f"<body><h1>{spec.name}</h1><h2>政府信息公开年报</h2><ul>{links}</ul></body></html>")
-    return Page(200, {"Content-Type": "text/html; charset=utf-8"}, text.encode())
-
-
 def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[DemoReport], list[DemoDecoy], list[dict]]:
     family = FAMILIES[spec.family]
     columns = family.make_columns(spec)
@@ -193,12 +184,12 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
     site = DemoSite(spec.slug, spec.name, spec.code, spec.level, spec.family, columns,
                     robots_disallow=list(spec.robots_disallow), source=f"imitates {spec.domain} ({spec.family})")
     family.build(spec, site, grouped)
+    portals.build(spec, site, columns)
     site.pages["/robots.txt"] = _robots(spec)
     file_paths = {}
     for a in articles:
         if a.uid in files:
             file_paths[a.uid], site.pages[file_paths[a.uid]] = attached.file_page(a, files[a.uid])
-    site.pages.setdefault("/", _home(spec, columns))
     reports, decoys = [], []
     for a in sorted(articles, key=lambda a: a.uid):
         if a.kind == "decoy":

@@ -59,6 +59,9 @@ class DemoSite:
     pages: dict[str, Page | Handler] = field(default_factory=dict)
     robots_disallow: list[str] = field(default_factory=list)
     source: str = ""
+    # Pages of a portal on a host of its own (the www host beside the 信息公开 platform); empty when the
+    # portal is this site's own homepage. {{base}} in them is this site's base URL.
+    portal_pages: dict[str, Page] = field(default_factory=dict)
 
 
 @dataclass
