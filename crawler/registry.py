@@ -40,6 +40,7 @@ class Column:
     name: str
     url: str
     body_level: str = "government"
+    evidence: dict[str, str] | None = None  # where discovery found it: {"page": URL, "text": link text}
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Site:
     checked: str | None = None
     guessed: bool = False
     registry: str | None = None  # the file this entry came from
+    portal: str | None = None  # the homepage discovery starts from (crawler/discover)
+    discovered: str | None = None  # the date discovery found the columns
 
     @property
     def start_urls(self) -> list[str]:
@@ -84,6 +87,12 @@ def load_registry(path: str | Path, bases: dict[str, str] | None = None) -> list
         raise RegistryError(f"{path}: cannot read the registry ({e.strerror or e})") from e
     except yaml.YAMLError as e:
         raise RegistryError(f"{path}: not valid YAML ({e})") from e
+    return parse_registry(raw, path, bases)
+
+
+def parse_registry(raw: Any, path: str | Path, bases: dict[str, str] | None = None) -> list[Site]:
+    """Validate an already-read registry mapping (``{"sites": [...]}``); ``path`` names it in errors."""
+    path = Path(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("sites"), list):
         raise RegistryError(f"{path}: expected a mapping with a 'sites' list")
     sites: list[Site] = []
@@ -148,6 +157,9 @@ def _parse_entry(path: Path, index: int, entry: Any, bases: dict[str, str]) -> S
     checked = entry.get("checked")
     if isinstance(checked, dt.date):
         checked = checked.isoformat()
+    discovered = entry.get("discovered")
+    if isinstance(discovered, dt.date):
+        discovered = discovered.isoformat()
     return Site(
         slug=slug,
         name=str(entry["name"]),
@@ -161,6 +173,8 @@ def _parse_entry(path: Path, index: int, entry: Any, bases: dict[str, str]) -> S
         checked=str(checked) if checked is not None else None,
         guessed=bool(entry.get("guessed", False)),
         registry=str(path),
+        portal=_fill(str(entry["portal"]), base, host, path, label) if entry.get("portal") else None,
+        discovered=str(discovered) if discovered is not None else None,
     )
 
 
@@ -179,7 +193,11 @@ def _parse_columns(path: Path, label: str, raw: Any, base: str | None, host: str
         body_level = col.get("body_level", "government")
         if body_level not in BODY_LEVELS:
             raise _fail(path, label, f"column {i} has unknown body_level {body_level!r} (one of {', '.join(BODY_LEVELS)})")
-        columns.append(Column(name=str(col.get("name") or f"column {i}"), url=url, body_level=body_level))
+        evidence = col.get("evidence")
+        if evidence is not None and not isinstance(evidence, dict):
+            raise _fail(path, label, f"column {i} evidence must be a mapping (page, text)")
+        columns.append(Column(name=str(col.get("name") or f"column {i}"), url=url, body_level=body_level,
+                              evidence={str(k): str(v) for k, v in evidence.items()} if evidence else None))
     return columns
 
 

@@ -38,6 +38,7 @@ class SiteSpec:
     robots_disallow: tuple[str, ...] = ()
     page_size: int = 6
     portal_shape: str = "js_menu"  # how the homepage leads to the columns (crawler/demo/portals.py)
+    per_body_levels: tuple[str, ...] = ()  # levels with one column per body instead of one for all
 
 
 def _mj(name: str, level: str, every: bool = False) -> Body:
@@ -139,6 +140,7 @@ YIYANG = SiteSpec(
     ),
     {"government": "县政府年报", "department": "部门年报", "town": "乡镇年报", "zone": "产业集聚区年报"},
     portal_shape="per_department",
+    per_body_levels=("department",),
 )
 
 SITES = (MENGJIN, XIGONG, KAIHUA, DABU, JINSHUI, YIYANG)

@@ -40,6 +40,7 @@ class Column:
     name: str
     body_level: str  # government | department | town | zone
     path: str  # the first list page (or the API/index a spider starts from)
+    body: str = ""  # the one body whose reports it holds (one column per department), else every body of the level
 
     def __iter__(self):
         """Unpack as (name, body_level, path), the tuple form others use."""

@@ -132,7 +132,7 @@ def gkmlpt(spec: SiteSpec, site: DemoSite, columns: list[Column]) -> None:
 
 def split(spec: SiteSpec, site: DemoSite, columns: list[Column]) -> None:
     """年度报告 (the government's) in the platform tree; departments and streets under their own 信息公开."""
-    own = [(c.name.removeprefix("区政府"), c.path) for c in columns if c.body_level == "government"]
+    own = _column_links(columns, ("government",))
     tree_links = ([("政府信息公开指南", "/gkzn/index.jhtml"), ("法定主动公开内容", "/fdzdgk/index.jhtml")] + own
                   + [("部门信息公开", "/bmxxgk/index.jhtml"), ("街道信息公开", "/jdxxgk/index.jhtml")]
                   + _distractors(spec, site, "/", (2, 0), suffix="/index.jhtml"))
