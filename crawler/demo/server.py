@@ -184,6 +184,19 @@ class DemoWeb:
     def url(self, slug: str, path: str) -> str:
         return self.bases[slug] + path
 
+    def write_portals(self, path: Path | str) -> Path:
+        """The live portal list (slug, name, code, level, portal) that `nianbao sites discover --portals` reads."""
+        import yaml
+
+        if not self.portals:
+            raise RuntimeError("DemoWeb.write_portals needs a started server")
+        rows = [{"slug": s.slug, "name": s.name, "code": s.code, "level": s.level, "portal": self.portals[s.slug],
+                 "source": "demo web"} for s in self.corpus.sites]
+        out = Path(path)
+        out.write_text("# The demo web's portals as served now (python -m crawler.demo --portals).\n"
+                       + yaml.safe_dump({"sites": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return out
+
     def registry_text(self) -> str:
         return registry_yaml(self.corpus, self.bases)
 

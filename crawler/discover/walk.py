@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ from spiders.gkmlpt import api_url, parse_sid, parse_tree
 
 LEVEL_ORDER = ("government", "department", "town", "zone")
 _ANNUAL, _XXGK = "annual", "xxgk"
+_ENTRY_RE = re.compile(r"信息公开|公开目录")
 _STRONG_XXGK = ("政府信息公开", "法定主动公开", "主动公开", "公开目录", "信息公开")
 
 
@@ -119,6 +121,8 @@ class _Walk:
                 page = self.fetcher.get(step.link.url)
                 if page is None or not page.ok:
                     continue
+                if self.result.entry is None and step.kind == _XXGK and _ENTRY_RE.search(squeeze(step.link.text)):
+                    self.result.entry = page.url
                 if "_CONFIG" in page.text and parse_tree(page.text):
                     self._gkmlpt(page, step)
                 elif step.kind == _ANNUAL:
@@ -127,6 +131,8 @@ class _Walk:
                     self._xxgk(page, step)
         except BudgetSpent:
             self.result.complete = False
+        if self.result.entry is None and self.found:  # the portal is the platform itself
+            self.result.entry = next(iter(self.found.values())).page
         self.result.columns = sorted(self.found.values(), key=lambda c: LEVEL_ORDER.index(c.body_level))
         self.result.family = vote([c.family for c in self.result.columns])
         self.result.requests = self.fetcher.requests
@@ -136,8 +142,6 @@ class _Walk:
 
     def _xxgk(self, page: Page, step: _Step) -> None:
         """A portal or 信息公开 page: 年报 links are columns to check, 信息公开 links trees to walk."""
-        if step.depth > 0 and self.result.entry is None and is_xxgk_entry(step.link.text):
-            self.result.entry = page.url
         for link in page_links(page.text, page.final_url):
             if is_annual_column(link.text):
                 self.push(_ANNUAL, link, step.depth + 1, body_level(link.text, step.level))
