@@ -30,7 +30,8 @@ def run_demo(db: Path, *, serve: bool = True, host: str = "127.0.0.1", port: int
     web.start()
     try:
         for slug, base in sorted(web.bases.items()):
-            click.echo(f"demo site {slug:<10} {base}")
+            portal = web.portals[slug]
+            click.echo(f"demo site {slug:<10} {base}" + (f"  (portal {portal})" if not portal.startswith(base) else ""))
         sites = discover_demo_sites(web)
         result = crawl(db, sites, registry_name="discovered from the demo portals", settings=DEMO_SETTINGS)
         finish_database(db)

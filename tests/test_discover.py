@@ -309,3 +309,22 @@ def test_check_rediscovers_a_moved_column(web, tmp_path):
     assert result.moves[0].startswith(f"区政府信息公开年报: moved {base}/list/9031.html -> {base}/list/4031.html")
     assert sorted(m.split(" (")[0] for m in result.moves[1:]) == [
         "new column 开发区信息公开年报", "new column 镇（街道）信息公开年报"]
+
+
+def test_year_folders_make_the_parent_a_column():
+    """TRS 年报 › 2023年 / 2022年: the parent is the column (the spider walks year folders), its family trs."""
+    report = '<li><a href="./202401/t20240125_{}.shtml">{}2023年政府信息公开工作年度报告</a></li>'
+    pages = {
+        "http://y.gov.cn/": (200, '<a href="/xxgk/index.shtml">政府信息公开</a><a href="/tjgb/">统计公报</a>'),
+        "http://y.gov.cn/xxgk/index.shtml": (200, '<a href="/xxgk/zfxxgknb/index.shtml">政府信息公开年报</a>'),
+        "http://y.gov.cn/xxgk/zfxxgknb/index.shtml": (200, '<a href="./2023/index.shtml">2023年</a>'
+                                                          '<a href="./2022/index.shtml">2022年</a>'),
+        "http://y.gov.cn/xxgk/zfxxgknb/2023/index.shtml": (
+            200, "<ul>" + report.format(2349704, "硚口区") + report.format(2349705, "硚口区教育局") + "</ul>"
+                 '<script>createPageHTML(2, 0, "index", "shtml");</script>'),
+    }
+    fetch, asked = _site_fetch(pages)
+    d = discover_site("http://y.gov.cn/", PoliteFetcher(fetch, delay=0.0))
+    assert [(c.url, c.family, c.reports) for c in d.columns] == [
+        ("http://y.gov.cn/xxgk/zfxxgknb/index.shtml", "trs", 2)]
+    assert "http://y.gov.cn/tjgb/" not in asked and "http://y.gov.cn/xxgk/zfxxgknb/2022/index.shtml" not in asked

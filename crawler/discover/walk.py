@@ -2,8 +2,9 @@
 
 Best first within the site's request budget: links named as 年报 columns
 before 信息公开 entries and trees, shallow before deep. A page reached from a
-年报 link is a column when it lists reports (titles with a year); its
-年报-named links, and links naming bodies below its own directory (one
+年报 link is a column when it lists reports (titles with a year), or when
+its newest year folder does (年报 › 2023年 / 2022年…, which the TRS spider
+walks itself); its 年报-named links, and links naming bodies below its own directory (one
 column per department), are walked as sub-columns, so a tree 年报 › 区政府 /
 部门 / 乡镇街道 yields its leaves. A gkmlpt platform is read from its
 ``_CONFIG.TREE`` and each category checked through the JSON API.
@@ -37,6 +38,7 @@ from spiders.gkmlpt import api_url, parse_sid, parse_tree
 LEVEL_ORDER = ("government", "department", "town", "zone")
 _ANNUAL, _XXGK = "annual", "xxgk"
 _ENTRY_RE = re.compile(r"信息公开|公开目录")
+_YEAR_FOLDER_RE = re.compile(r"(19|20)\d{2}年?度?(政府信息公开)?(工作)?(年报|年度报告)?")
 _STRONG_XXGK = ("政府信息公开", "法定主动公开", "主动公开", "公开目录", "信息公开")
 
 
@@ -152,6 +154,8 @@ class _Walk:
         """A page reached from a 年报 link: a column when it lists reports; its sub-columns are walked."""
         links = page_links(page.text, page.final_url)
         reports = [link for link in links if is_report_link(link.text)]
+        if not reports:
+            page, reports = self._year_folders(page, links)  # 年报 › 2023年 / 2022年 …: the parent is the column
         if reports:
             family, sign = family_of_page(page.final_url, page.text, [r.url for r in reports])
             self.found[step.link.url] = FoundColumn(
@@ -163,6 +167,19 @@ class _Walk:
                 continue
             if is_annual_column(link.text) or (names_a_body(link.text) and _below(link.url, page.final_url)):
                 self.push(_ANNUAL, link, step.depth + 1, body_level(link.text, step.level))
+
+    def _year_folders(self, page: Page, links: list[Link]) -> tuple[Page, list[Link]]:
+        """A column split into year folders below it: the newest folder's page and reports, else nothing."""
+        years = [link for link in links if _YEAR_FOLDER_RE.fullmatch(squeeze(link.text))
+                 and _below(link.url, page.final_url)]
+        if not years:
+            return page, []
+        newest = max(years, key=lambda link: squeeze(link.text)[:4])
+        folder = self.fetcher.get(newest.url)
+        if folder is None or not folder.ok:
+            return page, []
+        self.visited.add(newest.url)
+        return folder, [link for link in page_links(folder.text, folder.final_url) if is_report_link(link.text)]
 
     def _gkmlpt(self, page: Page, step: _Step) -> None:
         """A gkmlpt platform: the 年报 categories of its TREE, each leaf checked through the JSON API."""
