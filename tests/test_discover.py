@@ -328,3 +328,24 @@ def test_year_folders_make_the_parent_a_column():
     assert [(c.url, c.family, c.reports) for c in d.columns] == [
         ("http://y.gov.cn/xxgk/zfxxgknb/index.shtml", "trs", 2)]
     assert "http://y.gov.cn/tjgb/" not in asked and "http://y.gov.cn/xxgk/zfxxgknb/2022/index.shtml" not in asked
+
+
+def test_real_portal_noise():
+    """A homepage as real ones are: an image link to 信息公开 on the zwgk host, the province's 信息公开 in the
+    footer (another site: not followed), a 年报 column whose list text is cut short but whose title is whole."""
+    pages = {
+        "http://www.z.gov.cn/": (200, '<a href="/">首页</a><a href="http://zwgk.z.gov.cn/">'
+                                      '<img src="x.png" alt="政府信息公开"></a>'
+                                      '<div class="footer"><a href="http://www.henan.gov.cn/zwgk/">河南省政府信息公开</a>'
+                                      "</div>"),
+        "http://zwgk.z.gov.cn/": (200, '<a href="/ndbg/index.html" title="政府信息公开工作年度报告">年度报…</a>'
+                                       '<a href="/yjs/index.html">部门预决算</a>'),
+        "http://zwgk.z.gov.cn/ndbg/index.html": (200, '<a href="/art/1.html" title="z县2023年政府信息公开工作年度报告">'
+                                                      "z县2023年政府信息公开…</a>"),
+    }
+    fetch, asked = _site_fetch(pages)
+    d = discover_site("http://www.z.gov.cn/", PoliteFetcher(fetch, delay=0.0))
+    assert [(c.url, c.name, c.body_level) for c in d.columns] == [
+        ("http://zwgk.z.gov.cn/ndbg/index.html", "政府信息公开工作年度报告", "government")]
+    assert d.entry == "http://zwgk.z.gov.cn/"
+    assert not [u for u in asked if "henan" in u or "yjs" in u]

@@ -58,6 +58,9 @@ def anchors(text: str, base: str) -> list[Link]:
         t = _TITLE_RE.search(attrs)  # the title attribute first: list texts are often cut short (…)
         label = _clean(next(g for g in t.groups() if g is not None)) if t else ""
         label = label or _clean(inner)
+        if not label:  # an image link: its alt text
+            alt = re.search(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", inner, re.I)
+            label = _clean(next(g for g in alt.groups() if g is not None)) if alt else ""
         out.append(Link(url, label, base))
     return out
 

@@ -9,7 +9,8 @@ column per department), are walked as sub-columns, so a tree 年报 › 区政�
 部门 / 乡镇街道 yields its leaves. A gkmlpt platform is read from its
 ``_CONFIG.TREE`` and each category checked through the JSON API.
 Distractors (统计公报, 预决算, 政府工作报告, other 年度报告) are never taken
-(crawler/discover/text.py).
+(crawler/discover/text.py), and links to other sites' hosts (the province's
+portal in the footer) are not followed.
 """
 
 from __future__ import annotations
@@ -96,6 +97,21 @@ def _below(child: str, parent: str) -> bool:
         and _directory(child).startswith(_directory(parent))
 
 
+def _site_domain(host: str) -> str:
+    """The registrable part of a host name: kaihua.gov.cn for zwgk.kaihua.gov.cn, ly.com for www.ly.com."""
+    labels = host.lower().split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "org", "com", "edu", "net") and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _related(url: str, portal: str) -> bool:
+    """True for a host of the portal's own site (www., zwgk., xxgk. … of one domain); IP hosts always."""
+    host, home = urlsplit(url).hostname or "", urlsplit(portal).hostname or ""
+    if re.fullmatch(r"[\d.]+", host) or re.fullmatch(r"[\d.]+", home):
+        return True  # bare addresses (some county platforms, the demo web) say nothing about whose they are
+    return _site_domain(host) == _site_domain(home)
+
+
 class _Walk:
     def __init__(self, portal: str, fetcher: PoliteFetcher, max_depth: int):
         self.fetcher = fetcher
@@ -107,7 +123,7 @@ class _Walk:
         self.found: dict[str, FoundColumn] = {}
 
     def push(self, kind: str, link: Link, depth: int, level: str) -> None:
-        if link.url in self.visited or link.url in self.found:
+        if link.url in self.visited or link.url in self.found or not _related(link.url, self.result.portal):
             return
         priority = 0 if kind == _ANNUAL else (1 if any(w in squeeze(link.text) for w in _STRONG_XXGK) else 2)
         heapq.heappush(self.queue, _Step(priority, depth, next(self.seq), kind, link, level))
