@@ -131,7 +131,7 @@ def discover(codes: tuple[str, ...], provinces: tuple[str, ...], everything: boo
     asked = [o.discovery.requests for o in outcomes if o.discovery is not None]
     median = f", median {statistics.median(asked):g} requests per site" if asked else ""
     click.echo(f"{len(outcomes)} site(s): {len(entries)} with columns "
-               f"({sum(len(e['columns']) for e in entries)} columns){median} -> {out}")
+               f"({sum(len(e['columns']) for e in entries)} columns){median} -> {out if entries else 'nothing written'}")
 
 
 def _echo_discovery(outcome) -> None:
@@ -140,7 +140,7 @@ def _echo_discovery(outcome) -> None:
     if outcome.resumed:
         click.echo(f"{p.the_slug}\t{entry['family']}\t{len(entry['columns'])} column(s)\tfrom the saved state")
         return
-    status = "complete" if d.complete else "budget spent"
+    status = "budget spent" if not d.complete else ("portal unreachable" if p.url in d.errors else "complete")
     family = entry["family"] if entry else "-"
     click.echo(f"{p.the_slug}\t{family}\t{len(d.columns)} column(s)\t{d.requests} request(s), {status}\t{p.url}")
     for c in d.columns:
