@@ -349,3 +349,23 @@ def test_real_portal_noise():
         ("http://zwgk.z.gov.cn/ndbg/index.html", "政府信息公开工作年度报告", "government")]
     assert d.entry == "http://zwgk.z.gov.cn/"
     assert not [u for u in asked if "henan" in u or "yjs" in u]
+
+
+def test_many_department_columns_sampled_within_budget():
+    """部门年报 › 40 departments: three are fetched, the rest taken because those three are columns."""
+    names = [f"第{i}局" for i in range(1, 41)]
+    node = "".join(f'<a href="/nb/bm/{i:02d}/index.html">z县{n}</a>' for i, n in enumerate(names, 1))
+    pages = {
+        "http://www.z.gov.cn/": (200, '<a href="/nb/index.html">政府信息公开年报</a>'),
+        "http://www.z.gov.cn/nb/index.html": (200, '<a href="/nb/bm/index.html">部门年报</a>'),
+        "http://www.z.gov.cn/nb/bm/index.html": (200, node),
+    }
+    for i, n in enumerate(names, 1):
+        pages[f"http://www.z.gov.cn/nb/bm/{i:02d}/index.html"] = (
+            200, f'<a href="/art/{i}.html">z县{n}2023年政府信息公开工作年度报告</a>')
+    fetch, asked = _site_fetch(pages)
+    d = discover_site("http://www.z.gov.cn/", PoliteFetcher(fetch, delay=0.0))
+    assert len(asked) == 7 and d.complete  # robots, portal, 年报, 部门年报, three departments
+    assert [c.url for c in d.columns] == [f"http://www.z.gov.cn/nb/bm/{i:02d}/index.html" for i in range(1, 41)]
+    assert {c.body_level for c in d.columns} == {"department"}
+    assert [c.reports for c in d.columns[:4]] == [1, 1, 1, 0] and d.columns[3].sign.startswith("like its 3")

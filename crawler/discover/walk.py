@@ -37,6 +37,7 @@ from crawler.discover.text import (
 from spiders.gkmlpt import api_url, parse_sid, parse_tree
 
 LEVEL_ORDER = ("government", "department", "town", "zone")
+SIBLING_SAMPLE = 3  # body columns of one node fetched to check the rest (one column per department)
 _ANNUAL, _XXGK = "annual", "xxgk"
 _ENTRY_RE = re.compile(r"信息公开|公开目录")
 _YEAR_FOLDER_RE = re.compile(r"(19|20)\d{2}年?度?(政府信息公开)?(工作)?(年报|年度报告)?")
@@ -121,6 +122,7 @@ class _Walk:
         self.seq = itertools.count()
         self.visited: set[str] = set()
         self.found: dict[str, FoundColumn] = {}
+        self.siblings: list[tuple[list[Link], list[Link], str]] = []  # (sampled, not fetched, parent level)
 
     def push(self, kind: str, link: Link, depth: int, level: str) -> None:
         if link.url in self.visited or link.url in self.found or not _related(link.url, self.result.portal):
@@ -149,6 +151,7 @@ class _Walk:
                     self._xxgk(page, step)
         except BudgetSpent:
             self.result.complete = False
+        self._take_siblings()
         if self.result.entry is None and self.found:  # the portal is the platform itself
             self.result.entry = next(iter(self.found.values())).page
         self.result.columns = sorted(self.found.values(), key=lambda c: LEVEL_ORDER.index(c.body_level))
@@ -178,11 +181,32 @@ class _Walk:
                 step.link.text, step.link.url, step.level, family, sign, step.link.page, step.link.text, len(reports))
         if step.depth >= self.max_depth + 2:
             return
+        bodies = []
         for link in links:
             if link.url == step.link.url or is_report_link(link.text) or is_distractor(link.text):
                 continue
-            if is_annual_column(link.text) or (names_a_body(link.text) and _below(link.url, page.final_url)):
+            if is_annual_column(link.text):
                 self.push(_ANNUAL, link, step.depth + 1, body_level(link.text, step.level))
+            elif names_a_body(link.text) and _below(link.url, page.final_url):
+                bodies.append(link)
+        # One column per body: check a sample within the budget, take the rest when the sample holds.
+        for link in bodies[:SIBLING_SAMPLE]:
+            self.push(_ANNUAL, link, step.depth + 1, body_level(link.text, step.level))
+        if len(bodies) > SIBLING_SAMPLE:
+            self.siblings.append((bodies[:SIBLING_SAMPLE], bodies[SIBLING_SAMPLE:], step.level))
+
+    def _take_siblings(self) -> None:
+        """Body columns left unfetched are taken when most of their sampled siblings were columns."""
+        for sampled, rest, level in self.siblings:
+            held = [self.found[link.url] for link in sampled if link.url in self.found]
+            if len(held) * 2 <= len(sampled):
+                continue
+            for link in rest:
+                if link.url not in self.found:
+                    self.found[link.url] = FoundColumn(
+                        link.text, link.url, body_level(link.text, level), held[0].family,
+                        f"like its {len(held)} sibling columns (not fetched, to keep within the request budget)",
+                        link.page, link.text, 0)
 
     def _year_folders(self, page: Page, links: list[Link]) -> tuple[Page, list[Link]]:
         """A column split into year folders below it: the newest folder's page and reports, else nothing."""
