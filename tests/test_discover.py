@@ -369,3 +369,18 @@ def test_many_department_columns_sampled_within_budget():
     assert [c.url for c in d.columns] == [f"http://www.z.gov.cn/nb/bm/{i:02d}/index.html" for i in range(1, 41)]
     assert {c.body_level for c in d.columns} == {"department"}
     assert [c.reports for c in d.columns[:4]] == [1, 1, 1, 0] and d.columns[3].sign.startswith("like its 3")
+
+
+def test_a_report_page_is_not_a_column():
+    """A homepage 政府信息公开年报 link straight to the newest report: its 上一篇 link does not make it a column."""
+    pages = {
+        "http://www.w.gov.cn/": (200, '<a href="/2024/01-20/1001.html">政府信息公开年报</a>'
+                                      '<a href="/zwgk/nb/index.html">政府信息公开年报</a>'),
+        "http://www.w.gov.cn/2024/01-20/1001.html": (200, '上一篇：<a href="/2023/01-20/901.html">'
+                                                          "w县2022年政府信息公开工作年度报告</a>"),
+        "http://www.w.gov.cn/zwgk/nb/index.html": (200, '<a href="/2024/01-20/1001.html">'
+                                                        "w县2023年政府信息公开工作年度报告</a>"),
+    }
+    fetch, _ = _site_fetch(pages)
+    d = discover_site("http://www.w.gov.cn/", PoliteFetcher(fetch, delay=0.0))
+    assert [(c.url, c.family) for c in d.columns] == [("http://www.w.gov.cn/zwgk/nb/index.html", "dateid")]

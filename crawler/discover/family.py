@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -18,6 +19,13 @@ from spiders.jhtml import JHTML_RE
 from spiders.trs import TDATE_RE
 
 FAMILY_ORDER = ("gkmlpt", "hanweb", "trs", "jhtml", "dateid", "generic")
+_DETAIL_RE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_|/post_\d+\.html$|/c\d+/content\.s?html$|/content/post_")
+
+
+def is_detail_url(url: str) -> bool:
+    """True for the URL of one article (a report page), in any family's form: never a column."""
+    path = urlsplit(url).path
+    return bool(TDATE_RE.search(path) or DATEID_RE.search(path) or JHTML_RE.search(path) or _DETAIL_RE.search(path))
 
 
 def family_of_page(url: str, text: str, report_urls: list[str]) -> tuple[str, str]:

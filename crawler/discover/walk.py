@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from crawler.discover.family import family_of_page, vote
+from crawler.discover.family import family_of_page, is_detail_url, vote
 from crawler.discover.fetch import BudgetSpent, Page, PoliteFetcher
 from crawler.discover.links import Link, page_links
 from crawler.discover.text import (
@@ -175,7 +175,7 @@ class _Walk:
         reports = [link for link in links if is_report_link(link.text)]
         if not reports:
             page, reports = self._year_folders(page, links)  # 年报 › 2023年 / 2022年 …: the parent is the column
-        if reports:
+        if reports and not is_detail_url(step.link.url):  # a report's page links others (上一篇/下一篇): no column
             family, sign = family_of_page(page.final_url, page.text, [r.url for r in reports])
             self.found[step.link.url] = FoundColumn(
                 step.link.text, step.link.url, step.level, family, sign, step.link.page, step.link.text, len(reports))
