@@ -41,6 +41,13 @@ def portal_host_for(sites: int, k: int) -> str:
     return f"127.0.0.{FIRST_HOST + sites + k}"
 
 
+def addresses(corpus: DemoCorpus) -> tuple[str, ...]:
+    """Every loopback address a DemoWeb of ``corpus`` binds: one per site, then one per portal host."""
+    portals = sum(1 for s in corpus.sites if s.portal_pages)
+    return tuple(host_for(i) for i in range(len(corpus.sites))) + tuple(
+        portal_host_for(len(corpus.sites), k) for k in range(portals))
+
+
 def resolve(site: DemoSite, method: str, target: str, body: bytes = b"", base: str = "") -> Page:
     """The page a site answers for a request: static pages by path (query first), else a handler."""
     parts = urlsplit(target)
