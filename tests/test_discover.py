@@ -384,3 +384,26 @@ def test_a_report_page_is_not_a_column():
     fetch, _ = _site_fetch(pages)
     d = discover_site("http://www.w.gov.cn/", PoliteFetcher(fetch, delay=0.0))
     assert [(c.url, c.family) for c in d.columns] == [("http://www.w.gov.cn/zwgk/nb/index.html", "dateid")]
+
+
+def test_select_by_code_province_or_all():
+    from crawler.discover.entry import select_portals
+
+    units = [Portal("410308", "孟津区", "http://a/"), Portal("410105", "金水区", "http://b/"),
+             Portal("330824", "开化县", "http://c/")]
+    assert [p.code for p in select_portals(units, codes=("410105",))] == ["410105"]
+    assert [p.code for p in select_portals(units, provinces=("41",))] == ["410308", "410105"]
+    assert len(select_portals(units, everything=True)) == 3
+
+
+def test_cli_one_portal_url(web, tmp_path):
+    from crawler.cli import main
+
+    out = tmp_path / "one.yaml"
+    result = CliRunner().invoke(main, ["sites", "discover", "--portal", web.portals["jinshui"], "--code", "410105",
+                                       "--name", "郑州市金水区人民政府", "--out", str(out),
+                                       "--state", str(tmp_path / "s"), "--delay", "0"])
+    assert result.exit_code == 0, result.output
+    (site,) = load_registry(out)
+    assert (site.slug, site.family, site.level, [c.body_level for c in site.columns]) == (
+        "410105", "jhtml", "district", ["government", "department", "town"])

@@ -46,7 +46,7 @@ class Portal:
             return "province"
         if self.code.endswith("00"):
             return "city"
-        return "district" if self.name.endswith("区") else "county"
+        return "district" if re.sub(r"人民政府$", "", self.name).endswith("区") else "county"
 
 
 def _portal_url(value: str) -> str:
