@@ -13,6 +13,7 @@ from crawler.sites_check import SiteCheck, check_sites
 
 DEFAULT_REGISTRY = "sites/real.yaml"
 DEFAULT_PORTALS = "../shared/registry/portals.csv"  # code,name,domain of every unit (docs/architecture.md)
+DEFAULT_ENTRIES = "../shared/registry/xxgk_entries.csv"  # known 政府信息公开 entry pages, when present
 DEFAULT_DISCOVERED = "sites/discovered.yaml"
 DEFAULT_STATE = ".nianbao/discover"
 
@@ -90,6 +91,9 @@ def _echo_site(result: SiteCheck) -> None:
 @click.option("--portals", "portals_path", default=DEFAULT_PORTALS, show_default=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Portal list: CSV code,name,domain[,portal,slug,level] or a registry YAML with 'portal'.")
+@click.option("--entries", "entries_path", default=DEFAULT_ENTRIES, show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Known 政府信息公开 entry pages (code,path,kind,url), walked first; skipped when absent.")
 @click.option("--portal", "portal_url", default=None, help="Discover this portal URL alone (with --code, --name).")
 @click.option("--name", default="", help="The unit's name, with --portal.")
 @click.option("--out", "out", default=DEFAULT_DISCOVERED, show_default=True,
@@ -103,14 +107,21 @@ def _echo_site(result: SiteCheck) -> None:
 @click.option("--max-requests", default=30, show_default=True, type=int, help="Request budget per site.")
 @click.option("--timeout", default=20.0, show_default=True, type=float, help="Seconds per fetch.")
 def discover(codes: tuple[str, ...], provinces: tuple[str, ...], everything: bool, portals_path: Path,
-             portal_url: str | None, name: str, out: Path, state_dir: Path, force: bool, delay: float,
+             entries_path: Path, portal_url: str | None, name: str, out: Path, state_dir: Path, force: bool, delay: float,
              max_requests: int, timeout: float) -> None:
     """Find each portal's 年报 columns (robots.txt obeyed, --delay per host, at most --max-requests a site)
     and write registry entries with the evidence for every column.
 
     Example: nianbao sites discover --code 410308 --out sites/discovered.yaml
     """
-    from crawler.discover.entry import DiscoveryState, Portal, load_portals, select_portals, write_entries
+    from crawler.discover.entry import (
+        DiscoveryState,
+        Portal,
+        add_entries,
+        load_portals,
+        select_portals,
+        write_entries,
+    )
     from crawler.discover.run import discover_portals
 
     if portal_url:
@@ -123,6 +134,8 @@ def discover(codes: tuple[str, ...], provinces: tuple[str, ...], everything: boo
         chosen = select_portals(load_portals(portals_path), codes, provinces, everything)
         if not chosen:
             raise click.ClickException(f"{portals_path}: no unit matches {', '.join(codes + provinces)}")
+        if entries_path.exists():
+            chosen = add_entries(chosen, entries_path)
     outcomes = discover_portals(chosen, state=DiscoveryState(state_dir), delay=delay, max_requests=max_requests,
                                 timeout=timeout, force=force, progress=_echo_discovery)
     entries = [o.entry for o in outcomes if o.entry]

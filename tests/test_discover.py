@@ -273,7 +273,7 @@ def test_cli_writes_a_registry_entry_with_evidence(web, tmp_path):
     portals = web.write_portals(tmp_path / "portals.yaml")
     out = tmp_path / "discovered.yaml"
     result = CliRunner().invoke(main, ["sites", "discover", "--portals", str(portals), "--code", "410327",
-                                       "--code", "kaihua", "--out", str(out), "--state", str(tmp_path / "s"),
+                                       "--code", "kaihua", "--out", str(out), "--state", str(tmp_path / "s"), "--entries", str(tmp_path / "none.csv"),
                                        "--delay", "0"])
     assert result.exit_code == 0, result.output
     assert "2 site(s): 2 with columns (9 columns)" in result.output
@@ -407,3 +407,22 @@ def test_cli_one_portal_url(web, tmp_path):
     (site,) = load_registry(out)
     assert (site.slug, site.family, site.level, [c.body_level for c in site.columns]) == (
         "410105", "jhtml", "district", ["government", "department", "town"])
+
+
+def test_known_entry_is_walked_first(tmp_path):
+    """xxgk_entries.csv names the 政府信息公开 entry: walked from the start, found even when the portal hides it."""
+    from crawler.discover.entry import add_entries
+
+    entries = tmp_path / "xxgk_entries.csv"
+    entries.write_text("code,path,kind,url,note\n410308,河南省/洛阳市/孟津区,xxgk_entry,http://www.m.gov.cn/zwgk/zfxxgkml,x\n"
+                       "410105,河南省/郑州市/金水区,xxgk_entry,http://other.example.com/,x\n", encoding="utf-8")
+    (mj, js) = add_entries([Portal("410308", "孟津区", "http://www.m.gov.cn/"),
+                            Portal("410105", "金水区", "http://www.j.gov.cn/")], entries)
+    assert (mj.entry, js.entry) == ("http://www.m.gov.cn/zwgk/zfxxgkml", "")  # another site's host is not taken
+    pages = {"http://www.m.gov.cn/": (200, "<p>首页</p>"),
+             "http://www.m.gov.cn/zwgk/zfxxgkml": (200, '<a href="/nb/">政府信息公开年报</a>'),
+             "http://www.m.gov.cn/nb/": (200, '<a href="/2024/01-20/1.html">孟津区2023年政府信息公开工作年度报告</a>')}
+    fetch, _ = _site_fetch(pages)
+    d = discover_site(mj.url, PoliteFetcher(fetch, delay=0.0), entry=mj.entry)
+    assert [(c.url, c.page) for c in d.columns] == [("http://www.m.gov.cn/nb/", "http://www.m.gov.cn/zwgk/zfxxgkml")]
+    assert d.entry == "http://www.m.gov.cn/zwgk/zfxxgkml"

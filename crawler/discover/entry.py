@@ -14,11 +14,13 @@ import csv
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
+from crawler.discover.links import site_domain
 from crawler.discover.walk import Discovery
 from crawler.exceptions import RegistryError
 
@@ -33,6 +35,7 @@ class Portal:
     slug: str = ""
     level: str = ""
     source: str = ""
+    entry: str = ""  # a 政府信息公开 entry page already known (xxgk_entries.csv), walked first
 
     @property
     def the_slug(self) -> str:
@@ -81,6 +84,24 @@ def load_portals(path: str | Path) -> list[Portal]:
             out.append(Portal(code, (row.get("name") or "").strip(), url, (row.get("slug") or "").strip(),
                               (row.get("level") or "").strip(), (row.get("source") or "").strip()))
     return out
+
+
+def add_entries(portals: list[Portal], path: str | Path) -> list[Portal]:
+    """Portals with their known 政府信息公开 entry from a ``code,path,kind,url`` CSV (``kind=xxgk_entry`` rows)."""
+    path = Path(path)
+    try:
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    except OSError as e:
+        raise RegistryError(f"{path}: cannot read the entry list ({e.strerror or e})") from e
+    known = {r.get("code", "").strip(): r.get("url", "").strip() for r in rows
+             if r.get("kind") == "xxgk_entry" and r.get("url")}
+    return [replace(p, entry=known[p.code]) if p.code in known and _same_site(known[p.code], p.url) else p
+            for p in portals]
+
+
+def _same_site(a: str, b: str) -> bool:
+    """Both URLs on one site's domain (an entry on another site's host is not this portal's)."""
+    return site_domain(urlsplit(a).hostname or "") == site_domain(urlsplit(b).hostname or "")
 
 
 def select_portals(portals: list[Portal], codes: tuple[str, ...] = (), provinces: tuple[str, ...] = (),

@@ -37,7 +37,7 @@ def discover_portals(portals: Iterable[Portal], *, state: DiscoveryState | None 
         else:
             fetcher = PoliteFetcher(fetch, delay=delay, max_requests=max_requests, cache=saved.setdefault("pages", {}),
                                     timeout=timeout)
-            found = discover_site(portal.url, fetcher)
+            found = discover_site(portal.url, fetcher, entry=portal.entry or None)
             entry = entry_for(portal, found, today) if found.columns else None
             saved.update(entry=entry, complete=found.complete,
                          requests=saved.get("requests", 0) + found.requests)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from crawler.discover.family import family_of_page, is_detail_url, vote
 from crawler.discover.fetch import BudgetSpent, Page, PoliteFetcher
-from crawler.discover.links import Link, page_links
+from crawler.discover.links import Link, page_links, site_domain
 from crawler.discover.text import (
     body_level,
     is_annual_column,
@@ -98,23 +98,17 @@ def _below(child: str, parent: str) -> bool:
         and _directory(child).startswith(_directory(parent))
 
 
-def _site_domain(host: str) -> str:
-    """The registrable part of a host name: kaihua.gov.cn for zwgk.kaihua.gov.cn, ly.com for www.ly.com."""
-    labels = host.lower().split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "org", "com", "edu", "net") and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
-
-
 def _related(url: str, portal: str) -> bool:
     """True for a host of the portal's own site (www., zwgk., xxgk. … of one domain); IP hosts always."""
     host, home = urlsplit(url).hostname or "", urlsplit(portal).hostname or ""
     if re.fullmatch(r"[\d.]+", host) or re.fullmatch(r"[\d.]+", home):
         return True  # bare addresses (some county platforms, the demo web) say nothing about whose they are
-    return _site_domain(host) == _site_domain(home)
+    return site_domain(host) == site_domain(home)
 
 
 class _Walk:
-    def __init__(self, portal: str, fetcher: PoliteFetcher, max_depth: int):
+    def __init__(self, portal: str, fetcher: PoliteFetcher, max_depth: int, entry: str | None = None):
+        self.known_entry = entry
         self.fetcher = fetcher
         self.max_depth = max_depth
         self.result = Discovery(portal)
@@ -132,6 +126,8 @@ class _Walk:
 
     def run(self) -> Discovery:
         self.push(_XXGK, Link(self.result.portal, "portal", ""), 0, "government")
+        if self.known_entry:
+            self.push(_XXGK, Link(self.known_entry, "政府信息公开", "the portal list"), 0, "government")
         try:
             while self.queue:
                 step = heapq.heappop(self.queue)
@@ -270,6 +266,10 @@ def _api_titles(page: Page | None) -> list[str]:
     return [str(a.get("title", "")) for a in articles or [] if isinstance(a, dict)]
 
 
-def discover_site(portal: str, fetcher: PoliteFetcher | None = None, *, max_depth: int = 4) -> Discovery:
-    """Walk ``portal`` to its 年报 columns with ``fetcher`` (polite, budgeted; a fresh one by default)."""
-    return _Walk(portal, fetcher or PoliteFetcher(), max_depth).run()
+def discover_site(portal: str, fetcher: PoliteFetcher | None = None, *, max_depth: int = 4,
+                  entry: str | None = None) -> Discovery:
+    """Walk ``portal`` to its 年报 columns with ``fetcher`` (polite, budgeted; a fresh one by default).
+
+    ``entry`` is a 政府信息公开 entry page already known (``xxgk_entries.csv``): walked first, beside the portal.
+    """
+    return _Walk(portal, fetcher or PoliteFetcher(), max_depth, entry).run()
