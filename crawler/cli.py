@@ -68,10 +68,13 @@ def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
-@click.option("--sites", "registry", default="sites/real.yaml", show_default=True,
+@click.option("--sites", "registries", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A site registry YAML file; repeatable (default: sites/real.yaml, then sites/discovered.yaml "
+                   "if present; a relative path not found here is looked up in the project).")
+@click.option("--national", default="sites/national.csv", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path),
-              help="The site registry (a relative path not found here is looked up in the project).")
-@click.option("--site", "only", multiple=True, help="Crawl only this site (slug); repeatable.")
+              help="The national list of units: known, not crawled until an entry gives them columns; '-' for none.")
+@click.option("--site", "only", multiple=True, help="Crawl only this site (slug, or a unit's code); repeatable.")
 @click.option("--alarm-exit/--no-alarm-exit", default=True, show_default=True,
               help="Exit 2 when a site that yielded reports before yields none, or only errors.")
 @click.option("--full", is_flag=True,
@@ -82,26 +85,27 @@ def demo(db: Path, serve: bool, host: str, port: int, web_port: int) -> None:
               help="Crawl as one worker of a fleet sharing this Redis (redis://HOST:PORT/N); docs/scale.md.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting, as `scrapy crawl -s` does; repeatable.")
-def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, full: bool, user_agent: str | None,
-          redis_url: str | None, overrides: tuple[str, ...]) -> None:
+def crawl(db: Path, registries: tuple[Path, ...], national: Path, only: tuple[str, ...], alarm_exit: bool,
+          full: bool, user_agent: str | None, redis_url: str | None, overrides: tuple[str, ...]) -> None:
     """Crawl the registry's sites incrementally into DB (docs/operations.md).
 
     Example: nianbao crawl --sites sites/real.yaml --site mengjin
     """
-    from crawler.registry import load_registry
+    from crawler.cli_sites import open_registry, project_path
     from crawler.runner import crawl as run_crawl
     from crawler.runner import finish_database
-    from spiders.base import resolve_registry
 
-    registry = resolve_registry(registry)
-    if not registry.is_file():
-        raise click.ClickException(f"{registry}: no such registry file")
-    sites = load_registry(registry)
+    for path in registries:
+        if not project_path(path).is_file():
+            raise click.ClickException(f"{path}: no such registry file")
+    reg = open_registry(registries, national)
+    registry = ", ".join(reg.files)
+    sites = reg.entries
     if only:
-        unknown = sorted(set(only) - {s.slug for s in sites})
-        if unknown:
-            raise click.ClickException(f"{registry}: no site named {', '.join(unknown)}")
-        sites = [s for s in sites if s.slug in set(only)]
+        sites = select_sites(reg, only)
+    elif reg.national_file:
+        click.echo(f"{len(reg.known_only())} of {len(reg.units)} known unit(s) have no columns yet "
+                   f"(not crawled; `nianbao sites list --units`)", err=True)
     settings = parse_overrides(overrides)
     if user_agent:
         settings["USER_AGENT"] = user_agent
@@ -115,6 +119,25 @@ def crawl(db: Path, registry: Path, only: tuple[str, ...], alarm_exit: bool, ful
     _print_crawl(result)
     if result.alarms and alarm_exit:
         sys.exit(2)
+
+
+def select_sites(reg, only: tuple[str, ...]) -> list:
+    """The entries named by slug or by unit code; a name that is neither, or a unit without columns, is an error."""
+    chosen = [s for s in reg.entries if s.slug in only or s.code in only]
+    found = {s.slug for s in chosen} | {s.code for s in chosen}
+    problems = []
+    for name in only:
+        if name in found:
+            continue
+        unit = reg.unit(name)
+        if unit is not None:
+            problems.append(f"{name} {unit.name} is known (portal {unit.portal or 'unknown'}) but has no columns yet: "
+                            f"run `nianbao sites discover --code {name}`")
+        else:
+            problems.append(f"no site named {name}")
+    if problems:
+        raise click.ClickException(f"{', '.join(reg.files)}: " + "; ".join(problems))
+    return chosen
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -40,7 +40,18 @@ class Column:
     name: str
     url: str
     body_level: str = "government"
-    evidence: dict[str, str] | None = None  # where discovery found it: {"page": URL, "text": link text}
+
+
+TRUSTS = ("verified", "discovered", "guessed")
+
+
+@dataclass
+class Evidence:
+    """Where a column was seen: the URL found, the link text it was found under, the page it sat on."""
+
+    url: str
+    link_text: str | None = None
+    page: str | None = None
 
 
 @dataclass
@@ -59,8 +70,21 @@ class Site:
     checked: str | None = None
     guessed: bool = False
     registry: str | None = None  # the file this entry came from
-    portal: str | None = None  # the homepage discovery starts from (crawler/discover)
-    discovered: str | None = None  # the date discovery found the columns
+    evidence: list[Evidence] = field(default_factory=list)
+    discovered: str | None = None  # date `nianbao sites discover` found the columns
+    portal: str | None = None  # the homepage discovery starts from (sites check re-discovers from it)
+
+    @property
+    def trust(self) -> str:
+        """verified (seen, with evidence or curated by hand), discovered (found from the portal), or guessed."""
+        if self.guessed:
+            return "guessed"
+        return "discovered" if self.discovered else "verified"
+
+    @property
+    def evidence_url(self) -> str | None:
+        """The first evidence URL (what `nianbao sites list` shows), if any."""
+        return self.evidence[0].url if self.evidence else None
 
     @property
     def start_urls(self) -> list[str]:
@@ -154,12 +178,9 @@ def _parse_entry(path: Path, index: int, entry: Any, bases: dict[str, str]) -> S
     settings = entry.get("settings") or {}
     if not isinstance(settings, dict):
         raise _fail(path, label, "settings must be a mapping")
-    checked = entry.get("checked")
-    if isinstance(checked, dt.date):
-        checked = checked.isoformat()
-    discovered = entry.get("discovered")
-    if isinstance(discovered, dt.date):
-        discovered = discovered.isoformat()
+    checked = _date_text(entry.get("checked"))
+    discovered = _date_text(entry.get("discovered"))
+    evidence = _parse_evidence(path, label, entry.get("evidence"))
     return Site(
         slug=slug,
         name=str(entry["name"]),
@@ -170,12 +191,39 @@ def _parse_entry(path: Path, index: int, entry: Any, bases: dict[str, str]) -> S
         allowed_domains=domains,
         settings=settings,
         source=entry.get("source"),
-        checked=str(checked) if checked is not None else None,
+        checked=checked,
         guessed=bool(entry.get("guessed", False)),
         registry=str(path),
+        evidence=evidence,
+        discovered=discovered,
         portal=_fill(str(entry["portal"]), base, host, path, label) if entry.get("portal") else None,
-        discovered=str(discovered) if discovered is not None else None,
     )
+
+
+def _date_text(value: Any) -> str | None:
+    """A YAML date (read as datetime.date) or string as ISO text; None stays None."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if value is not None else None
+
+
+def _parse_evidence(path: Path, label: str, raw: Any) -> list[Evidence]:
+    """The ``evidence`` list: mappings with a ``url`` and optional ``link_text`` and ``page``."""
+    if raw in (None, []):
+        return []
+    if not isinstance(raw, list):
+        raise _fail(path, label, "evidence must be a list of {url, link_text, page}")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("url"):
+            raise _fail(path, label, f"evidence {i} needs a url")
+        out.append(Evidence(url=str(item["url"]), link_text=_opt(item.get("link_text")), page=_opt(item.get("page"))))
+    return out
+
+
+def _opt(value: Any) -> str | None:
+    """None or the value as text."""
+    return None if value is None else str(value)
 
 
 def _parse_columns(path: Path, label: str, raw: Any, base: str | None, host: str | None) -> list[Column]:
@@ -193,11 +241,7 @@ def _parse_columns(path: Path, label: str, raw: Any, base: str | None, host: str
         body_level = col.get("body_level", "government")
         if body_level not in BODY_LEVELS:
             raise _fail(path, label, f"column {i} has unknown body_level {body_level!r} (one of {', '.join(BODY_LEVELS)})")
-        evidence = col.get("evidence")
-        if evidence is not None and not isinstance(evidence, dict):
-            raise _fail(path, label, f"column {i} evidence must be a mapping (page, text)")
-        columns.append(Column(name=str(col.get("name") or f"column {i}"), url=url, body_level=body_level,
-                              evidence={str(k): str(v) for k, v in evidence.items()} if evidence else None))
+        columns.append(Column(name=str(col.get("name") or f"column {i}"), url=url, body_level=body_level))
     return columns
 
 

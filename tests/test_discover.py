@@ -273,15 +273,18 @@ def test_cli_writes_a_registry_entry_with_evidence(web, tmp_path):
     portals = web.write_portals(tmp_path / "portals.yaml")
     out = tmp_path / "discovered.yaml"
     result = CliRunner().invoke(main, ["sites", "discover", "--portals", str(portals), "--code", "410327",
-                                       "--code", "kaihua", "--out", str(out), "--state", str(tmp_path / "s"), "--entries", str(tmp_path / "none.csv"),
+                                       "--code", "kaihua", "--out", str(out), "--state", str(tmp_path / "s"),
                                        "--delay", "0"])
     assert result.exit_code == 0, result.output
     assert "2 site(s): 2 with columns (9 columns)" in result.output
     sites = {s.slug: s for s in load_registry(out)}
     assert (sites["yiyang"].family, sites["kaihua"].family) == ("generic", "hanweb")
     assert sites["kaihua"].portal == web.portals["kaihua"] and sites["kaihua"].discovered
-    assert sites["yiyang"].columns[1].evidence == {"page": web.bases["yiyang"] + "/xxgk/ndbg/bm/index.html",
-                                                  "text": "宜阳县农业农村局"}
+    assert sites["yiyang"].trust == "discovered"
+    ev = sites["yiyang"].evidence[1]
+    assert (ev.url, ev.link_text, ev.page) == (web.bases["yiyang"] + "/xxgk/ndbg/bm/01/index.html", "宜阳县农业农村局",
+                                               web.bases["yiyang"] + "/xxgk/ndbg/bm/index.html")
+    assert [e.url for e in sites["kaihua"].evidence] == [c.url for c in sites["kaihua"].columns]
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert [e["code"] for e in raw["sites"]] == ["330824", "410327"]
 
@@ -409,15 +412,16 @@ def test_cli_one_portal_url(web, tmp_path):
         "410105", "jhtml", "district", ["government", "department", "town"])
 
 
-def test_known_entry_is_walked_first(tmp_path):
-    """xxgk_entries.csv names the 政府信息公开 entry: walked from the start, found even when the portal hides it."""
-    from crawler.discover.entry import add_entries
-
-    entries = tmp_path / "xxgk_entries.csv"
-    entries.write_text("code,path,kind,url,note\n410308,河南省/洛阳市/孟津区,xxgk_entry,http://www.m.gov.cn/zwgk/zfxxgkml,x\n"
-                       "410105,河南省/郑州市/金水区,xxgk_entry,http://other.example.com/,x\n", encoding="utf-8")
-    (mj, js) = add_entries([Portal("410308", "孟津区", "http://www.m.gov.cn/"),
-                            Portal("410105", "金水区", "http://www.j.gov.cn/")], entries)
+def test_national_list_gives_portal_and_entry(tmp_path):
+    """sites/national.csv rows: the portal URL and, when on the portal's own site, the 政府信息公开 entry."""
+    head = "code,name,level,province_code,province,city_code,city,portal,portal_url,source,agree,candidates," \
+           "qianxian_url,anyi_url,xxgk_kind,xxgk_url,xxgk_note\n"
+    f = tmp_path / "national.csv"
+    f.write_text(head + "410308,孟津区,district,410000,河南省,410300,洛阳市,www.m.gov.cn,http://www.m.gov.cn/,"
+                 "qianxian+anyi,same,,,,xxgk_entry,http://www.m.gov.cn/zwgk/zfxxgkml,\n"
+                 "410105,金水区,district,410000,河南省,410100,郑州市,www.j.gov.cn,http://www.j.gov.cn/,"
+                 "qianxian+anyi,same,,,,xxgk_entry,http://other.example.com/,\n", encoding="utf-8")
+    mj, js = load_portals(f)
     assert (mj.entry, js.entry) == ("http://www.m.gov.cn/zwgk/zfxxgkml", "")  # another site's host is not taken
     pages = {"http://www.m.gov.cn/": (200, "<p>首页</p>"),
              "http://www.m.gov.cn/zwgk/zfxxgkml": (200, '<a href="/nb/">政府信息公开年报</a>'),

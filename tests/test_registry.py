@@ -247,9 +247,10 @@ def test_cli_sites_list_and_check(good, tmp_path):
 
     path = write(tmp_path, ENTRY.format(**OK))
     runner = CliRunner()
-    result = runner.invoke(sites, ["list", "--registry", str(path)])
+    result = runner.invoke(sites, ["list", "--registry", str(path), "--national", "-"])
     assert result.exit_code == 0, result.output
-    assert result.output == "ceshi\t410308\tdistrict\ttrs\t1 column(s)\tseen\t测试区人民政府\n1 site(s), 0 with guessed column URLs\n"
+    assert result.output == ("ceshi\t410308\tdistrict\ttrs\t1 column(s)\tverified\t-\t测试区人民政府\n"
+                             "1 site(s): 1 verified, 0 discovered, 0 guessed\n")
     result = runner.invoke(sites, ["check", "--no-fetch", "--registry", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [

@@ -1,11 +1,11 @@
 """Discovery results as registry entries, the portals discovery starts from, and the resume state.
 
-A portal list is a CSV with ``code,name,domain`` (``../shared/registry/portals.csv``
-and files in its shape; ``portal``, ``slug``, ``level`` columns are read when
-present) or a registry YAML whose entries carry ``portal``. The entry written
-is the registry format of docs/architecture.md plus ``portal``, ``discovered``
-(the date) and, per column, ``evidence`` (the page and link text it was found
-from).
+A portal list is ``sites/national.csv`` (``portal_url``, ``level`` and the
+政府信息公开 entry ``xxgk_url`` of every unit), any CSV with ``code,name,domain``
+(``../shared/registry/portals.csv``), or a registry YAML whose entries carry
+``portal``. The entry written is the registry format of docs/architecture.md
+with ``discovered`` (the date), ``portal``, and ``evidence``: one item per
+column, its URL, the link text and the page it was found from.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -76,31 +76,20 @@ def load_portals(path: str | Path) -> list[Portal]:
                 for r in rows if isinstance(r, dict) and r.get("portal") and r.get("code")]
     out = []
     for i, row in enumerate(csv.DictReader(text.splitlines()), 2):
-        url = _portal_url(row.get("portal") or row.get("domain") or "")
+        url = _portal_url(row.get("portal_url") or row.get("portal") or row.get("domain") or "")
         code = (row.get("code") or "").strip()
         if not re.fullmatch(r"\d{6}", code):
             raise RegistryError(f"{path}: line {i}: code must be 6 digits (got {code!r})")
         if url:
+            entry = (row.get("xxgk_url") or "").strip() if row.get("xxgk_kind") == "xxgk_entry" else ""
             out.append(Portal(code, (row.get("name") or "").strip(), url, (row.get("slug") or "").strip(),
-                              (row.get("level") or "").strip(), (row.get("source") or "").strip()))
+                              (row.get("level") or "").strip(), (row.get("source") or "").strip(),
+                              entry if entry and _same_site(entry, url) else ""))
     return out
 
 
-def add_entries(portals: list[Portal], path: str | Path) -> list[Portal]:
-    """Portals with their known 政府信息公开 entry from a ``code,path,kind,url`` CSV (``kind=xxgk_entry`` rows)."""
-    path = Path(path)
-    try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    except OSError as e:
-        raise RegistryError(f"{path}: cannot read the entry list ({e.strerror or e})") from e
-    known = {r.get("code", "").strip(): r.get("url", "").strip() for r in rows
-             if r.get("kind") == "xxgk_entry" and r.get("url")}
-    return [replace(p, entry=known[p.code]) if p.code in known and _same_site(known[p.code], p.url) else p
-            for p in portals]
-
-
 def _same_site(a: str, b: str) -> bool:
-    """Both URLs on one site's domain (an entry on another site's host is not this portal's)."""
+    """Both URLs on one site's domain (an entry page on another site's host is not this portal's)."""
     return site_domain(urlsplit(a).hostname or "") == site_domain(urlsplit(b).hostname or "")
 
 
@@ -122,8 +111,8 @@ def entry_for(portal: Portal, found: Discovery, today: dt.date | None = None) ->
         "family": found.family,
         "allowed_domains": found.hosts,
         "portal": found.portal,
-        "columns": [{"name": c.name, "body_level": c.body_level, "url": c.url,
-                     "evidence": {"page": c.page, "text": c.text}} for c in found.columns],
+        "columns": [{"name": c.name, "body_level": c.body_level, "url": c.url} for c in found.columns],
+        "evidence": [{"url": c.url, "link_text": c.text, "page": c.page} for c in found.columns],
         "settings": {},
         "source": f"discovered from the portal {found.portal}" + (f" ({portal.source})" if portal.source else ""),
         "discovered": (today or dt.date.today()).isoformat(),
