@@ -1,8 +1,9 @@
 """`nianbao sites`: the site registry from the command line (a thin layer over crawler.units,
-crawler.national_build and crawler.sites_check)."""
+crawler.national_build, crawler.sites_check and crawler.discover)."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ DEFAULT_REGISTRY = "sites/real.yaml"
 DISCOVERED_REGISTRY = "sites/discovered.yaml"
 DEFAULT_NATIONAL = "sites/national.csv"
 DEFAULT_SHARED = "../shared/registry"
+DEFAULT_STATE = ".nianbao/discover"  # discovery's resume state
 
 _registry_option = click.option(
     "--registry", "registries", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -48,7 +50,7 @@ def open_registry(registries: tuple[Path, ...], national: Path | str | None) -> 
 
 @click.group()
 def sites() -> None:
-    """The site registry: national units, curated and discovered entries; list, count, check, build.
+    """The site registry: national units, curated and discovered entries; list, count, check, build, discover.
 
     Example: nianbao sites list --summary
     """
@@ -165,7 +167,12 @@ def check(registries: tuple[Path, ...], fetch: bool, only: tuple[str, ...], time
 
     Example: nianbao sites check --site mengjin
     """
-    entries = open_registry(registries, None).entries
+    reg = open_registry(registries, DEFAULT_NATIONAL)
+    entries = reg.entries
+    for site in entries:  # where a failing column is re-discovered from: the entry's portal, else the national one
+        unit = reg.unit(site.code)
+        if not site.portal and unit is not None and unit.national is not None and unit.national.portal_url:
+            site.portal = unit.national.portal_url
     if only:
         entries = [s for s in entries if s.slug in set(only)]
         if not entries:
@@ -187,3 +194,82 @@ def _echo_site(result: SiteCheck) -> None:
     for c in result.columns:
         detail = f"\t{c.detail}" if c.detail else ""
         click.echo(f"  {c.outcome}\t{c.body_level}\t{c.url}{detail}")
+    for line in result.moves:
+        click.echo(f"  re-discovered: {line}")
+
+
+@sites.command("discover")
+@click.option("--code", "codes", multiple=True, help="A unit's 行政区划代码 (or slug) in the portal list; repeatable.")
+@click.option("--province", "provinces", multiple=True, help="Every unit of a province (2 digits, e.g. 41).")
+@click.option("--all", "everything", is_flag=True, help="Every unit of the portal list.")
+@click.option("--portals", "portals_path", default=DEFAULT_NATIONAL, show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Units and portals: the national list (its 政府信息公开 entry pages walked first), a CSV "
+                   "code,name,domain, or a registry YAML with 'portal'.")
+@click.option("--portal", "portal_url", default=None, help="Discover this portal URL alone (with --code, --name).")
+@click.option("--name", default="", help="The unit's name, with --portal.")
+@click.option("--out", "out", default=DISCOVERED_REGISTRY, show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Registry file the entries are written to (entries with the same slug are replaced).")
+@click.option("--state", "state_dir", default=DEFAULT_STATE, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Resume state: every answer kept, a re-run continues where it stopped.")
+@click.option("--force", is_flag=True, help="Discover again sites the state says are finished.")
+@click.option("--delay", default=1.0, show_default=True, type=float, help="Seconds between requests to one host.")
+@click.option("--max-requests", default=30, show_default=True, type=int, help="Request budget per site.")
+@click.option("--timeout", default=20.0, show_default=True, type=float, help="Seconds per fetch.")
+def discover(codes: tuple[str, ...], provinces: tuple[str, ...], everything: bool, portals_path: Path,
+             portal_url: str | None, name: str, out: Path, state_dir: Path, force: bool, delay: float,
+             max_requests: int, timeout: float) -> None:
+    """Find each portal's 年报 columns (robots.txt obeyed, --delay per host, at most --max-requests a site)
+    and write registry entries with the evidence for every column.
+
+    Example: nianbao sites discover --code 410308 --out sites/discovered.yaml
+    """
+    from crawler.discover.entry import (
+        DiscoveryState,
+        Portal,
+        load_portals,
+        select_portals,
+        write_entries,
+    )
+    from crawler.discover.run import discover_portals
+
+    if portal_url:
+        if len(codes) != 1:
+            raise click.UsageError("--portal needs one --code (the unit's 行政区划代码)")
+        chosen = [Portal(codes[0], name or codes[0], portal_url)]
+    else:
+        if not (codes or provinces or everything):
+            raise click.UsageError("say which units: --code, --province, --all (or --portal URL --code CODE)")
+        chosen = select_portals(load_portals(project_path(portals_path)), codes, provinces, everything)
+        if not chosen:
+            raise click.ClickException(f"{portals_path}: no unit matches {', '.join(codes + provinces)}")
+    outcomes = discover_portals(chosen, state=DiscoveryState(state_dir), delay=delay, max_requests=max_requests,
+                                timeout=timeout, force=force, progress=_echo_discovery)
+    entries = [o.entry for o in outcomes if o.entry]
+    if entries:
+        write_entries(out, entries)
+    asked = [o.discovery.requests for o in outcomes if o.discovery is not None]
+    median = f", median {statistics.median(asked):g} requests per site" if asked else ""
+    click.echo(f"{len(outcomes)} site(s): {len(entries)} with columns "
+               f"({sum(len(e['columns']) for e in entries)} columns){median} -> {out if entries else 'nothing written'}")
+
+
+def _echo_discovery(outcome) -> None:
+    """One line per site, one indented line per column with its evidence."""
+    p, d, entry = outcome.portal, outcome.discovery, outcome.entry
+    if outcome.resumed:
+        click.echo(f"{p.the_slug}\t{entry['family']}\t{len(entry['columns'])} column(s)\tfrom the saved state")
+        return
+    status = "budget spent" if not d.complete else ("portal unreachable" if p.url in d.errors else "complete")
+    family = entry["family"] if entry else "-"
+    click.echo(f"{p.the_slug}\t{family}\t{len(d.columns)} column(s)\t{d.requests} request(s), {status}\t{p.url}")
+    for c in d.columns:
+        click.echo(f"  {c.body_level}\t{c.url}\t{c.name}\t(link {c.text!r} on {c.page})")
+    for url in d.refused:
+        click.echo(f"  robots.txt forbids {url}")
+    for url, why in d.errors.items():
+        click.echo(f"  could not fetch {url}: {why}")
+    if not d.columns:
+        click.echo(f"  no 年报 column found from {p.url}")

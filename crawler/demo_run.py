@@ -1,7 +1,10 @@
 """`nianbao demo`: the whole pipeline on the embedded demo web, in one command.
 
-Starts the demo web on loopback, crawls every demo site into archive.db,
-builds the Datasette views and (unless --no-serve) serves the result.
+Starts the demo web on loopback, discovers every demo site's 年报 columns
+from its portal (crawler/discover: the same walk as ``nianbao sites
+discover``), crawls them into archive.db, builds the Datasette views and
+(unless --no-serve) serves the result. A site whose discovery finds no column
+is crawled from sites/demo.yaml and said so on stderr.
 """
 
 from __future__ import annotations
@@ -24,15 +27,15 @@ def run_demo(db: Path, *, serve: bool = True, host: str = "127.0.0.1", port: int
              web_port: int = 18080, seed_dir: Path | None = None) -> None:
     """Demo web → crawl → archive.db → Datasette. Stable ports keep URLs stable across runs."""
     from crawler.demo.server import DemoWeb
-    from crawler.registry import load_registry
 
     web = DemoWeb(seed_dir=seed_dir, port=web_port)
     web.start()
     try:
         for slug, base in sorted(web.bases.items()):
-            click.echo(f"demo site {slug:<10} {base}")
-        sites = load_registry(DEMO_REGISTRY, bases=web.bases)
-        result = crawl(db, sites, registry_name="sites/demo.yaml", settings=DEMO_SETTINGS)
+            portal = web.portals[slug]
+            click.echo(f"demo site {slug:<10} {base}" + (f"  (portal {portal})" if not portal.startswith(base) else ""))
+        sites = discover_demo_sites(web)
+        result = crawl(db, sites, registry_name="discovered from the demo portals", settings=DEMO_SETTINGS)
         refresh_derived(db, today=dt.date.today())
         t = result.totals()
         click.echo(f"crawled {len(result.sites)} demo sites: {t['pages']} pages, {t['reports_new']} new, "
@@ -46,3 +49,26 @@ def run_demo(db: Path, *, serve: bool = True, host: str = "127.0.0.1", port: int
             run_datasette(db, host=host, port=port)
     finally:
         web.stop()
+
+
+def discover_demo_sites(web) -> list:
+    """Registry entries for the demo sites, found from their portals; sites/demo.yaml only where that fails."""
+    from crawler.discover.entry import Portal
+    from crawler.discover.run import discover_portals
+    from crawler.registry import load_registry, parse_registry
+
+    portals = [Portal(s.code, s.name, web.portals[s.slug], s.slug, s.level, "demo web")
+               for s in web.corpus.sites]
+    outcomes = discover_portals(portals, delay=0.0, max_requests=30)
+    fallback = {s.slug: s for s in load_registry(DEMO_REGISTRY, bases=web.bases)}
+    sites = []
+    for o in outcomes:
+        if o.entry is None:
+            click.echo(f"discovery found no column on {o.portal.url}: {o.portal.slug} crawled from "
+                       f"sites/demo.yaml", err=True)
+            sites.append(fallback[o.portal.slug])
+            continue
+        sites += parse_registry({"sites": [o.entry]}, f"discovered from {o.portal.url}")
+        click.echo(f"discovered {o.portal.slug:<10} {o.entry['family']:<8} {len(o.entry['columns'])} columns "
+                   f"in {o.discovery.requests} requests from {o.portal.url}")
+    return sites

@@ -72,6 +72,7 @@ class Site:
     registry: str | None = None  # the file this entry came from
     evidence: list[Evidence] = field(default_factory=list)
     discovered: str | None = None  # date `nianbao sites discover` found the columns
+    portal: str | None = None  # the homepage discovery starts from (sites check re-discovers from it)
 
     @property
     def trust(self) -> str:
@@ -110,6 +111,12 @@ def load_registry(path: str | Path, bases: dict[str, str] | None = None) -> list
         raise RegistryError(f"{path}: cannot read the registry ({e.strerror or e})") from e
     except yaml.YAMLError as e:
         raise RegistryError(f"{path}: not valid YAML ({e})") from e
+    return parse_registry(raw, path, bases)
+
+
+def parse_registry(raw: Any, path: str | Path, bases: dict[str, str] | None = None) -> list[Site]:
+    """Validate an already-read registry mapping (``{"sites": [...]}``); ``path`` names it in errors."""
+    path = Path(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("sites"), list):
         raise RegistryError(f"{path}: expected a mapping with a 'sites' list")
     sites: list[Site] = []
@@ -189,6 +196,7 @@ def _parse_entry(path: Path, index: int, entry: Any, bases: dict[str, str]) -> S
         registry=str(path),
         evidence=evidence,
         discovered=discovered,
+        portal=_fill(str(entry["portal"]), base, host, path, label) if entry.get("portal") else None,
     )
 
 

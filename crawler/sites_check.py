@@ -13,6 +13,11 @@ check says what a crawl would see:
 * ``gone`` — HTTP 404/410; for a guessed entry the message says the URL was
   inferred and the real column must be found;
 * ``error`` — another HTTP status, a timeout, DNS or TLS failure.
+
+When a column fails (gone, no reports, error) and the entry names its
+``portal``, the site is discovered again from the portal (crawler/discover)
+and ``SiteCheck.moves`` says what moved: a column found at a new URL, a
+column the portal no longer links, a column the registry does not have.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ class SiteCheck:
     family: str
     guessed: bool
     columns: list[ColumnCheck] = field(default_factory=list)
+    moves: list[str] = field(default_factory=list)  # what re-discovery from the portal found moved
 
     @property
     def ok(self) -> bool:
@@ -122,8 +128,43 @@ def check_sites(
                 _pause(last_hit, urlsplit(column.url).hostname or "", delay)
                 _check_column(site, column, check, get)
             result.columns.append(check)
+        if fetch and site.portal and any(c.outcome in _FAILED for c in result.columns):
+            result.moves = rediscover(site, result, get, delay)
         out.append(result)
     return out
+
+
+_FAILED = ("gone", "no-reports", "error")
+
+
+def rediscover(site: Site, result: SiteCheck, get: Fetcher, delay: float) -> list[str]:
+    """Discover the site again from its portal and say, per column, what moved."""
+    from crawler.discover import PoliteFetcher, discover_site
+
+    found = discover_site(site.portal, PoliteFetcher(get, delay=delay))
+    if not found.columns:
+        return [f"re-discovery from {site.portal} found no 年报 column ({found.requests} requests)"]
+    by_url = {c.url: c for c in found.columns}
+    taken: set[str] = set()
+    lines = []
+    for check in result.columns:
+        if check.url in by_url:
+            taken.add(check.url)
+            if check.outcome in _FAILED:
+                lines.append(f"{check.name}: still linked from the portal at {check.url}, but {check.outcome}")
+            continue
+        same = [c for c in found.columns if c.url not in taken and c.url not in {k.url for k in result.columns}
+                and c.body_level == check.body_level and (c.name == check.name or check.outcome in _FAILED)]
+        if same:
+            taken.add(same[0].url)
+            lines.append(f"{check.name}: moved {check.url} -> {same[0].url} "
+                         f"(link {same[0].text!r} on {same[0].page})")
+        else:
+            lines.append(f"{check.name}: no longer linked from the portal ({check.url} {check.outcome})")
+    for c in found.columns:
+        if c.url not in taken and c.url not in {k.url for k in result.columns}:
+            lines.append(f"new column {c.name} ({c.body_level}): {c.url} (link {c.text!r} on {c.page})")
+    return lines
 
 
 def _pause(last_hit: dict[str, float], host: str, delay: float) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.generator import build_demo_web
-from crawler.demo.server import DemoWeb
+from crawler.demo.server import DemoWeb, addresses
 from tests.helpers import free_port, snapshot
 
 pytestmark = pytest.mark.slow
@@ -34,7 +34,7 @@ KILLS = 4
 @pytest.fixture(scope="module")
 def demo_web(tmp_path_factory, shared_dir):
     corpus = build_demo_web(seed_dir=shared_dir / "seeds")
-    hosts = tuple(f"127.0.0.{11 + i}" for i in range(len(corpus.sites)))
+    hosts = addresses(corpus)  # the sites' and the portals' loopback addresses
     web = DemoWeb(corpus=corpus, port=free_port(hosts))
     with web:
         registry = web.write_registry(tmp_path_factory.mktemp("registry") / "demo.yaml")

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from crawler.demo.attached import kinds_for
 from crawler.demo.generator import build_demo_web
+from crawler.demo.server import addresses
 from tests.helpers import free_port, snapshot
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,7 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, shared_dir):
     corpus = build_demo_web(seed_dir=shared_dir / "seeds")
-    hosts = tuple(f"127.0.0.{11 + i}" for i in range(len(corpus.sites)))
+    hosts = addresses(corpus)  # the sites' and the portals' loopback addresses
     port = free_port(hosts)
     db_path = tmp_path_factory.mktemp("demo") / "archive.db"
     first = run_demo(db_path, port)
@@ -190,3 +191,14 @@ def test_reextract_gives_the_same_rows_as_the_crawl(demo_db, tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert f"re-extracted {len(demo_db['corpus'].reports)} reports" in out.stdout
     assert snapshot(copy) == snapshot(demo_db["path"])
+
+
+def test_demo_discovers_its_columns_from_the_portals(demo_db):
+    """Every demo run starts from the portals: each site's family and column count as discovered."""
+    import re
+
+    lines = re.findall(r"^discovered (\w+)\s+(\w+)\s+(\d+) columns in (\d+) requests", demo_db["stdout"], re.M)
+    assert {slug: (family, int(n)) for slug, family, n, _ in lines} == {
+        s.slug: (s.family, len(s.columns)) for s in demo_db["corpus"].sites}
+    assert all(int(asked) <= 30 for *_, asked in lines)
+    assert demo_db["db"]["sites"].count == 6

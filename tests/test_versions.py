@@ -9,7 +9,7 @@ import pytest
 
 from crawler.demo.faults import edit_report
 from crawler.demo.generator import build_demo_web
-from crawler.demo.server import DemoWeb
+from crawler.demo.server import DemoWeb, addresses
 from tests.helpers import free_port
 from tests.test_operations_crawl import FAST, ROOT, query
 
@@ -24,7 +24,7 @@ def crawl(db, registry) -> None:
 
 def test_changed_report_gets_a_version_and_its_cell_changes(shared_dir, tmp_path):
     corpus = build_demo_web(seed_dir=shared_dir / "seeds")
-    hosts = tuple(f"127.0.0.{11 + i}" for i in range(len(corpus.sites)))
+    hosts = addresses(corpus)  # the sites' and the portals' loopback addresses
     with DemoWeb(corpus=corpus, port=free_port(hosts)) as web:
         registry = web.write_registry(tmp_path / "demo.yaml")
         db = tmp_path / "archive.db"

@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registry", type=Path, default=None,
                         help="write the {base}/{host} registry (sites/demo.yaml) and exit")
     parser.add_argument("--live-registry", type=Path, default=None, help="write the registry with live URLs")
+    parser.add_argument("--portals", type=Path, default=None,
+                        help="write the live portal list (for `nianbao sites discover --portals PATH --all`)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     web = DemoWeb(seed_dir=args.seed_dir, port=args.port)
@@ -29,11 +31,15 @@ def main(argv: list[str] | None = None) -> int:
         for site in web.corpus.sites:
             n = len(web.corpus.reports_of(site.slug))
             print(f"{site.slug:8} {site.family:8} {web.bases[site.slug]}/  {site.name}  ({n} reports)")
+            print(f"         portal     {web.portals[site.slug]}")
             for col in site.columns:
                 print(f"         {col.body_level:10} {web.bases[site.slug]}{col.path}  {col.name}")
         if args.live_registry:
             web.write_registry(args.live_registry)
             print(f"registry with live URLs: {args.live_registry}")
+        if args.portals:
+            web.write_portals(args.portals)
+            print(f"portal list: {args.portals}")
         print("Ctrl-C to stop.", flush=True)
         try:
             threading.Event().wait()

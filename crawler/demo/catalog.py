@@ -37,6 +37,8 @@ class SiteSpec:
     column_names: dict[str, str] = field(default_factory=dict)  # body level → column name
     robots_disallow: tuple[str, ...] = ()
     page_size: int = 6
+    portal_shape: str = "js_menu"  # how the homepage leads to the columns (crawler/demo/portals.py)
+    per_body_levels: tuple[str, ...] = ()  # levels with one column per body instead of one for all
 
 
 def _mj(name: str, level: str, every: bool = False) -> Body:
@@ -57,6 +59,7 @@ MENGJIN = SiteSpec(
     ),
     {"government": "区政府信息公开年报", "department": "区直部门信息公开年报",
      "town": "镇（街道）信息公开年报", "zone": "开发区信息公开年报"},
+    portal_shape="js_menu",
 )
 
 XIGONG = SiteSpec(
@@ -72,6 +75,7 @@ XIGONG = SiteSpec(
     ),
     {"government": "区政府年报", "department": "部门年报", "town": "街道年报"},
     robots_disallow=("/search/",),
+    portal_shape="tree",
 )
 
 KAIHUA = SiteSpec(
@@ -90,6 +94,7 @@ KAIHUA = SiteSpec(
     {"government": "县政府信息公开年报", "department": "部门信息公开年报",
      "town": "乡镇（街道）信息公开年报", "zone": "开发区信息公开年报"},
     page_size=5,
+    portal_shape="separate_host",
 )
 
 DABU = SiteSpec(
@@ -105,6 +110,7 @@ DABU = SiteSpec(
     ),
     {"government": "政府信息公开年报", "department": "部门政府信息公开年报", "town": "镇政府信息公开年报"},
     page_size=5,
+    portal_shape="gkmlpt",
 )
 
 JINSHUI = SiteSpec(
@@ -119,6 +125,7 @@ JINSHUI = SiteSpec(
         Body("金水区文化路街道办事处", "town"),
     ),
     {"government": "区政府年度报告", "department": "部门年度报告", "town": "街道年度报告"},
+    portal_shape="split",
 )
 
 YIYANG = SiteSpec(
@@ -132,6 +139,8 @@ YIYANG = SiteSpec(
         Body("宜阳县产业集聚区管理委员会", "zone"),
     ),
     {"government": "县政府年报", "department": "部门年报", "town": "乡镇年报", "zone": "产业集聚区年报"},
+    portal_shape="per_department",
+    per_body_levels=("department",),
 )
 
 SITES = (MENGJIN, XIGONG, KAIHUA, DABU, JINSHUI, YIYANG)

@@ -364,7 +364,7 @@ class _ChangingFamily:
         from crawler.demo import generator as g
 
         columns = [c for c, _ in grouped]
-        by_level = {c.body_level: c for c in columns}
+        levels = {c.body_level for c in columns}
         everything = [a for _, arts in grouped for a in arts]
         titles = {a.title for a in everything}
         uid = max((a.uid for a in everything), default=0)
@@ -374,9 +374,9 @@ class _ChangingFamily:
             if len(new) >= self.added or schema.template_for_year(year) == "legacy":
                 continue
             for body in spec.bodies:
-                if len(new) >= self.added or body.level not in by_level:
+                if len(new) >= self.added or body.level not in levels:
                     continue
-                a = g._report_article(spec, by_level[body.level], body, year, [])
+                a = g._report_article(spec, g.column_for(columns, body), body, year, [])
                 if a.title in titles:
                     continue
                 titles.add(a.title)

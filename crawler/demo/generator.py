@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 from crawler import schema
-from crawler.demo import attached, catalog, crossplant, numbers
+from crawler.demo import attached, catalog, crossplant, numbers, portals
 from crawler.demo.article import legacy_article, report_article
 from crawler.demo.articles import Article
 from crawler.demo.catalog import Body, SiteSpec
@@ -138,24 +138,20 @@ def _decoys(spec: SiteSpec, col: Column) -> list[Article]:
     return out
 
 
+def column_for(columns: list[Column], body: Body) -> Column:
+    """The column a body publishes in: its own when the site has one per body, else its level's."""
+    own = [c for c in columns if c.body == body.name]
+    return own[0] if own else next(c for c in columns if c.body_level == body.level and not c.body)
+
+
 def _robots(spec: SiteSpec) -> Page:
     lines = ["User-agent: *"] + [f"Disallow: {p}" for p in spec.robots_disallow] + ["Allow: /", ""]
     return Page(200, {"Content-Type": "text/plain; charset=utf-8"}, "\n".join(lines).encode())
 
 
-def _home(spec: SiteSpec, columns: list[Column]) -> Page:
-    links = "".join(f'<li><a href="{c.path}">{c.name}</a></li>' for c in columns)
-    if spec.family == "gkmlpt":
-        links += '<li><a href="/gkmlpt/index">政府信息公开目录</a></li>'
-    text = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{spec.name}</title></head>'
-            f"<body><h1>{spec.name}</h1><h2>政府信息公开年报</h2><ul>{links}</ul></body></html>")
-    return Page(200, {"Content-Type": "text/html; charset=utf-8"}, text.encode())
-
-
 def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[DemoReport], list[DemoDecoy], list[dict]]:
     family = FAMILIES[spec.family]
     columns = family.make_columns(spec)
-    by_level = {c.body_level: c for c in columns}
     plans = _plans(spec)
     planted = _planted_for(spec, plans)
     carry, text = crossplant.carry_plants(spec, plans), crossplant.text_plants(spec, plans)
@@ -163,18 +159,19 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
     for b, y in plans:  # body by body, years in order: each year's 上年结转 follows the last
         cross = {"previous": last.get((b.name, y - 1)), "break_carry": (b.name, y) in carry,
                  "misstate": text.get((b.name, y))}
-        articles.append(_report_article(spec, by_level[b.level], b, y, planted.get((b.name, y), []), cross))
+        articles.append(_report_article(spec, column_for(columns, b), b, y, planted.get((b.name, y), []), cross))
         if articles[-1].template != "legacy" and not ({(b.name, y)} & (planted.keys() | carry | text.keys())):
             plain.append(articles[-1])  # may be published as a file: no planted fault lives in its text
         last[(b.name, y)] = cross.get("cells")
         made.append({"body": b, "year": y, "published": articles[-1].published, "cells": cross.get("cells")})
-    for col in columns:
-        articles += _decoys(spec, col)
+    for level in dict.fromkeys(c.body_level for c in columns):  # a level's decoys sit in its first column
+        articles += _decoys(spec, next(c for c in columns if c.body_level == level))
     if spec.slug == SEED_SITE:
         seed = load_seed(seed_dir)
         if seed is not None:
             gold = dict(seed.gold)
-            articles.append(Article(0, by_level["zone"], seed.title, seed.agency, SEED_DATE, seed.body_html,
+            zone_column = next(c for c in columns if c.body_level == "zone")
+            articles.append(Article(0, zone_column, seed.title, seed.agency, SEED_DATE, seed.body_html,
                                     "report", year=seed.year, template=seed.template, gold=gold))
             zone = next(b for b in spec.bodies if b.level == "zone")
             made.append({"body": zone, "year": seed.year, "published": SEED_DATE, "cells": None})
@@ -193,12 +190,12 @@ def build_site(spec: SiteSpec, seed_dir: Path | None) -> tuple[DemoSite, list[De
     site = DemoSite(spec.slug, spec.name, spec.code, spec.level, spec.family, columns,
                     robots_disallow=list(spec.robots_disallow), source=f"imitates {spec.domain} ({spec.family})")
     family.build(spec, site, grouped)
+    portals.build(spec, site, columns)
     site.pages["/robots.txt"] = _robots(spec)
     file_paths = {}
     for a in articles:
         if a.uid in files:
             file_paths[a.uid], site.pages[file_paths[a.uid]] = attached.file_page(a, files[a.uid])
-    site.pages.setdefault("/", _home(spec, columns))
     reports, decoys = [], []
     for a in sorted(articles, key=lambda a: a.uid):
         if a.kind == "decoy":

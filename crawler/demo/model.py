@@ -40,6 +40,7 @@ class Column:
     name: str
     body_level: str  # government | department | town | zone
     path: str  # the first list page (or the API/index a spider starts from)
+    body: str = ""  # the one body whose reports it holds (one column per department), else every body of the level
 
     def __iter__(self):
         """Unpack as (name, body_level, path), the tuple form others use."""
@@ -59,6 +60,9 @@ class DemoSite:
     pages: dict[str, Page | Handler] = field(default_factory=dict)
     robots_disallow: list[str] = field(default_factory=list)
     source: str = ""
+    # Pages of a portal on a host of its own (the www host beside the 信息公开 platform); empty when the
+    # portal is this site's own homepage. {{base}} in them is this site's base URL.
+    portal_pages: dict[str, Page] = field(default_factory=dict)
 
 
 @dataclass

@@ -36,6 +36,18 @@ def host_for(index: int) -> str:
     return f"127.0.0.{FIRST_HOST + index}"
 
 
+def portal_host_for(sites: int, k: int) -> str:
+    """The address of the k-th portal that has a host of its own (after the sites' addresses)."""
+    return f"127.0.0.{FIRST_HOST + sites + k}"
+
+
+def addresses(corpus: DemoCorpus) -> tuple[str, ...]:
+    """Every loopback address a DemoWeb of ``corpus`` binds: one per site, then one per portal host."""
+    portals = sum(1 for s in corpus.sites if s.portal_pages)
+    return tuple(host_for(i) for i in range(len(corpus.sites))) + tuple(
+        portal_host_for(len(corpus.sites), k) for k in range(portals))
+
+
 def resolve(site: DemoSite, method: str, target: str, body: bytes = b"", base: str = "") -> Page:
     """The page a site answers for a request: static pages by path (query first), else a handler."""
     parts = urlsplit(target)
@@ -124,6 +136,7 @@ class DemoWeb:
         self.faults = faults  # a crawler.demo.faults.FaultPlan; may be swapped between crawls
         self._servers: list[tuple[_Server, threading.Thread]] = []
         self.bases: dict[str, str] = {}
+        self.portals: dict[str, str] = {}  # slug → the portal's homepage URL (where discovery starts)
 
     def start(self) -> DemoWeb:
         if self._servers:
@@ -139,10 +152,26 @@ class DemoWeb:
                 thread.start()
                 self._servers.append((server, thread))
                 self.bases[site.slug] = base_ref[0]
+                self.portals[site.slug] = base_ref[0] + "/"
+            self._start_portal_hosts()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _start_portal_hosts(self) -> None:
+        """Portals on hosts of their own (127.0.0.(11 + sites + k)); {{base}} in them is their site's base."""
+        extra = [s for s in self.corpus.sites if s.portal_pages]
+        for k, site in enumerate(extra):
+            www = DemoSite(site.slug, site.name, site.code, site.level, site.family, pages=dict(site.portal_pages))
+            server = _Server((portal_host_for(len(self.corpus.sites), k), self.port),
+                             _handler_for(www, [self.bases[site.slug]]))
+            host, port = server.server_address[:2]
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                      name=f"demo-www-{site.slug}", daemon=True)
+            thread.start()
+            self._servers.append((server, thread))
+            self.portals[site.slug] = f"http://{host}:{port}/"
 
     def stop(self) -> None:
         for server, thread in self._servers:
@@ -151,6 +180,7 @@ class DemoWeb:
             thread.join(timeout=5)
         self._servers.clear()
         self.bases = {}
+        self.portals = {}
 
     def __enter__(self) -> DemoWeb:
         return self.start()
@@ -160,6 +190,19 @@ class DemoWeb:
 
     def url(self, slug: str, path: str) -> str:
         return self.bases[slug] + path
+
+    def write_portals(self, path: Path | str) -> Path:
+        """The live portal list (slug, name, code, level, portal) that `nianbao sites discover --portals` reads."""
+        import yaml
+
+        if not self.portals:
+            raise RuntimeError("DemoWeb.write_portals needs a started server")
+        rows = [{"slug": s.slug, "name": s.name, "code": s.code, "level": s.level, "portal": self.portals[s.slug],
+                 "source": "demo web"} for s in self.corpus.sites]
+        out = Path(path)
+        out.write_text("# The demo web's portals as served now (python -m crawler.demo --portals).\n"
+                       + yaml.safe_dump({"sites": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return out
 
     def registry_text(self) -> str:
         return registry_yaml(self.corpus, self.bases)

@@ -59,8 +59,9 @@ def fixtures(corpus: DemoCorpus) -> list[tuple[str, str, str, bytes | None, str]
         ("jhtml_demo_list_2.html", "jinshui", "/D42Y01/index_2.jhtml", None, "page 2"),
         ("jhtml_demo_detail.html", "jinshui", _first_report(corpus, "jinshui", "department"), None,
          "a report, body in div#ivs_content"),
-        ("generic_demo_list.html", "yiyang", "/xxgk/ndbg/bm/index.html", None, "宜阳县 部门年报, page 1"),
-        ("generic_demo_list_2.html", "yiyang", "/xxgk/ndbg/bm/index.html?page=2", None, "page 2 (?page=N)"),
+        ("generic_demo_list.html", "yiyang", "/xxgk/ndbg/bm/01/index.html", None,
+         "宜阳县农业农村局 (one column per department), page 1"),
+        ("generic_demo_list_2.html", "yiyang", "/xxgk/ndbg/bm/01/index.html?page=2", None, "page 2 (?page=N)"),
         ("generic_demo_detail.html", "yiyang", _first_report(corpus, "yiyang", "department", "2019"), None,
          "a 2019-template report, body in div.detail-body"),
     ]

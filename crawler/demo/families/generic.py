@@ -1,6 +1,7 @@
 """A plain county site (宜阳县) with no known CMS: what the generic spider must cope with.
 
-Lists at /xxgk/ndbg/<sub>/index.html with later pages as ?page=N, linked
+Lists at /xxgk/ndbg/<sub>/index.html (one per department at /xxgk/ndbg/bm/NN/index.html)
+with later pages as ?page=N, linked
 by numbers and 下一页; articles at /html/<colId>/<id>.html with the body
 in an unremarkable div.detail-body and no metadata table, only a
 发布时间/来源 line.
@@ -17,13 +18,21 @@ from crawler.demo.model import Column, DemoSite
 _SUBS = {"government": ("xzf", 121), "department": ("bm", 122), "town": ("xz", 123), "zone": ("jjq", 124)}
 
 
-def _list_path(level: str, n: int) -> str:
-    base = f"/xxgk/ndbg/{_SUBS[level][0]}/index.html"
-    return base if n == 1 else f"{base}?page={n}"
+def _list_path(col: Column, n: int) -> str:
+    return col.path if n == 1 else f"{col.path}?page={n}"
 
 
 def make_columns(spec: SiteSpec) -> list[Column]:
-    return [Column(name, level, _list_path(level, 1)) for level, name in spec.column_names.items()]
+    """One column per level, or one per body for the levels in ``spec.per_body_levels`` (/xxgk/ndbg/bm/01/…)."""
+    out = []
+    for level, name in spec.column_names.items():
+        if level in spec.per_body_levels:
+            bodies = [b for b in spec.bodies if b.level == level]
+            out += [Column(b.name, level, f"/xxgk/ndbg/{_SUBS[level][0]}/{i:02d}/index.html", body=b.name)
+                    for i, b in enumerate(bodies, 1)]
+        else:
+            out.append(Column(name, level, f"/xxgk/ndbg/{_SUBS[level][0]}/index.html"))
+    return out
 
 
 def _frame(spec: SiteSpec, title: str, inner: str, article: Article | None = None) -> str:
@@ -42,12 +51,12 @@ def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Artic
         for n, chunk in enumerate(pages, 1):
             items = "".join(f'<div class="item"><a href="{a.path}">{chrome.esc(a.title)}</a>'
                             f'<em>{a.date_iso}</em></div>' for a in chunk)
-            nums = " ".join(f'<a href="{_list_path(col.body_level, i)}">{i}</a>' if i != n else f"[{i}]"
+            nums = " ".join(f'<a href="{_list_path(col, i)}">{i}</a>' if i != n else f"[{i}]"
                             for i in range(1, last + 1))
-            nxt = f' <a href="{_list_path(col.body_level, n + 1)}">下一页</a>' if n < last else ""
+            nxt = f' <a href="{_list_path(col, n + 1)}">下一页</a>' if n < last else ""
             inner = (f'<h3 class="lm">{chrome.esc(col.name)}</h3><div class="items">{items}</div>'
                      f'<div class="pg">{nums}{nxt}</div>')
-            site.pages[_list_path(col.body_level, n)] = html_page(_frame(spec, col.name, inner))
+            site.pages[_list_path(col, n)] = html_page(_frame(spec, col.name, inner))
         for a in articles:
             inner = (f'<h2 class="t">{chrome.esc(a.title)}</h2>'
                      f'<div class="laiyuan">发布时间：{a.date_iso}　　来源：{chrome.esc(a.agency)}</div>'

@@ -21,6 +21,9 @@ from crawler.demo.model import Column, DemoSite, Page, Request
 SID = "753"
 _CATS = {"government": 2597, "department": 2598, "town": 2599, "zone": 2600}
 _PARENT = 2590
+# Categories beside the 年报 one on real platforms: never report columns.
+_OTHER_CATS = ((2601, "国民经济和社会发展统计公报"), (2602, "财政预决算"), (2603, "政府工作报告"),
+               (2604, "法治政府建设年度报告"))
 
 
 def api_path(cat: int) -> str:
@@ -94,6 +97,7 @@ def api_handler(spec: SiteSpec, cats: dict[int, tuple[Column, list[Article], int
 def _index_page(spec: SiteSpec, columns: list[tuple[Column, list[Article]]]) -> str:
     tree = [{"id": _PARENT, "name": "政府信息公开年报", "parent": 0, "children": [
         {"id": _CATS[c.body_level], "name": c.name, "parent": _PARENT, "children": []} for c, _ in columns]}]
+    tree += [{"id": cat, "name": name, "parent": 0, "children": []} for cat, name in _OTHER_CATS]
     config = (f"window._CONFIG = {{SID:'{SID}', SITE_NAME:'{spec.name}', ROOT:'/gkmlpt', "
               f"TREE:{_script_json(tree)}, API_ALL:'/gkmlpt/api/all/'}};")
     head = chrome.head(f"{spec.name}政府信息公开目录", spec.name, extra=f"<script>{config}</script>")

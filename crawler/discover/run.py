@@ -1,0 +1,49 @@
+"""Discovery over many portals, resumable: a finished site is not asked again, an unfinished one
+continues from the answers it already has."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from crawler.discover.entry import DiscoveryState, Portal, entry_for
+from crawler.discover.fetch import PoliteFetcher
+from crawler.discover.walk import Discovery, discover_site
+from crawler.sites_check import Fetcher
+
+
+@dataclass
+class SiteOutcome:
+    """One portal's discovery: the entry (None when no column was found) and what it cost."""
+
+    portal: Portal
+    discovery: Discovery | None  # None when taken from the state of an earlier run
+    entry: dict | None
+    resumed: bool = False  # True when the entry came from the state, no request made
+
+
+def discover_portals(portals: Iterable[Portal], *, state: DiscoveryState | None = None, fetch: Fetcher | None = None,
+                     delay: float = 1.0, max_requests: int = 30, timeout: float = 20.0, force: bool = False,
+                     today: dt.date | None = None,
+                     progress: Callable[[SiteOutcome], None] | None = None) -> list[SiteOutcome]:
+    """Discover each portal's columns; with ``state``, keep every answer so a re-run continues."""
+    state = state or DiscoveryState(None)
+    out = []
+    for portal in portals:
+        saved = state.load(portal.the_slug)
+        if saved.get("entry") and saved.get("complete") and not force:
+            outcome = SiteOutcome(portal, None, saved["entry"], resumed=True)
+        else:
+            fetcher = PoliteFetcher(fetch, delay=delay, max_requests=max_requests, cache=saved.setdefault("pages", {}),
+                                    timeout=timeout)
+            found = discover_site(portal.url, fetcher, entry=portal.entry or None)
+            entry = entry_for(portal, found, today) if found.columns else None
+            saved.update(entry=entry, complete=found.complete,
+                         requests=saved.get("requests", 0) + found.requests)
+            state.save(portal.the_slug, saved)
+            outcome = SiteOutcome(portal, found, entry)
+        if progress:
+            progress(outcome)
+        out.append(outcome)
+    return out
