@@ -64,7 +64,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -77,6 +77,17 @@ from crawler.registry import Column, Site, load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REGISTRY = "sites/real.yaml"
+
+class Paging(NamedTuple):
+    """What a list page's paging script says: page count, this page (0 = the first), file name and
+    extension of the other pages, and the number the second page's file carries."""
+
+    total: int
+    current: int
+    name: str
+    ext: str
+    first_suffix: int = 1
+
 
 # --- the report-title rule -------------------------------------------------
 
@@ -439,27 +450,33 @@ class ReportSpider(scrapy.Spider):
 
     # --- paging shared by several families ------------------------------------
 
-    def js_paging(self, response: Response) -> tuple[int, int, str, str] | None:
-        """TRS-style paging scripts: (total pages, current page 0-based, file name, extension), or None.
+    def js_paging(self, response: Response) -> Paging | None:
+        """TRS-style paging scripts as a :class:`Paging`, or None.
 
-        Understands ``createPageHTML(total, current, "index", "html")`` (also
-        the 6-argument form with a div id first and a page size last) and
-        ``var countPage = N`` with an optional ``var currentPage = N``.
+        Understands ``createPageHTML(total, current0, "index", "html")``, the
+        six-argument form ``createPageHTML('page_div', total, current1, "list",
+        "shtml", records)`` (its current page counts from 1 and page 2 is
+        ``list_2.shtml``), and ``var countPage = N`` with an optional
+        ``var currentPage = N``.
         """
         text = self.text(response)
         for m in re.finditer(r"createPageHTML\s*\(([^)]*)\)", text):
             # The first call with numbers; a template may also define the function itself.
             args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
+            div_first = bool(args) and not args[0].isdigit()
             while args and not args[0].isdigit():
                 args.pop(0)
             if len(args) >= 2 and args[0].isdigit() and args[1].isdigit():
                 name = args[2] if len(args) > 2 and args[2] else "index"
                 ext = args[3] if len(args) > 3 and args[3] else _ext_of(response.url)
-                return int(args[0]), int(args[1]), name, ext
+                if div_first:  # createPageHTML('page_div', total, current1, name, ext, records)
+                    return Paging(int(args[0]), max(int(args[1]) - 1, 0), name, ext, 2)
+                return Paging(int(args[0]), int(args[1]), name, ext)
         m = re.search(r"var\s+countPage\s*=\s*['\"]?(\d+)", text)
         if m:
             cur = re.search(r"var\s+currentPage\s*=\s*['\"]?(\d+)", text)
-            return int(m.group(1)), int(cur.group(1)) if cur else response.meta.get("page", 0), "index", _ext_of(response.url)
+            current = int(cur.group(1)) if cur else response.meta.get("page", 0)
+            return Paging(int(m.group(1)), current, "index", _ext_of(response.url))
         return None
 
     def next_page_link(self, response: Response) -> str | None:
@@ -509,11 +526,15 @@ def _ext_of(url: str) -> str:
     return m.group(1) if m else "html"
 
 
-def page_url(column_page_url: str, name: str, ext: str, n: int) -> str:
-    """TRS page ``n`` (0 = the first) of the list whose first page is ``column_page_url``."""
+def page_url(column_page_url: str, name: str, ext: str, n: int, first_suffix: int = 1) -> str:
+    """Page ``n`` (0 = the first) of the list whose first page is ``column_page_url``.
+
+    The second page is ``name_<first_suffix>.ext``: ``index_1.html`` for TRS's four-argument
+    ``createPageHTML``, ``list_2.shtml`` for its six-argument form.
+    """
     if n == 0:
         return column_page_url
-    return urljoin(column_page_url, f"{name}_{n}.{ext}")
+    return urljoin(column_page_url, f"{name}_{n - 1 + first_suffix}.{ext}")
 
 
 class LinkListSpider(ReportSpider):
@@ -566,9 +587,9 @@ class LinkListSpider(ReportSpider):
         url = self.next_page_link(response)
         if url is None:
             info = self.js_paging(response)
-            if info and number < info[0]:
+            if info and number < info.total:
                 first = response.meta.get("first_page") or response.url
-                url = page_url(first, info[2], info[3], number)
+                url = page_url(first, info.name, info.ext, number, info.first_suffix)
                 yield self.follow_list(url, response, page_number=number + 1, first_page=first)
             return
         yield self.follow_list(url, response, page_number=number + 1)

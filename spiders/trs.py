@@ -3,10 +3,13 @@
 CMS:
     TRS WCM and the many CMSs that copy its publishing layout. Report pages
     are ``…/YYYYMM/tYYYYMMDD_ID.html`` (or ``.shtml``/``.htm``; ``_wap.html``
-    is the mobile twin). A column is a directory: ``index.html`` is page 1,
-    then ``index_1.html``, ``index_2.html``… The page count comes from a
-    script: ``createPageHTML(total, current0, "index", "html")`` or, in older
-    templates, ``var countPage = N //共多少页``.
+    is the mobile twin), or in newer sites ``…/c<id>/content.shtml``. A
+    column is a directory: ``index.html`` is page 1, then ``index_1.html``,
+    ``index_2.html``… The page count comes from a script:
+    ``createPageHTML(total, current0, "index", "html")``; the six-argument
+    ``createPageHTML('page_div', total, current1, "fg", "shtml", records)``
+    counts from 1 and names page 2 ``fg_2.shtml``; older templates write
+    ``var countPage = N //共多少页``.
 
 Sample sites:
     js.changchun.gov.cn (长春 净月区 departments), www.qiaokou.gov.cn (武汉
@@ -33,15 +36,23 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 
-from spiders.base import ATTACHMENT_RE, ReportSpider, is_report_title, page_url
+from spiders.base import ATTACHMENT_RE, Paging, ReportSpider, is_report_title, page_url
 
 TDATE_RE = re.compile(r"/t\d{8}_\d+(?:_wap)?\.s?html?$", re.I)
+# The newer TRS layout: every document is a directory of its own, ``…/c<id>/content.shtml``.
+CONTENT_RE = re.compile(r"/c\d+/content\.s?html?$", re.I)
 _INDEX_RE = re.compile(r"/(?:index(?:_\d+)?\.s?html?)?$", re.I)
 
 
 def is_tdate_url(url: str) -> bool:
     """True for a TRS detail page URL (``tYYYYMMDD_ID.html``)."""
     return bool(TDATE_RE.search(urlsplit(url).path))
+
+
+def is_report_page_url(url: str) -> bool:
+    """True for a TRS document URL: ``tYYYYMMDD_ID.html`` or ``c<id>/content.shtml``."""
+    path = urlsplit(url).path
+    return bool(TDATE_RE.search(path) or CONTENT_RE.search(path))
 
 
 def column_dir(url: str) -> str:
@@ -66,15 +77,15 @@ class TrsSpider(ReportSpider):
         for url, title, date in reports:
             yield self.report_request(url, response, title=title, list_date=date)
         yield from self._subcolumns(response, links)
-        tdate_links = sum(1 for url, _, _ in links if is_tdate_url(url))
+        tdate_links = sum(1 for url, _, _ in links if is_report_page_url(url))
         yield from self._next_pages(response, [u for u, _, _ in reports], tdate_links)
 
     def _parse_list(self, links: list[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
-        """The list entries that are reports: t-date pages or attachments whose title is a report."""
+        """The list entries that are reports: TRS documents or attachments whose title is a report."""
         return [
             (url, title, date)
             for url, title, date in links
-            if (is_tdate_url(url) or ATTACHMENT_RE.search(urlsplit(url).path)) and is_report_title(title)
+            if (is_report_page_url(url) or ATTACHMENT_RE.search(urlsplit(url).path)) and is_report_title(title)
         ]
 
     def _subcolumns(self, response: Response, links: list[tuple[str, str, str | None]]) -> Iterator[Request]:
@@ -88,7 +99,7 @@ class TrsSpider(ReportSpider):
         registered = {column_dir(c.url) for c in site.columns} if site else set()
         for url, _, _ in links:
             parts = urlsplit(url)
-            if parts.hostname != host or is_tdate_url(url) or not _INDEX_RE.search(parts.path):
+            if parts.hostname != host or is_report_page_url(url) or not _INDEX_RE.search(parts.path):
                 continue
             target = column_dir(url)
             if target in registered:
@@ -105,25 +116,27 @@ class TrsSpider(ReportSpider):
             self.logger.info("all reports known, paging stops: %s", response.url)
             return
         if response.status == 404:
-            info = (response.meta.get("page_total"), page, response.meta.get("page_name"), response.meta.get("page_ext"))
-            if info[0] is None:
+            meta = response.meta
+            if meta.get("page_total") is None:
                 return
+            info = Paging(meta["page_total"], page, meta.get("page_name") or "index", meta.get("page_ext") or "html",
+                          meta.get("page_suffix", 1))
         else:
             info = self.js_paging(response)
             if info is None:
                 return
-        total, current, name, ext = info
-        current = page if page else current
+        current = page if page else info.current
         nxt = current + 1
-        if nxt >= total:
+        if nxt >= info.total:
             return
         first = response.meta.get("first_page") or response.url
         yield self.follow_list(
-            page_url(first, name, ext, nxt),
+            page_url(first, info.name, info.ext, nxt, info.first_suffix),
             response,
             page=nxt,
-            page_total=total,
-            page_name=name,
-            page_ext=ext,
+            page_total=info.total,
+            page_name=info.name,
+            page_ext=info.ext,
+            page_suffix=info.first_suffix,
             first_page=first,
         )
