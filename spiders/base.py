@@ -547,7 +547,9 @@ class LinkListSpider(ReportSpider):
     ``index_2.html``, ``?page=3``) are never reports: navigation links named
     "政府信息公开年报" stay out.
     Paging follows the "下一页" link, else the numbered link after the
-    current page, else a TRS-style ``createPageHTML``/``countPage`` script.
+    current page, else a TRS-style ``createPageHTML``/``countPage`` script,
+    else pages named after the first one (``index_<colid>_<N>.html``, often
+    numbered backwards behind textless or hidden links: :func:`next_sibling_page`).
     """
 
     # LinkListSpider
@@ -591,5 +593,61 @@ class LinkListSpider(ReportSpider):
                 first = response.meta.get("first_page") or response.url
                 url = page_url(first, info.name, info.ext, number, info.first_suffix)
                 yield self.follow_list(url, response, page_number=number + 1, first_page=first)
+                return
+            sibling = next_sibling_page(response)
+            if sibling is not None:
+                url, meta = sibling
+                yield self.follow_list(url, response, page_number=number + 1, **meta)
             return
         yield self.follow_list(url, response, page_number=number + 1)
+
+
+def _numbered_siblings(text: str, stem: str, ext: str) -> list[int]:
+    """The N of every ``<stem>_<N>.<ext>`` the page names (href, option, script), in the order named."""
+    out: list[int] = []
+    pattern = re.compile(r"(?<![\w.-])" + re.escape(stem) + r"_(\d+)\." + re.escape(ext) + r"(?![\w])", re.I)
+    for m in pattern.finditer(text):
+        n = int(m.group(1))
+        if n not in out:
+            out.append(n)
+    return out
+
+
+def next_sibling_page(response: Response) -> tuple[str, dict[str, Any]] | None:
+    """The next page of a list whose pages are ``<first page>_<N>.html``, found whatever the paging links say.
+
+    Some CMSs (动易, 科讯 and their copies) number a column's pages backwards, ``index_<colid>.html`` then
+    ``index_<colid>_<N-1>.html`` down to ``_1``, so that old pages never change; their pager links often carry
+    no text (images) or sit in a hidden block drawn by a script. The first page names the numbers: the first
+    one named is page 2, and when it is the largest the list counts down (to 1, whether later pages link
+    it or not); otherwise it counts up as far as the pages name. Returns (URL, meta to carry) or None.
+    """
+    meta = response.meta
+    stem, ext, here = meta.get("sibling_stem"), meta.get("sibling_ext"), meta.get("sibling_n")
+    if stem is None:
+        name = urlsplit(response.url).path.rsplit("/", 1)[-1]
+        stem, dot, ext = name.rpartition(".")
+        if not dot or not stem or not re.fullmatch(r"s?html?", ext, re.I):
+            return None
+    text = response.text if isinstance(response, TextResponse) else ""
+    numbers = [n for n in _numbered_siblings(text, stem, ext) if n != here]
+    step, last = meta.get("sibling_step", 0), meta.get("sibling_last", 0)
+    seen = list(meta.get("sibling_seen") or [])
+    if here is None:
+        if not numbers:
+            return None
+        nxt = numbers[0]
+        step = (-1 if nxt == max(numbers) else 1) if len(numbers) > 1 else 0
+        last = min(numbers + [1]) if step == -1 else max(numbers)
+    elif step == -1:
+        nxt = here - 1 if here - 1 >= min(last, 1) else None
+    elif step == 1:
+        last = max([last, *numbers])
+        nxt = here + 1 if here + 1 <= last else None
+    else:
+        nxt = next((n for n in numbers if n not in seen), None)
+    if nxt is None or nxt in seen:
+        return None
+    url = urljoin(response.url, f"{stem}_{nxt}.{ext}")
+    return url, {"sibling_stem": stem, "sibling_ext": ext, "sibling_n": nxt, "sibling_step": step,
+                 "sibling_last": last, "sibling_seen": [*seen, nxt]}

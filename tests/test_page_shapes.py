@@ -73,3 +73,52 @@ def test_is_report_page_url():
     assert is_report_page_url("http://www.qiaokou.gov.cn/xxgk/zfxxgknb/202401/t20240125_2349704.shtml")
     assert not is_report_page_url("http://www.example.gov.cn/xxgk/c100235/zfxxgknb.shtml")
     assert not is_report_page_url("http://www.example.gov.cn/xxgk/c100235/index.shtml")
+
+
+# --- lists numbered backwards (index_<colid>_<N>.html, N counting down) behind textless, hidden links -
+
+BACK = "http://www.example.gov.cn/xxgk/ndbg/"
+
+
+def _later_page(n: int) -> bytes:
+    """Page index_1234_<n>.html of the same column: two reports, and no pager at all (a script draws it)."""
+    items = "".join(f'<li><span class="date">20{18 + n}-01-2{k}</span><a href="/html/1234/20{18 + n}-01/{9000 + 10 * n + k}.html">'
+                    f"某某县第{k}局20{17 + n}年政府信息公开工作年度报告</a></li>" for k in (1, 2))
+    return (f'<html><head><meta charset="utf-8"></head><body><ul>{items}</ul>'
+            f'<script>drawPager("pagelist", 4, {5 - n});</script></body></html>').encode()
+
+
+def test_backwards_numbered_list_is_walked_down_to_1():
+    from scrapy.http import HtmlResponse
+
+    spider = GenericSpider(sites=[one_site("generic", [BACK + "index_1234.html"], slug="back")])
+    start = next(spider.start_requests())
+    out = list(spider.parse_column(response_for(start, "generic_shape_backwards.html")))
+    assert len(_reports(out)) == 3
+    walked, request = [], _lists(out)
+    while request:
+        (req,) = request
+        walked.append(req.url)
+        n = int(req.url.rsplit("_", 1)[1].split(".")[0])
+        response = HtmlResponse(url=req.url, body=_later_page(n), encoding="utf-8", request=req)
+        page = list(spider.parse_column(response))
+        assert len(_reports(page)) == 2
+        request = _lists(page)
+    assert walked == [BACK + "index_1234_3.html", BACK + "index_1234_2.html", BACK + "index_1234_1.html"]
+
+
+def test_counting_up_textless_links_stop_at_the_last_named():
+    from scrapy.http import HtmlResponse
+
+    spider = GenericSpider(sites=[one_site("generic", [BACK + "index_77.html"], slug="up")])
+    start = next(spider.start_requests())
+    body = ('<html><body><a href="/html/1.html">某某县2023年政府信息公开工作年度报告</a>'
+            '<a href="index_77_2.html"><img src="n.gif"></a><a href="index_77_3.html"><img src="l.gif"></a>'
+            '</body></html>').encode()
+    (req,) = _lists(spider.parse_column(HtmlResponse(url=start.url, body=body, encoding="utf-8", request=start)))
+    assert req.url == BACK + "index_77_2.html"
+    (req3,) = _lists(spider.parse_column(HtmlResponse(url=req.url, body=b"<html><body></body></html>",
+                                                      encoding="utf-8", request=req)))
+    assert req3.url == BACK + "index_77_3.html"
+    assert _lists(spider.parse_column(HtmlResponse(url=req3.url, body=b"<html></html>", encoding="utf-8",
+                                                   request=req3))) == []
