@@ -37,6 +37,7 @@ select
   cs.reports_changed as reports_changed,
   cs.reports_unchanged as reports_unchanged,
   cs.reports_skipped as reports_skipped,
+  cs.pages_unread as pages_unread,
   cs.errors as errors,
   cs.errors_json as errors_json,
   (select max(c2.run_id) from crawl_sites c2 where c2.site = s.slug
@@ -60,8 +61,18 @@ def site_alarm(result: Any, *, had_reports: bool) -> str | None:
     """Why a site's run is alarming, or None. ``result`` is a runner.SiteResult.
 
     Reports skipped because their list entry is unchanged count as yielded:
-    a quiet night is not an alarm.
+    a quiet night is not an alarm. List pages that could not be read
+    (``pages_unread``) always are: part of a column was lost, whatever else it yielded.
     """
+    alarm = _yield_alarm(result, had_reports=had_reports)
+    unread = getattr(result, "pages_unread", 0) or 0
+    if unread:
+        pages = f"{unread} list page{'s' if unread > 1 else ''} of a column unread (part of the column not crawled)"
+        return f"{alarm}; {pages}" if alarm else pages
+    return alarm
+
+
+def _yield_alarm(result: Any, *, had_reports: bool) -> str | None:
     if result.reports_seen + result.reports_skipped > 0:
         return None
     errors = {k: v for k, v in sorted(result.errors.items()) if v}

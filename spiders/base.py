@@ -242,6 +242,8 @@ class ReportSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
         self.known_urls: dict[str, str | None] = load_known_urls(known_urls)
         self.skipped_urls: list[str] = []  # known reports not fetched: their list entry is unchanged
+        #: list pages of a column that could not be read, by site (crawl_sites.pages_unread; raises the alarm)
+        self.pages_unread: dict[str, int] = {}
         #: False after an interrupted run: walk every list page, so nothing the killed run
         #: left in flight is missed (known pages answer 304, known reports are not re-read).
         self.stop_at_known: bool = str(stop_at_known).lower() not in ("false", "0", "no")
@@ -281,6 +283,7 @@ class ReportSpider(scrapy.Spider):
         return Request(
             column.url,
             callback=self.parse_column,
+            errback=self.list_failed,
             meta=meta,
             headers=self._site_headers(site),
             dont_filter=True,
@@ -333,6 +336,7 @@ class ReportSpider(scrapy.Spider):
         return Request(
             url,
             callback=callback or self.parse_column,
+            errback=self.list_failed,
             meta=meta,
             headers=self._site_headers(site) if site else None,
         )
@@ -394,11 +398,34 @@ class ReportSpider(scrapy.Spider):
         return out
 
     def is_list_missing(self, response: Response) -> bool:
-        """True for a 404 list page (logged); the caller decides whether to page on."""
+        """True for a 404 list page (logged and counted unread); the caller decides whether to page on."""
         if response.status == 404:
-            self.logger.info("list page missing (404): %s", response.url)
+            self.count_unread(response.meta, response.url, 1, "HTTP 404")
             return True
         return False
+
+    def count_unread(self, meta: dict[str, Any], url: str, pages: int, why: str) -> None:
+        """``pages`` list pages of a column that will not be read: counted per site (``pages_unread``,
+        which raises the site's alarm) and logged with the column and the reason, never lost silently."""
+        if pages <= 0:
+            return
+        site = meta.get("site") or "unknown"
+        self.pages_unread[site] = self.pages_unread.get(site, 0) + pages
+        self.logger.warning("%s: %d list page(s) of column %s unread (%s)", url, pages,
+                            meta.get("column_url") or meta.get("column"), why)
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value("nianbao/pages_unread", pages)
+            crawler.stats.inc_value(f"nianbao/site/{site}/pages_unread", pages)
+
+    def list_failed(self, failure: Any) -> None:
+        """Errback of list requests: a list page that could not be fetched is an unread page (and the
+        pages after it, when the paging says how many)."""
+        request = failure.request
+        meta = request.meta
+        total, page = meta.get("page_total"), meta.get("page", 0)
+        pages = total - page if isinstance(total, int) and total > page else 1
+        self.count_unread(meta, request.url, pages, failure.getErrorMessage() or type(failure.value).__name__)
 
     # --- report pages ----------------------------------------------------------
 

@@ -29,18 +29,24 @@ Caveats:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.http import Request, Response
+from scrapy.http import FormRequest, Request, Response
 
 from spiders.base import ATTACHMENT_RE, Paging, ReportSpider, is_report_title, page_url
+from spiders.listapi import SearchApi, find_search_api, parse_search_reply
 
 TDATE_RE = re.compile(r"/t\d{8}_\d+(?:_wap)?\.s?html?$", re.I)
 # The newer TRS layout: every document is a directory of its own, ``…/c<id>/content.shtml``.
 CONTENT_RE = re.compile(r"/c\d+/content\.s?html?$", re.I)
+# What a page says of its own length: 共N条, recordCount: 'N', totalRecord: N.
+_DECLARED_RE = re.compile(r"共\s*(\d+)\s*条|recordCount['\"]?\s*[:=]\s*['\"]?(\d+)|totalRecord['\"]?\s*[:=]\s*['\"]?(\d+)",
+                          re.I)
 _INDEX_RE = re.compile(r"/(?:index(?:_\d+)?\.s?html?)?$", re.I)
 
 
@@ -124,6 +130,8 @@ class TrsSpider(ReportSpider):
         else:
             info = self.js_paging(response)
             if info is None:
+                if page == 0:
+                    yield from self._unpaged(response, tdate_links)
                 return
         current = page if page else info.current
         nxt = current + 1
@@ -140,3 +148,50 @@ class TrsSpider(ReportSpider):
             page_suffix=info.first_suffix,
             first_page=first,
         )
+
+    # --- columns whose later pages come from a JSON API (Fujian's 动静结合 pages) -------------------
+
+    def _unpaged(self, response: Response, listed: int) -> Iterator[Request]:
+        """A first page without a paging script: its search API's pages, or the pages it declares
+        but gives no way to (counted unread)."""
+        text = self.text(response)
+        api = find_search_api(text, response.url)
+        if api is not None:
+            if api.pages is None or api.pages > 1:
+                yield self._api_request(response, api, 2, api.pages)
+            return
+        m = _DECLARED_RE.search(text)
+        declared = int(next(g for g in m.groups() if g)) if m else 0
+        if declared > listed:
+            pages = math.ceil(declared / listed) - 1 if listed else 1
+            self.count_unread(response.meta, response.url, pages,
+                              f"the page says {declared} entries, lists {listed}, and links no further page")
+
+    def _api_request(self, response: Response, api: SearchApi, page: int, total: int | None) -> FormRequest:
+        site = self.site_of(response)
+        headers = {**(self._site_headers(site) if site else {}), "X-Requested-With": "XMLHttpRequest",
+                   "Referer": response.meta.get("first_page") or response.url}
+        meta = self.carry(response, page=page - 1, page_total=total, api=asdict(api),
+                          first_page=response.meta.get("first_page") or response.url)
+        return FormRequest(api.url, formdata=api.formdata(page), callback=self.parse_api_page,
+                           errback=self.list_failed, meta=meta, headers=headers, dont_filter=True)
+
+    def parse_api_page(self, response: Response) -> Iterator[Any]:
+        """One JSON page of a column: report requests, then the next page while the API has more."""
+        meta = response.meta
+        page, total, api = meta["page"] + 1, meta.get("page_total"), SearchApi(**meta["api"])
+        try:
+            entries, count = parse_search_reply(response.body, meta.get("first_page") or response.url)
+        except ValueError as e:
+            self.count_unread(meta, response.url, (total - page + 1) if total else 1, f"page {page}: {e}")
+            return
+        reports = self._parse_list(entries)
+        for url, title, date in reports:
+            yield self.report_request(url, response, title=title, list_date=date)
+        total = count or total
+        if not entries or total is None or page >= total:
+            return
+        if not self.should_page([u for u, _, _ in reports]):
+            self.logger.info("all reports known, paging stops: %s page %d", response.url, page)
+            return
+        yield self._api_request(response, api, page + 1, total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrapy.http import Request
 
 from spiders.generic import GenericSpider
-from spiders.testing import one_site, response_for
+from spiders.testing import FILES, one_site, response_for
 from spiders.trs import TrsSpider, is_report_page_url
 
 
@@ -122,3 +122,105 @@ def test_counting_up_textless_links_stop_at_the_last_named():
     assert req3.url == BACK + "index_77_3.html"
     assert _lists(spider.parse_column(HtmlResponse(url=req3.url, body=b"<html></html>", encoding="utf-8",
                                                    request=req3))) == []
+
+
+# --- a column whose later pages come only from a JSON API (Fujian's 动静结合 TRS pages) -------------
+
+FJ = "https://www.example-fj.gov.cn/zwgk/zfxxgkzl/zfxxgknb/"
+FJ_API = "https://www.example-fj.gov.cn/fjdzapp/search"
+
+
+def _fj_spider() -> TrsSpider:
+    return TrsSpider(sites=[one_site("trs", [FJ + "index.htm"], slug="fj")])
+
+
+def _api_requests(out):
+    return [r for r in out if r.callback.__name__ == "parse_api_page"]
+
+
+def test_json_api_pages_are_followed_to_the_end():
+    from urllib.parse import parse_qs
+
+    spider = _fj_spider()
+    start = next(spider.start_requests())
+    page1 = list(spider.parse_column(response_for(start, "trs_shape_fujian_list.html")))
+    assert len(_reports(page1)) == 5
+    (api2,) = _api_requests(page1)
+    form = parse_qs(api2.body.decode())
+    assert (api2.method, api2.url) == ("POST", FJ_API)
+    assert {k: v[0] for k, v in form.items()} == {
+        "channelid": "229105", "sortfield": "-docorderpri,-docreltime", "classsql": "chnlid=40615",
+        "classcol": "publishyear", "classnum": "100", "classsort": "0", "cache": "true", "prepage": "5", "page": "2"}
+    page2 = list(spider.parse_api_page(response_for(api2, "trs_shape_fujian_api_2.json")))
+    reports2 = _reports(page2)
+    assert [r.meta["title"] for r in reports2][:2] == ["某某县财政局2023年政府信息公开工作年度报告",
+                                                        "某某县人力资源和社会保障局2023年政府信息公开工作年度报告"]
+    assert len(reports2) == 4  # 工作要点的通知 is not a report
+    assert reports2[0].url == FJ + "202401/t20240126_6389005.htm" and reports2[0].meta["list_date"] == "2024-01-26"
+    (api3,) = _api_requests(page2)
+    assert parse_qs(api3.body.decode())["page"] == ["3"]
+    page3 = list(spider.parse_api_page(response_for(api3, "trs_shape_fujian_api_3.json")))
+    assert len(_reports(page3)) == 2 and _api_requests(page3) == []
+    assert spider.pages_unread == {}
+
+
+def test_json_api_that_answers_no_json_counts_the_pages_unread():
+    spider = _fj_spider()
+    start = next(spider.start_requests())
+    (api2,) = _api_requests(spider.parse_column(response_for(start, "trs_shape_fujian_list.html")))
+    assert list(spider.parse_api_page(response_for(api2, "trs_shape_six_args.html"))) == []
+    assert spider.pages_unread == {"fj": 2}  # pages 2 and 3 of 3 (recordCount 12, prepage 5)
+
+
+def test_json_api_request_that_fails_counts_the_pages_unread():
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = _fj_spider()
+    start = next(spider.start_requests())
+    (api2,) = _api_requests(spider.parse_column(response_for(start, "trs_shape_fujian_list.html")))
+    response = response_for(api2, "trs_shape_fujian_api_2.json", status=403)
+    failure = Failure(HttpError(response, "Ignoring non-200 response"))
+    failure.request = api2
+    api2.errback(failure)
+    assert spider.pages_unread == {"fj": 2}
+
+
+def test_a_page_that_declares_more_entries_than_it_can_reach_counts_them_unread():
+    from scrapy.http import HtmlResponse
+
+    spider = _fj_spider()
+    start = next(spider.start_requests())
+    body = (FILES / "trs_shape_fujian_list.html").read_text(encoding="utf-8").replace("/fjdzapp/search", "/search.do")
+    out = list(spider.parse_column(HtmlResponse(url=start.url, body=body.encode(), encoding="utf-8", request=start)))
+    assert len(_reports(out)) == 5 and _api_requests(out) == [] and _lists(out) == []
+    assert spider.pages_unread == {"fj": 2}  # 12 entries, 5 a page: two pages nothing links
+
+
+def test_unread_pages_raise_the_site_alarm():
+    from crawler.health import site_alarm
+    from crawler.runner import SiteResult
+
+    ok = SiteResult("fj", "trs", reports_seen=5, pages=6, requests=6)
+    assert site_alarm(ok, had_reports=True) is None
+    ok.pages_unread = 2
+    assert site_alarm(ok, had_reports=True) == "2 list pages of a column unread (part of the column not crawled)"
+    failing = SiteResult("fj", "trs", errors={"http_403": 1}, pages_unread=1)
+    assert site_alarm(failing, had_reports=False) == (
+        "only errors, no reports (http_403 x1); 1 list page of a column unread (part of the column not crawled)")
+
+
+def test_pages_unread_reach_crawl_sites(tmp_path):
+    from crawler.runner import SiteResult, _record_run
+    from crawler.store import open_db
+
+    db_path = tmp_path / "archive.db"
+    db = open_db(db_path)
+    run_id = db["crawl_runs"].insert({"started": "2026-01-01T00:00:00", "status": "running"}).last_pk
+    r = SiteResult("fj", "trs", reports_seen=5, pages_unread=2)
+    r.alarm = "2 list pages of a column unread (part of the column not crawled)"
+    _record_run(db_path, run_id, [r], "2026-01-01T00:00:00")
+    row = next(iter(open_db(db_path).query("select pages_unread, alarm from crawl_sites where site = 'fj'")))
+    assert row == {"pages_unread": 2, "alarm": r.alarm}
+    run = next(iter(open_db(db_path).query("select pages_unread, status from crawl_runs")))
+    assert run == {"pages_unread": 2, "status": "alarm"}
