@@ -466,14 +466,39 @@ class ReportSpider(scrapy.Spider):
         return item
 
     def _attachments(self, response: TextResponse) -> list[str]:
-        """Absolute URLs of PDF/Word/Excel links on a page, and of attachments the list named (``meta``)."""
+        """Absolute URLs of the PDF/Word/Excel files a page links for its report, and of attachments the
+        list named (``meta``).
+
+        The files linked from the article body (and from an attachment block, 附件/fujian) when it links
+        any; else every file on the page. A short body whose report is its attachment must not bring the
+        chrome's files along: the 申请表 in the footer, other years' reports in a 相关信息 list.
+        """
+        body = self._body_file_links(response)
+        hrefs = (body if body else response.css("a::attr(href)").getall()) + list(response.meta.get("attachments") or [])
         urls: list[str] = []
-        hrefs = response.css("a::attr(href)").getall() + list(response.meta.get("attachments") or [])
         for href in hrefs:
             url = urljoin(response.url, href.strip())
             if ATTACHMENT_RE.search(urlsplit(url).path) and url not in urls:
                 urls.append(url)
         return urls
+
+    def _body_file_links(self, response: TextResponse) -> list[str]:
+        """File links inside the first article container that links any, plus those of attachment blocks."""
+        from crawler.extract.htmldoc import CONTAINERS
+
+        sel = self.selector(response)
+        found: list[str] = []
+        for css in (c for c in CONTAINERS if c not in _PAGE_WRAPPERS):
+            hrefs = [h for h in sel.css(f"{css} a::attr(href)").getall()
+                     if ATTACHMENT_RE.search(urlsplit(urljoin(response.url, h.strip())).path)]
+            if hrefs:
+                found = hrefs
+                break
+        if not found:
+            return []
+        for css in _ATTACHMENT_BLOCKS:
+            found += sel.css(f"{css} a::attr(href)").getall()
+        return found
 
     # --- paging shared by several families ------------------------------------
 
@@ -525,6 +550,12 @@ class ReportSpider(scrapy.Spider):
         current = response.meta.get("page_number", 1)
         return numbered.get(current + 1)
 
+
+# The article containers of crawler.extract.htmldoc.CONTAINERS (the rest, #content/.content/article,
+# often wrap the whole page), and the blocks TRS and other CMSs put a document's attachments in.
+_PAGE_WRAPPERS = frozenset({"#content", ".content", "article"})
+_ATTACHMENT_BLOCKS = ("[class*=fujian]", "[id*=fujian]", "[class*=attach]", "[id*=attach]", "[class*=appendix]",
+                      "[class*=download-file]")
 
 # Fewer cells than this and a page's tables are chrome (the 索引号/发布机构 box), not a report's.
 REPORT_TABLE_CELLS = 40

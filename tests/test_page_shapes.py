@@ -224,3 +224,49 @@ def test_pages_unread_reach_crawl_sites(tmp_path):
     assert row == {"pages_unread": 2, "alarm": r.alarm}
     run = next(iter(open_db(db_path).query("select pages_unread, status from crawl_runs")))
     assert run == {"pages_unread": 2, "status": "alarm"}
+
+
+# --- a TRS detail page whose TRS_Editor body is short: the report is its attachment -----------------
+
+SHORT = "http://www.example.gov.cn/xxgk/zfxxgknb/bmnb/202401/t20240126_5512345.html"
+
+
+def test_short_trs_editor_body_is_the_article():
+    from crawler.extract.htmldoc import html_document
+
+    body, _ = html_document((FILES / "trs_shape_short_body.html").read_text(encoding="utf-8"), SHORT)
+    assert [line.cells for line in body.lines] == [
+        ["根据《中华人民共和国政府信息公开条例》要求，现将某某区司法局2023年政府信息公开工作年度报告全文公布（见附件）。"],
+        ["附件：某某区司法局2023年政府信息公开工作年度报告.pdf"],
+    ]  # not the 相关信息 table of other years' reports
+
+
+def test_short_trs_editor_page_says_what_its_report_is():
+    from crawler.extract import extract_bytes
+
+    report = extract_bytes((FILES / "trs_shape_short_body.html").read_bytes(), url=SHORT)
+    assert (report.title, report.year, report.agency, report.published) == (
+        "某某区司法局2023年政府信息公开工作年度报告", 2023, "某某区司法局", "2024-01-26")
+    assert report.cells == {}  # its numbers are in the PDF
+
+
+def test_short_trs_editor_page_follows_its_own_attachment_only():
+    spider = TrsSpider(sites=[one_site("trs", ["http://www.example.gov.cn/xxgk/zfxxgknb/bmnb/"], slug="short")])
+    req = Request(SHORT, meta={"site": "short", "column": "c", "body_level": "department", "title": "t"})
+    item, *files = list(spider.parse_report(response_for(req, "trs_shape_short_body.html")))
+    pdf = "http://www.example.gov.cn/xxgk/zfxxgknb/bmnb/202401/P020240126512345678901.pdf"
+    assert item.attachments == [pdf]  # not the footer's 申请表.doc
+    assert [(r.url, r.meta["page_url"]) for r in files] == [(pdf, SHORT)]
+
+
+def test_attachment_block_beside_the_body_is_followed():
+    from scrapy.http import HtmlResponse
+
+    spider = TrsSpider(sites=[one_site("trs", ["http://www.example.gov.cn/xxgk/"], slug="short")])
+    body = ('<html><body><div class="TRS_Editor"><p>现将年度报告公布如下。</p><p><a href="a.pdf">报告.pdf</a></p></div>'
+            '<div class="fujian">附件：<a href="b.xls">报告表格.xls</a></div>'
+            '<div class="footer"><a href="/sqb.doc">申请表</a></div></body></html>').encode()
+    req = Request(SHORT, meta={"site": "short", "column": "c", "body_level": "department"})
+    item = next(spider.parse_report(HtmlResponse(url=SHORT, body=body, encoding="utf-8", request=req)))
+    base = SHORT.rsplit("/", 1)[0] + "/"
+    assert item.attachments == [base + "a.pdf", base + "b.xls"]

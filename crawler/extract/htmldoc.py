@@ -141,10 +141,18 @@ _NAMES = frozenset(name for _, _, name in _SELECTORS)  # ids, classes and tags w
 
 
 _TITLE_CLASSES = frozenset({"article_title", "title", "article-title", "tit"})
+_FILE_HREF = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|ofd|rtf|zip)(?:[?#]|$)", re.I)
+
+
+def _links_a_file(el: Tag) -> bool:
+    """A short article body that links a PDF/Word/Excel file: the report is the attachment, the body is
+    still the article (the page's other blocks, a list of other years' reports, are not)."""
+    return any(_FILE_HREF.search(str(a.get("href") or "").strip()) for a in el.find_all("a", href=True))
 
 
 def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
-    """The first known CMS container holding a table or some text, in CONTAINERS' order; else the biggest block.
+    """The first known CMS container holding a table, some text or a linked file, in CONTAINERS' order;
+    else the biggest block.
 
     Headings that name a report are collected into `titles` on the same pass.
     """
@@ -163,7 +171,7 @@ def find_container(soup: BeautifulSoup, titles: list[str] | None = None) -> Tag:
                 continue
             if (kind == "id" and el_id == name) or (kind == "class" and name in classes) or (
                     kind == "tag" and el.name == name):
-                if el.find("table") is not None or len(el.get_text(strip=True)) >= 200:
+                if el.find("table") is not None or len(el.get_text(strip=True)) >= 200 or _links_a_file(el):
                     found[n] = el
     if found:
         return found[min(found)]

@@ -73,6 +73,8 @@ _YEARLESS_TITLE = re.compile(r"^(.{2,40}?)(?:政府信息公开|政务公开)工
 _TITLE_PREFIX = re.compile(r"^(?:关于)?(?:印发|公布|发布|公开)?\s*[《〈<]")
 
 
+# '附件：某局2023年…年度报告.pdf': the attachment's name, not the page's title line.
+_FILE_LINE = re.compile(r"^附件\s*\d*\s*[:：]|\.(?:pdf|docx?|xlsx?|wps|ofd|rtf)\s*$", re.I)
 _PART_ONE = re.compile(r"^(?:一、|1[.、])\s*(?:总体情况|概述)")
 
 
@@ -82,7 +84,7 @@ def find_title(lines: list[str]) -> str | None:
 
     def title_at(n: int) -> str | None:
         s = head[n]
-        if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s):
+        if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s) or _FILE_LINE.search(s):
             return None
         if not re.search(r"\d{4}\s*年|关于", arabic_years(s)) and not (n < 3 and _YEARLESS_TITLE.match(s)):
             return None
