@@ -270,3 +270,35 @@ def test_attachment_block_beside_the_body_is_followed():
     item = next(spider.parse_report(HtmlResponse(url=SHORT, body=body, encoding="utf-8", request=req)))
     base = SHORT.rsplit("/", 1)[0] + "/"
     assert item.attachments == [base + "a.pdf", base + "b.xls"]
+
+
+# --- titles with the site's name appended ----------------------------------------------------------
+
+def test_site_name_suffix_is_not_the_title():
+    from crawler.extract import extract_bytes
+
+    report = extract_bytes((FILES / "trs_shape_title_suffix.html").read_bytes(),
+                           url="http://www.example.gov.cn/n2588035/n2588320/c29713283/content.html")
+    assert (report.title, report.agency, report.year) == ("国务院国资委2023年政府信息公开工作年度报告", "国务院国资委", 2023)
+
+
+def test_strip_site_name_forms():
+    from crawler.extract.meta import strip_site_name
+
+    assert strip_site_name("城关镇2023年政府信息公开工作年度报告_某某县人民政府") == "城关镇2023年政府信息公开工作年度报告"
+    assert strip_site_name("某某局2023年政府信息公开工作年度报告_政府信息公开年报_某某区人民政府") == (
+        "某某局2023年政府信息公开工作年度报告")
+    assert strip_site_name("某某区2023年政府信息公开工作年度报告 | 某某区人民政府门户网站") == "某某区2023年政府信息公开工作年度报告"
+    assert strip_site_name("某某区2023年政府信息公开工作年度报告——某某区人民政府") == "某某区2023年政府信息公开工作年度报告"
+    assert strip_site_name("某某街道政府信息公开工作年度报告-某某区人民政府") == "某某街道政府信息公开工作年度报告"
+    # not a suffix: a site's name in front, a year, a range of years
+    assert strip_site_name("某某区人民政府_2023年政府信息公开工作年度报告") == "某某区人民政府_2023年政府信息公开工作年度报告"
+    assert strip_site_name("政府信息公开工作年度报告-2023") == "政府信息公开工作年度报告-2023"
+    assert strip_site_name("2022-2023年政府信息公开工作年度报告") == "2022-2023年政府信息公开工作年度报告"
+
+
+def test_agency_is_never_the_site_name_suffix():
+    from crawler.extract.meta import find_agency
+
+    assert find_agency("某某街道政府信息公开工作年度报告_某某区人民政府", "") == "某某街道"
+    assert find_agency("2023年政府信息公开工作年度报告-国务院国有资产监督管理委员会", "") is None

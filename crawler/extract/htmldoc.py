@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from crawler.extract.document import MAX_LINES, Document, Line
 from crawler.extract.grid import BLOCK_TAGS, SKIP_TAGS, table_rows
+from crawler.extract.meta import strip_site_name
 from crawler.extract.textdoc import text_lines
 from crawler.extract.values import normalize_width
 
@@ -205,8 +206,8 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
         heading = soup.title.get_text(" ", strip=True)
     date = _first(metas, _META_DATE)
     for doc in (body, page):
-        doc.title = normalize_width(title).strip() if title else None
-        doc.heading = normalize_width(heading).strip() if heading else None
+        doc.title = strip_site_name(normalize_width(title).strip()) if title else None
+        doc.heading = strip_site_name(normalize_width(heading).strip()) if heading else None
         doc.agency = _first(metas, _META_SOURCE[:2])
         if date:
             m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", date)

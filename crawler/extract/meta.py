@@ -78,6 +78,27 @@ _FILE_LINE = re.compile(r"^附件\s*\d*\s*[:：]|\.(?:pdf|docx?|xlsx?|wps|ofd|rt
 _PART_ONE = re.compile(r"^(?:一、|1[.、])\s*(?:总体情况|概述)")
 
 
+_SUFFIXED = re.compile(r"^(.*?\S)\s*(?:[-_|｜]+|—{1,2}|–)\s*([^-_|｜—–]{2,40})$")
+
+
+def strip_site_name(title: str | None) -> str | None:
+    """A title without the site's name (or column's) a CMS appends to it: '…年度报告-国务院国有资产监督管理委员会',
+    '…年度报告_某某区人民政府', '…年度报告 | 政府信息公开年报'. Only a suffix without a number after a title
+    that names a report goes (a column's name after a yearless title stays); the suffix is never the
+    title's agency."""
+    if not title:
+        return title
+    t = title.strip()
+    while (m := _SUFFIXED.match(t)) is not None:
+        head, tail = m.group(1).strip(), m.group(2).strip()
+        if re.search(r"\d", arabic_years(tail)) or not _REPORT_TITLE.search(head):
+            break
+        if _REPORT_TITLE.search(tail) and not re.search(r"\d{4}", arabic_years(head)):
+            break  # '政府信息公开工作报告_政府信息公开年报': which half is the title is not clear
+        t = head
+    return t
+
+
 def find_title(lines: list[str]) -> str | None:
     """The first short line near the top naming a report; an agency line above or below a bare title joins it."""
     head = [normalize_width(s).strip().lstrip("#*•· ").strip() for s in lines[:40] if s.strip()]
@@ -172,7 +193,7 @@ _AGENCY_IN_TEXT = (
 def find_agency(title: str | None, text: str) -> str | None:
     """The body that reports: the title's words before the year, or a phrase of the text naming it."""
     if title:
-        t = _TITLE_PREFIX.sub("", arabic_years(title.strip()))
+        t = _TITLE_PREFIX.sub("", arabic_years(strip_site_name(title) or ""))
         t = re.sub(r"^关于", "", t)
         m = re.match(r"^(.{2,40}?)\s*\d{4}\s*年", t)
         if m:
