@@ -196,7 +196,11 @@ def _list_links(family: str, text: str) -> tuple[list[str], list[str]]:
     hrefs = re.findall(r'href="([^"]+)"', text)
     if family == "trs":
         m = re.search(r'createPageHTML\((\d+), (\d+), "index", "html"\)', text)
-        pages = [f"index_{i}.html" if i else "index.html" for i in range(int(m.group(1)))]
+        if m:
+            pages = [f"index_{i}.html" if i else "index.html" for i in range(int(m.group(1)))]
+        else:  # the six-argument form: the current page from 1, page n is index_n.html
+            m = re.search(r"createPageHTML\('page_div', (\d+), (\d+), 'index', 'html', \d+\)", text)
+            pages = [f"index_{i + 1}.html" if i else "index.html" for i in range(int(m.group(1)))]
         return [h for h in hrefs if re.search(r"/t\d{8}_\d+\.html$", h)], pages
     article = {"dateid": r"^/\d{4}/\d{2}-\d{2}/\d+\.html$", "jhtml": r"^/D42Y\d*/\d+\.jhtml$",
                "generic": r"^/html/\d+/\d+\.html$"}[family]

@@ -1,5 +1,9 @@
 """TRS WCM (西工区): static lists index.html, index_1.html … paged by createPageHTML; GBK bytes.
 
+The government column uses the newer six-argument pager,
+``createPageHTML('page_div', total, current1, "index", "html", records)``: its
+current page counts from 1 and page 2 is ``index_2.html`` (no ``index_1``).
+
 Articles at /zwgk/zfxxgknb/<sub>/YYYYMM/tYYYYMMDD_ID.html with the body in
 div.TRS_Editor (which, as on real sites, opens with its own <style> block).
 Pages are GBK and say gb2312 only in a <meta http-equiv> tag; the HTTP
@@ -27,6 +31,19 @@ function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
   document.write("<a href=\\""+_sPageName+"_" + (_nPageCount-1) + "."+_sPageExt+"\\">尾页</a>");
 }
 </script>"""
+# The six-argument pager: a div id first, the current page from 1, the record count last; page n is name_n.
+_PAGER6_JS = """<script type="text/javascript">
+function createPageHTML(_sDivId, _nPageCount, _nCurrIndex, _sPageName, _sPageExt, _nRecordCount){
+  if(_nPageCount == null || _nPageCount<=1){ return; }
+  var html = "<span>共" + _nRecordCount + "条</span>&nbsp;";
+  html += (_nCurrIndex == 1) ? "<span>首页</span>&nbsp;" : "<a href=\\""+_sPageName+"."+_sPageExt+"\\">首页</a>&nbsp;";
+  if(_nCurrIndex < _nPageCount)
+    html += "<a href=\\""+_sPageName+"_" + (_nCurrIndex+1) + "."+_sPageExt+"\\">下一页</a>&nbsp;";
+  html += "<a href=\\""+_sPageName+"_" + _nPageCount + "."+_sPageExt+"\\">尾页</a>";
+  document.getElementById(_sDivId).innerHTML = html;
+}
+</script>"""
+_SIX_ARG_LEVELS = ("government",)
 
 
 def _dir(level: str) -> str:
@@ -42,8 +59,9 @@ def _rel_path(a: Article) -> str:
     return f"{d.year}{d.month:02d}/t{d.year}{d.month:02d}{d.day:02d}_{2340000 + a.uid * 37}.html"
 
 
-def _frame(spec: SiteSpec, title: str, inner: str, article: Article | None = None, column: str = "") -> bytes:
-    head = chrome.head(title, spec.name, charset_meta=_CHARSET, article=article, column_name=column, extra=_PAGER_JS)
+def _frame(spec: SiteSpec, title: str, inner: str, article: Article | None = None, column: str = "",
+           pager: str = _PAGER_JS) -> bytes:
+    head = chrome.head(title, spec.name, charset_meta=_CHARSET, article=article, column_name=column, extra=pager)
     body = chrome.nav(spec.name) + inner + chrome.footer(spec.name, "4103030002")
     return chrome.document(head, body)
 
@@ -61,12 +79,16 @@ def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Artic
         for n, chunk in enumerate(pages):
             items = "".join(f'<li><span>{a.date_iso}</span><a href="./{_rel_path(a)}" target="_blank" '
                             f'title="{chrome.esc(a.title)}">{chrome.esc(a.title)}</a></li>' for a in chunk)
+            six = col.body_level in _SIX_ARG_LEVELS
+            pager = (f'<div class="page" id="page_div"></div><script>createPageHTML(\'page_div\', {len(pages)}, {n + 1}, '
+                     f'\'index\', \'html\', {len(articles)});</script>' if six else
+                     f'<div class="page"><script>createPageHTML({len(pages)}, {n}, "index", "html");</script></div>')
             inner = (f'<div class="crumb">您当前的位置：<a href="/">首页</a> &gt; <a href="../../">政务公开</a> &gt; '
                      f'<a href="../">政府信息公开年报</a> &gt; {chrome.esc(col.name)}</div>'
-                     f'<div class="list-box"><ul class="list">{items}</ul>'
-                     f'<div class="page"><script>createPageHTML({len(pages)}, {n}, "index", "html");</script></div></div>')
-            name = "index.html" if n == 0 else f"index_{n}.html"
-            site.pages[_dir(col.body_level) + name] = _gbk(_frame(spec, f"{col.name}_{spec.name}", inner, column=col.name))
+                     f'<div class="list-box"><ul class="list">{items}</ul>{pager}</div>')
+            name = "index.html" if n == 0 else f"index_{n + 1 if six else n}.html"
+            site.pages[_dir(col.body_level) + name] = _gbk(_frame(spec, f"{col.name}_{spec.name}", inner, column=col.name,
+                                                                  pager=_PAGER6_JS if six else _PAGER_JS))
         for a in articles:
             editor = ('<div class="TRS_Editor"><style type="text/css">\n.TRS_Editor P{margin-top:0;margin-bottom:12px;'
                       'line-height:1.8;font-family:宋体;font-size:12pt;}.TRS_Editor TABLE{font-size:10.5pt;}\n</style>'
