@@ -24,7 +24,12 @@ Caveats:
     answers 404 for ``index_1`` but serves ``index_2``: a missing list page
     is skipped, not the end of the list. Deep ``index_N`` pages can be
     300–400 byte stubs: paging stops at a page with no t-date links. Older
-    sites declare GBK/GB2312 (decoded as gb18030).
+    sites declare GBK/GB2312 (decoded as gb18030). Fujian's sites serve only
+    a column's first page as HTML and the rest from ``POST /fjdzapp/search``
+    (JSON, see spiders/listapi.py): the spider follows the API the page
+    declares. A list page that cannot be read (an error, a 404, an API reply
+    that is not JSON, a page declaring more entries than it gives a way to)
+    is counted in ``pages_unread`` and raises the site's alarm.
 """
 
 from __future__ import annotations
