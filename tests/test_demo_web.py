@@ -223,7 +223,7 @@ def _list_links(family: str, text: str) -> tuple[list[str], list[str]]:
         return [h for h in hrefs if re.search(r"/t\d{8}_\d+\.html$", h)], pages
     article = {"dateid": r"^/\d{4}/\d{2}-\d{2}/\d+\.html$", "jhtml": r"^/D42Y\d*/\d+\.jhtml$",
                "generic": r"^/html/\d+/\d+\.html$"}[family]
-    pages = {"dateid": r"^/list/", "jhtml": r"index(_\d+)?\.jhtml$", "generic": r"index\.html(\?page=\d+)?$"}[family]
+    pages = {"dateid": r"^/list/", "jhtml": r"index(_\d+)?\.jhtml$", "generic": r"index(_\d+)*\.html(\?page=\d+)?$"}[family]
     return [h for h in hrefs if re.search(article, h)], [h for h in hrefs if re.search(pages, h)]
 
 
