@@ -37,6 +37,7 @@ select
   cs.reports_changed as reports_changed,
   cs.reports_unchanged as reports_unchanged,
   cs.reports_skipped as reports_skipped,
+  cs.pages_unread as pages_unread,
   cs.errors as errors,
   cs.errors_json as errors_json,
   (select max(c2.run_id) from crawl_sites c2 where c2.site = s.slug
@@ -62,8 +63,19 @@ def site_alarm(result: Any, *, had_reports: bool) -> str | None:
     Reports skipped because their list entry is unchanged count as yielded:
     a quiet night is not an alarm. A hostile answer (a body inflating past the
     cap, a redirect off the public web: crawler.guards) is one, whatever else
-    the site yielded.
+    the site yielded, and so are list pages that could not be read
+    (``pages_unread``): part of a column was lost.
     """
+    alarm = _yield_alarm(result, had_reports=had_reports)
+    unread = getattr(result, "pages_unread", 0) or 0
+    if unread:
+        pages = f"{unread} list page{'s' if unread > 1 else ''} of a column unread (part of the column not crawled)"
+        return f"{alarm}; {pages}" if alarm else pages
+    return alarm
+
+
+def _yield_alarm(result: Any, *, had_reports: bool) -> str | None:
+    """The alarm from what the site answered and yielded, before unread list pages are counted."""
     errors = {k: v for k, v in sorted(result.errors.items()) if v}
     kinds = ", ".join(f"{k} x{v}" for k, v in errors.items())
     if getattr(result, "hostile", 0):

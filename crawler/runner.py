@@ -68,6 +68,7 @@ class SiteResult:
     not_modified: int = 0
     not_a_report: int = 0  # pages read but carrying no report (soft-404s, stubs): archived only
     hostile: int = 0  # compression bombs and redirects off the public web (crawler.guards): an alarm
+    pages_unread: int = 0  # list pages of a column that could not be read (raises the alarm)
     finished: str | None = None  # last response from the site
     close_reason: str | None = None  # the family spider's finish_reason
     alarm: str | None = None
@@ -84,7 +85,7 @@ class CrawlResult:
 
     def totals(self) -> dict[str, int]:
         keys = ("reports_seen", "reports_new", "reports_changed", "reports_unchanged", "reports_skipped",
-                "pages", "bytes", "requests", "received_bytes", "not_modified")
+                "pages", "bytes", "requests", "received_bytes", "not_modified", "pages_unread")
         return {k: sum(getattr(s, k) for s in self.sites) for k in keys}
 
 
@@ -282,13 +283,14 @@ def _record_run(db_path: str | Path, run_id: int, results: list[SiteResult], sta
         "started": started, "finished": r.finished, "requests": r.requests,
         "received_bytes": r.received_bytes, "not_modified": r.not_modified,
         "reports_skipped": r.reports_skipped, "not_a_report": r.not_a_report,
+        "pages_unread": r.pages_unread,
     } for r in results]
     tot = CrawlResult(run_id, results).totals()
     record_crawl_sites(open_db(db_path), run_id, rows, {
         "finished": utcnow(), "pages": tot["pages"], "bytes": tot["bytes"],
         "reports_new": tot["reports_new"], "reports_changed": tot["reports_changed"],
         "reports_unchanged": tot["reports_unchanged"], "reports_skipped": tot["reports_skipped"],
-        "not_modified": tot["not_modified"],
+        "not_modified": tot["not_modified"], "pages_unread": tot["pages_unread"],
         "errors": sum(sum(r.errors.values()) for r in results),
         "alarms": sum(1 for r in results if r.alarm),
         "status": _run_status(results),

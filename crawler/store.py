@@ -212,9 +212,12 @@ OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
                 # the file the numbers were read from, when not the page itself (docs/architecture.md)
                 "source_url": str, "source_document_id": int},
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
-                   "reports_skipped": int},
+                   "reports_skipped": int, "pages_unread": int},
+    # pages_unread: list pages of a column that could not be read (an API that failed, a page that
+    # declares more entries than it gives a way to): they raise the site's alarm
     "crawl_sites": {"started": str, "finished": str, "requests": int, "received_bytes": int,
-                    "not_modified": int, "reports_skipped": int, "not_a_report": int},
+                    "not_modified": int, "reports_skipped": int, "not_a_report": int,
+                    "pages_unread": int},
 }
 
 

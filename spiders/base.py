@@ -64,7 +64,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -77,6 +77,17 @@ from crawler.registry import Column, Site, load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REGISTRY = "sites/real.yaml"
+
+class Paging(NamedTuple):
+    """What a list page's paging script says: page count, this page (0 = the first), file name and
+    extension of the other pages, and the number the second page's file carries."""
+
+    total: int
+    current: int
+    name: str
+    ext: str
+    first_suffix: int = 1
+
 
 # --- the report-title rule -------------------------------------------------
 
@@ -227,6 +238,8 @@ class ReportSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
         self.known_urls: dict[str, str | None] = load_known_urls(known_urls)
         self.skipped_urls: list[str] = []  # known reports not fetched: their list entry is unchanged
+        #: list pages of a column that could not be read, by site (crawl_sites.pages_unread; raises the alarm)
+        self.pages_unread: dict[str, int] = {}
         #: False after an interrupted run: walk every list page, so nothing the killed run
         #: left in flight is missed (known pages answer 304, known reports are not re-read).
         self.stop_at_known: bool = str(stop_at_known).lower() not in ("false", "0", "no")
@@ -266,6 +279,7 @@ class ReportSpider(scrapy.Spider):
         return Request(
             column.url,
             callback=self.parse_column,
+            errback=self.list_failed,
             meta=meta,
             headers=self._site_headers(site),
             dont_filter=True,
@@ -318,6 +332,7 @@ class ReportSpider(scrapy.Spider):
         return Request(
             url,
             callback=callback or self.parse_column,
+            errback=self.list_failed,
             meta=meta,
             headers=self._site_headers(site) if site else None,
         )
@@ -379,11 +394,34 @@ class ReportSpider(scrapy.Spider):
         return out
 
     def is_list_missing(self, response: Response) -> bool:
-        """True for a 404 list page (logged); the caller decides whether to page on."""
+        """True for a 404 list page (logged and counted unread); the caller decides whether to page on."""
         if response.status == 404:
-            self.logger.info("list page missing (404): %s", response.url)
+            self.count_unread(response.meta, response.url, 1, "HTTP 404")
             return True
         return False
+
+    def count_unread(self, meta: dict[str, Any], url: str, pages: int, why: str) -> None:
+        """``pages`` list pages of a column that will not be read: counted per site (``pages_unread``,
+        which raises the site's alarm) and logged with the column and the reason, never lost silently."""
+        if pages <= 0:
+            return
+        site = meta.get("site") or "unknown"
+        self.pages_unread[site] = self.pages_unread.get(site, 0) + pages
+        self.logger.warning("%s: %d list page(s) of column %s unread (%s)", url, pages,
+                            meta.get("column_url") or meta.get("column"), why)
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value("nianbao/pages_unread", pages)
+            crawler.stats.inc_value(f"nianbao/site/{site}/pages_unread", pages)
+
+    def list_failed(self, failure: Any) -> None:
+        """Errback of list requests: a list page that could not be fetched is an unread page (and the
+        pages after it, when the paging says how many)."""
+        request = failure.request
+        meta = request.meta
+        total, page = meta.get("page_total"), meta.get("page", 0)
+        pages = total - page if isinstance(total, int) and total > page else 1
+        self.count_unread(meta, request.url, pages, failure.getErrorMessage() or type(failure.value).__name__)
 
     # --- report pages ----------------------------------------------------------
 
@@ -424,38 +462,69 @@ class ReportSpider(scrapy.Spider):
         return item
 
     def _attachments(self, response: TextResponse) -> list[str]:
-        """Absolute URLs of PDF/Word/Excel links on a page, and of attachments the list named (``meta``)."""
+        """Absolute URLs of the PDF/Word/Excel files a page links for its report, and of attachments the
+        list named (``meta``).
+
+        The files linked from the article body (and from an attachment block, 附件/fujian) when it links
+        any; else every file on the page. A short body whose report is its attachment must not bring the
+        chrome's files along: the 申请表 in the footer, other years' reports in a 相关信息 list.
+        """
+        body = self._body_file_links(response)
+        hrefs = (body if body else response.css("a::attr(href)").getall()) + list(response.meta.get("attachments") or [])
         urls: list[str] = []
-        hrefs = response.css("a::attr(href)").getall() + list(response.meta.get("attachments") or [])
         for href in hrefs:
             url = urljoin(response.url, href.strip())
             if ATTACHMENT_RE.search(urlsplit(url).path) and url not in urls:
                 urls.append(url)
         return urls
 
+    def _body_file_links(self, response: TextResponse) -> list[str]:
+        """File links inside the first article container that links any, plus those of attachment blocks."""
+        from crawler.extract.htmldoc import CONTAINERS
+
+        sel = self.selector(response)
+        found: list[str] = []
+        for css in (c for c in CONTAINERS if c not in _PAGE_WRAPPERS):
+            hrefs = [h for h in sel.css(f"{css} a::attr(href)").getall()
+                     if ATTACHMENT_RE.search(urlsplit(urljoin(response.url, h.strip())).path)]
+            if hrefs:
+                found = hrefs
+                break
+        if not found:
+            return []
+        for css in _ATTACHMENT_BLOCKS:
+            found += sel.css(f"{css} a::attr(href)").getall()
+        return found
+
     # --- paging shared by several families ------------------------------------
 
-    def js_paging(self, response: Response) -> tuple[int, int, str, str] | None:
-        """TRS-style paging scripts: (total pages, current page 0-based, file name, extension), or None.
+    def js_paging(self, response: Response) -> Paging | None:
+        """TRS-style paging scripts as a :class:`Paging`, or None.
 
-        Understands ``createPageHTML(total, current, "index", "html")`` (also
-        the 6-argument form with a div id first and a page size last) and
-        ``var countPage = N`` with an optional ``var currentPage = N``.
+        Understands ``createPageHTML(total, current0, "index", "html")``, the
+        six-argument form ``createPageHTML('page_div', total, current1, "list",
+        "shtml", records)`` (its current page counts from 1 and page 2 is
+        ``list_2.shtml``), and ``var countPage = N`` with an optional
+        ``var currentPage = N``.
         """
         text = self.text(response)
         for m in re.finditer(r"createPageHTML\s*\(([^)]*)\)", text):
             # The first call with numbers; a template may also define the function itself.
             args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
+            div_first = bool(args) and not args[0].isdigit()
             while args and not args[0].isdigit():
                 args.pop(0)
             if len(args) >= 2 and args[0].isdigit() and args[1].isdigit():
                 name = args[2] if len(args) > 2 and args[2] else "index"
                 ext = args[3] if len(args) > 3 and args[3] else _ext_of(response.url)
-                return int(args[0]), int(args[1]), name, ext
+                if div_first:  # createPageHTML('page_div', total, current1, name, ext, records)
+                    return Paging(int(args[0]), max(int(args[1]) - 1, 0), name, ext, 2)
+                return Paging(int(args[0]), int(args[1]), name, ext)
         m = re.search(r"var\s+countPage\s*=\s*['\"]?(\d+)", text)
         if m:
             cur = re.search(r"var\s+currentPage\s*=\s*['\"]?(\d+)", text)
-            return int(m.group(1)), int(cur.group(1)) if cur else response.meta.get("page", 0), "index", _ext_of(response.url)
+            current = int(cur.group(1)) if cur else response.meta.get("page", 0)
+            return Paging(int(m.group(1)), current, "index", _ext_of(response.url))
         return None
 
     def next_page_link(self, response: Response) -> str | None:
@@ -477,6 +546,12 @@ class ReportSpider(scrapy.Spider):
         current = response.meta.get("page_number", 1)
         return numbered.get(current + 1)
 
+
+# The article containers of crawler.extract.htmldoc.CONTAINERS (the rest, #content/.content/article,
+# often wrap the whole page), and the blocks TRS and other CMSs put a document's attachments in.
+_PAGE_WRAPPERS = frozenset({"#content", ".content", "article"})
+_ATTACHMENT_BLOCKS = ("[class*=fujian]", "[id*=fujian]", "[class*=attach]", "[id*=attach]", "[class*=appendix]",
+                      "[class*=download-file]")
 
 # Fewer cells than this and a page's tables are chrome (the 索引号/发布机构 box), not a report's.
 REPORT_TABLE_CELLS = 40
@@ -505,11 +580,15 @@ def _ext_of(url: str) -> str:
     return m.group(1) if m else "html"
 
 
-def page_url(column_page_url: str, name: str, ext: str, n: int) -> str:
-    """TRS page ``n`` (0 = the first) of the list whose first page is ``column_page_url``."""
+def page_url(column_page_url: str, name: str, ext: str, n: int, first_suffix: int = 1) -> str:
+    """Page ``n`` (0 = the first) of the list whose first page is ``column_page_url``.
+
+    The second page is ``name_<first_suffix>.ext``: ``index_1.html`` for TRS's four-argument
+    ``createPageHTML``, ``list_2.shtml`` for its six-argument form.
+    """
     if n == 0:
         return column_page_url
-    return urljoin(column_page_url, f"{name}_{n}.{ext}")
+    return urljoin(column_page_url, f"{name}_{n - 1 + first_suffix}.{ext}")
 
 
 class LinkListSpider(ReportSpider):
@@ -522,7 +601,9 @@ class LinkListSpider(ReportSpider):
     ``index_2.html``, ``?page=3``) are never reports: navigation links named
     "政府信息公开年报" stay out.
     Paging follows the "下一页" link, else the numbered link after the
-    current page, else a TRS-style ``createPageHTML``/``countPage`` script.
+    current page, else a TRS-style ``createPageHTML``/``countPage`` script,
+    else pages named after the first one (``index_<colid>_<N>.html``, often
+    numbered backwards behind textless or hidden links: :func:`next_sibling_page`).
     """
 
     # LinkListSpider
@@ -562,9 +643,65 @@ class LinkListSpider(ReportSpider):
         url = self.next_page_link(response)
         if url is None:
             info = self.js_paging(response)
-            if info and number < info[0]:
+            if info and number < info.total:
                 first = response.meta.get("first_page") or response.url
-                url = page_url(first, info[2], info[3], number)
+                url = page_url(first, info.name, info.ext, number, info.first_suffix)
                 yield self.follow_list(url, response, page_number=number + 1, first_page=first)
+                return
+            sibling = next_sibling_page(response)
+            if sibling is not None:
+                url, meta = sibling
+                yield self.follow_list(url, response, page_number=number + 1, **meta)
             return
         yield self.follow_list(url, response, page_number=number + 1)
+
+
+def _numbered_siblings(text: str, stem: str, ext: str) -> list[int]:
+    """The N of every ``<stem>_<N>.<ext>`` the page names (href, option, script), in the order named."""
+    out: list[int] = []
+    pattern = re.compile(r"(?<![\w.-])" + re.escape(stem) + r"_(\d+)\." + re.escape(ext) + r"(?![\w])", re.I)
+    for m in pattern.finditer(text):
+        n = int(m.group(1))
+        if n not in out:
+            out.append(n)
+    return out
+
+
+def next_sibling_page(response: Response) -> tuple[str, dict[str, Any]] | None:
+    """The next page of a list whose pages are ``<first page>_<N>.html``, found whatever the paging links say.
+
+    Some CMSs (动易, 科讯 and their copies) number a column's pages backwards, ``index_<colid>.html`` then
+    ``index_<colid>_<N-1>.html`` down to ``_1``, so that old pages never change; their pager links often carry
+    no text (images) or sit in a hidden block drawn by a script. The first page names the numbers: the first
+    one named is page 2, and when it is the largest the list counts down (to 1, whether later pages link
+    it or not); otherwise it counts up as far as the pages name. Returns (URL, meta to carry) or None.
+    """
+    meta = response.meta
+    stem, ext, here = meta.get("sibling_stem"), meta.get("sibling_ext"), meta.get("sibling_n")
+    if stem is None:
+        name = urlsplit(response.url).path.rsplit("/", 1)[-1]
+        stem, dot, ext = name.rpartition(".")
+        if not dot or not stem or not re.fullmatch(r"s?html?", ext, re.I):
+            return None
+    text = response.text if isinstance(response, TextResponse) else ""
+    numbers = [n for n in _numbered_siblings(text, stem, ext) if n != here]
+    step, last = meta.get("sibling_step", 0), meta.get("sibling_last", 0)
+    seen = list(meta.get("sibling_seen") or [])
+    if here is None:
+        if not numbers:
+            return None
+        nxt = numbers[0]
+        step = (-1 if nxt == max(numbers) else 1) if len(numbers) > 1 else 0
+        last = min(numbers + [1]) if step == -1 else max(numbers)
+    elif step == -1:
+        nxt = here - 1 if here - 1 >= min(last, 1) else None
+    elif step == 1:
+        last = max([last, *numbers])
+        nxt = here + 1 if here + 1 <= last else None
+    else:
+        nxt = next((n for n in numbers if n not in seen), None)
+    if nxt is None or nxt in seen:
+        return None
+    url = urljoin(response.url, f"{stem}_{nxt}.{ext}")
+    return url, {"sibling_stem": stem, "sibling_ext": ext, "sibling_n": nxt, "sibling_step": step,
+                 "sibling_last": last, "sibling_seen": [*seen, nxt]}

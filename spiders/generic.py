@@ -17,8 +17,10 @@ Caveats:
     The rule is looser than the other families (年度报告/年报 without
     政府信息公开), so a column must be a report column, not a whole
     信息公开 tree; decoys (通知, 指南, 要点, 企业年报…) are still skipped.
-    Paging that only works through JavaScript or POST is not followed:
-    such a site needs a family of its own.
+    Pages named after the first one (``index_<colid>_<N>.html``, often
+    numbered backwards behind image links or a hidden pager) are found
+    whatever their links say. Other paging that only works through
+    JavaScript or POST is not followed: such a site needs a family of its own.
 """
 
 from __future__ import annotations

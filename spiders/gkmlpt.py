@@ -206,7 +206,7 @@ class GkmlptSpider(ReportSpider):
         try:
             data = json.loads(self.text(response))
         except json.JSONDecodeError:
-            self.logger.warning("gkmlpt API did not return JSON: %s", response.url)
+            self.count_unread(response.meta, response.url, 1, "the gkmlpt API answered no JSON")
             return
         articles = data.get("articles") or []
         reports = list(self._parse_list(response, articles))

@@ -160,4 +160,4 @@ class HanwebSpider(ReportSpider):
         url = urljoin(response.url, f"{DATAPROXY}?startrecord={start}&endrecord={stop}&perpage={state['perpage']}")
         meta = self.carry(response, hanweb=state, startrecord=start, endrecord=stop)
         meta["handle_httpstatus_list"] = [404]
-        yield FormRequest(url, formdata=state["form"], callback=self.parse_group, meta=meta)
+        yield FormRequest(url, formdata=state["form"], callback=self.parse_group, errback=self.list_failed, meta=meta)

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from lxml import html as lxml_html
@@ -191,16 +191,39 @@ def test_gkmlpt_api_pages(web, corpus):
     assert parent["classify"]["post_count"] == len(all_ids)
 
 
+def _search_api_listing(base: str, text: str) -> tuple[set[str], int]:
+    """(document paths, page count) of a column whose later pages only the search API serves (POST, JSON)."""
+    form = dict(re.findall(r"(\w+): '([^']*)'", text))
+    form = {k: form[k] for k in ("channelid", "sortfield", "classsql", "classcol", "classnum", "classsort",
+                                 "cache", "prepage")}
+    paths: set[str] = set()
+    page, count = 1, 1
+    while page <= count:
+        status, headers, body = fetch(base + "/fjdzapp/search", urlencode({**form, "page": page}).encode())
+        assert status == 200 and headers["Content-Type"].startswith("application/json")
+        reply = json.loads(body)
+        count = reply["pageCount"]
+        paths |= {d["docpuburl"] for d in reply["data"]}
+        page += 1
+    assert count == -(-int(re.search(r"recordCount: '(\d+)'", text).group(1)) // int(form["prepage"]))
+    return paths, count
+
+
 def _list_links(family: str, text: str) -> tuple[list[str], list[str]]:
     """(article links, other list pages) of one served list page, per family layout."""
     hrefs = re.findall(r'href="([^"]+)"', text)
     if family == "trs":
         m = re.search(r'createPageHTML\((\d+), (\d+), "index", "html"\)', text)
-        pages = [f"index_{i}.html" if i else "index.html" for i in range(int(m.group(1)))]
+        if m:
+            pages = [f"index_{i}.html" if i else "index.html" for i in range(int(m.group(1)))]
+        else:  # the six-argument form: the current page from 1, page n is index_n.html
+            m = re.search(r"createPageHTML\('page_div', (\d+), (\d+), 'index', 'html', \d+\)", text)
+            count = int(m.group(1)) if m else 1  # no pager: a column only the search API pages
+            pages = [f"index_{i + 1}.html" if i else "index.html" for i in range(count)]
         return [h for h in hrefs if re.search(r"/t\d{8}_\d+\.html$", h)], pages
     article = {"dateid": r"^/\d{4}/\d{2}-\d{2}/\d+\.html$", "jhtml": r"^/D42Y\d*/\d+\.jhtml$",
                "generic": r"^/html/\d+/\d+\.html$"}[family]
-    pages = {"dateid": r"^/list/", "jhtml": r"index(_\d+)?\.jhtml$", "generic": r"index\.html(\?page=\d+)?$"}[family]
+    pages = {"dateid": r"^/list/", "jhtml": r"index(_\d+)?\.jhtml$", "generic": r"index(_\d+)*\.html(\?page=\d+)?$"}[family]
     return [h for h in hrefs if re.search(article, h)], [h for h in hrefs if re.search(pages, h)]
 
 
@@ -222,6 +245,10 @@ def test_list_columns_span_pages_and_list_everything(web, corpus, slug):
             arts, pages = _list_links(site.family, body.decode(encoding))
             listed |= {urlsplit(urljoin(url, a)).path for a in arts}
             todo += [urljoin(url, p) for p in pages]
+            if site.family == "trs" and "/fjdzapp/search" in body.decode(encoding):
+                paths, api_pages = _search_api_listing(web.bases[slug], body.decode(encoding))
+                listed |= paths
+                done |= {f"{url}#api{n}" for n in range(2, api_pages + 1)}
         assert len(done) >= 2, f"{slug} {col.name} has one page"
     assert listed == {r.path for r in corpus.reports_of(slug)} | set(corpus.decoys_of(slug))
 

@@ -16,7 +16,7 @@ import crawler.demo.server as demo_server
 
 
 class HitLog:
-    """Counts the demo web's answers by URL; optional fixed delay per response."""
+    """Counts the demo web's answers by URL (a POST by URL and form); optional fixed delay per response."""
 
     def __init__(self, delay: float = 0.0):
         self.delay = delay
@@ -35,7 +35,9 @@ class HitLog:
         def resolve(site, method, target, body=b"", base=""):
             now = time.monotonic()
             with self._lock:
-                self.hits[f"{method} {base}{target}"] += 1
+                # A POST is known by its form too: one search API answers every page of a column.
+                form = f" {body.decode('latin-1')}" if method == "POST" and body else ""
+                self.hits[f"{method} {base}{target}{form}"] += 1
                 self.first = self.first or now
                 self.last = now
                 self.in_flight[base] += 1

@@ -28,6 +28,7 @@ from crawler.extract.meta import (
     find_title,
     find_year,
     looks_like_report,
+    strip_site_name,
     template_marks,
 )
 from crawler.extract.prose import read_prose
@@ -134,6 +135,7 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
     title = body.title or find_title(body_lines) or find_title([body.heading or ""]) or body.heading
     if not title and page is not body:
         title = find_title([" ".join(line.cells) for line in page.ready().lines])
+    title = strip_site_name(title)  # '…年度报告-某某区人民政府': the site's name is not the title's
     year = find_year(title, body_text)
     marks = template_marks(body_text)
     report = Report(title=title, year=year, text=body_text)

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 
 from crawler.extract.document import MAX_LINES, Document, Line
 from crawler.extract.grid import BLOCK_TAGS, SKIP_TAGS, table_rows
+from crawler.extract.meta import strip_site_name
 from crawler.extract.textdoc import text_lines
 from crawler.extract.treefacts import TreeFacts
 from crawler.extract.values import normalize_width
@@ -151,10 +152,18 @@ _NAMES = frozenset(name for _, _, name in _SELECTORS)  # ids, classes and tags w
 
 
 _TITLE_CLASSES = frozenset({"article_title", "title", "article-title", "tit"})
+_FILE_HREF = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|ofd|rtf|zip)(?:[?#]|$)", re.I)
+
+
+def _links_a_file(el: Tag) -> bool:
+    """A short article body that links a PDF/Word/Excel file: the report is the attachment, the body is
+    still the article (the page's other blocks, a list of other years' reports, are not)."""
+    return any(_FILE_HREF.search(str(a.get("href") or "").strip()) for a in el.find_all("a", href=True))
 
 
 def find_container(soup: BeautifulSoup, titles: list[str] | None = None, facts: TreeFacts | None = None) -> Tag:
-    """The first known CMS container holding a table or some text, in CONTAINERS' order; else the biggest block.
+    """The first known CMS container holding a table, some text or a linked file, in CONTAINERS' order;
+    else the biggest block.
 
     Headings that name a report are collected into `titles` on the same pass.
     """
@@ -175,7 +184,7 @@ def find_container(soup: BeautifulSoup, titles: list[str] | None = None, facts: 
                 continue
             if (kind == "id" and el_id == name) or (kind == "class" and name in classes) or (
                     kind == "tag" and el.name == name):
-                if facts.has_table(el) or facts.stripped_len(el) >= 200:
+                if facts.has_table(el) or facts.stripped_len(el) >= 200 or _links_a_file(el):
                     found[n] = el
     if found:
         return found[min(found)]
@@ -211,8 +220,8 @@ def html_document(text: str, url: str | None = None) -> tuple[Document, Document
         heading = soup.title.get_text(" ", strip=True)
     date = _first(metas, _META_DATE)
     for doc in (body, page):
-        doc.title = normalize_width(title).strip() if title else None
-        doc.heading = normalize_width(heading).strip() if heading else None
+        doc.title = strip_site_name(normalize_width(title).strip()) if title else None
+        doc.heading = strip_site_name(normalize_width(heading).strip()) if heading else None
         doc.agency = _first(metas, _META_SOURCE[:2])
         if date:
             m = re.search(r"(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})", date)

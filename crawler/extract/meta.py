@@ -73,7 +73,30 @@ _YEARLESS_TITLE = re.compile(r"^(.{2,40}?)(?:政府信息公开|政务公开)工
 _TITLE_PREFIX = re.compile(r"^(?:关于)?(?:印发|公布|发布|公开)?\s*[《〈<]")
 
 
+# '附件：某局2023年…年度报告.pdf': the attachment's name, not the page's title line.
+_FILE_LINE = re.compile(r"^附件\s*\d*\s*[:：]|\.(?:pdf|docx?|xlsx?|wps|ofd|rtf)\s*$", re.I)
 _PART_ONE = re.compile(r"^(?:一、|1[.、])\s*(?:总体情况|概述)")
+
+
+_SUFFIXED = re.compile(r"^(.*?\S)\s*(?:[-_|｜]+|—{1,2}|–)\s*([^-_|｜—–]{2,40})$")
+
+
+def strip_site_name(title: str | None) -> str | None:
+    """A title without the site's name (or column's) a CMS appends to it: '…年度报告-国务院国有资产监督管理委员会',
+    '…年度报告_某某区人民政府', '…年度报告 | 政府信息公开年报'. Only a suffix without a number after a title
+    that names a report goes (a column's name after a yearless title stays); the suffix is never the
+    title's agency."""
+    if not title:
+        return title
+    t = title.strip()
+    while (m := _SUFFIXED.match(t)) is not None:
+        head, tail = m.group(1).strip(), m.group(2).strip()
+        if re.search(r"\d", arabic_years(tail)) or not _REPORT_TITLE.search(head):
+            break
+        if _REPORT_TITLE.search(tail) and not re.search(r"\d{4}", arabic_years(head)):
+            break  # '政府信息公开工作报告_政府信息公开年报': which half is the title is not clear
+        t = head
+    return t
 
 
 def find_title(lines: list[str]) -> str | None:
@@ -82,7 +105,7 @@ def find_title(lines: list[str]) -> str | None:
 
     def title_at(n: int) -> str | None:
         s = head[n]
-        if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s):
+        if len(s) > 80 or "。" in s or _CHROME.search(s) or not _REPORT_TITLE.search(s) or _FILE_LINE.search(s):
             return None
         if not re.search(r"\d{4}\s*年|关于", arabic_years(s)) and not (n < 3 and _YEARLESS_TITLE.match(s)):
             return None
@@ -170,7 +193,7 @@ _AGENCY_IN_TEXT = (
 def find_agency(title: str | None, text: str) -> str | None:
     """The body that reports: the title's words before the year, or a phrase of the text naming it."""
     if title:
-        t = _TITLE_PREFIX.sub("", arabic_years(title.strip()))
+        t = _TITLE_PREFIX.sub("", arabic_years(strip_site_name(title) or ""))
         t = re.sub(r"^关于", "", t)
         m = re.match(r"^(.{2,40}?)\s*\d{4}\s*年", t)
         if m:

@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 STORED = ("new", "changed", "unchanged")
 #: Per-site counters summed over the workers; report outcomes are the writer's own (fleet_items).
-WORKER_COUNTERS = ("requests", "received_bytes", "not_modified", "reports_skipped")
+WORKER_COUNTERS = ("requests", "received_bytes", "not_modified", "reports_skipped", "pages_unread")
 
 
 def _id(entry_id: bytes | str) -> tuple[int, int]:
