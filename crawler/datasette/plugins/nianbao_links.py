@@ -56,7 +56,7 @@ def render_cell(row, value, column, table, database, datasette):
     if column in ORIGINAL_COLUMNS or (table == "reports" and column in ("document_id", "source_document_id")):
         return _link(datasette.urls.path(f"-/original/{int(value)}"), f"存档原件 #{int(value)}")
     if column in REPORT_ID_COLUMNS:
-        return _link(datasette.urls.row(database, "reports", str(int(value))), str(int(value)))
+        return _link(datasette.urls.path(f"-/report/{int(value)}"), str(int(value)))
     if column in SOURCE_COLUMNS or (table == "reports" and column in ("url", "source_url")):
         text = str(value)
         if re.match(r"^https?://", text, re.I):
