@@ -39,15 +39,15 @@ def region_join(report_id_expr: str, alias: str = "p") -> str:
     return f"left join report_facts {alias} on {alias}.id = {report_id_expr}"
 
 
-MISSING_REPORTS = f"""select coalesce(b.display_name, b.name) as 机关, {other_names()} as 曾用名,
+MISSING_REPORTS = f"""select f.year as 未见年度, coalesce(b.display_name, b.name) as 机关, {other_names()} as 曾用名,
   s.name as 网站, p.province as 省, p.city as 市, p.district as 区县, p.body_level_label as 主体层级,
   f.year - 1 as 上年度, f.other_report_id as 上年报告, b.last_year as 最近报告年度, b.reports as 报告份数,
   f.deadline as 截止日期, f.detail as 说明, b.id as 机关编号
 from cross_findings f join bodies b on b.id = f.body_id
 left join sites s on s.slug = b.site
 {region_join('f.other_report_id')}
-where f.kind = 'missing' and f.resolved_at is null and f.year = cast(:年度 as integer)
-order by p.province, p.city, p.district, b.display_name"""
+where f.kind = 'missing' and f.resolved_at is null and (:年度 = '' or f.year = cast(:年度 as integer))
+order by f.year desc, p.province, p.city, p.district, b.display_name"""
 
 
 def _chosen_body() -> str:

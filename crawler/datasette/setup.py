@@ -27,6 +27,7 @@ import sqlite_utils
 
 from crawler import schema
 from crawler.datasette import labels
+from crawler.datasette.map_popup import map_popup
 from crawler.datasette.regions import MUNICIPALITIES, load_regions
 from crawler.datasette.rules import rule_rows
 
@@ -396,7 +397,8 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
         f"count(f.id) as {_q('报告数')}, min(f.year) as {_q('最早年度')}, max(f.year) as {_q('最近年度')}, "
         f"sum(f.new_received) as {_q('收到申请合计')}, "
         f"sum(f.findings_count > 0) as {_q('不一致报告数')}, "
-        f"max(f.latitude) as {_q('纬度')}, max(f.longitude) as {_q('经度')} "
+        f"max(f.latitude) as {_q('纬度')}, max(f.longitude) as {_q('经度')}, "
+        f"{map_popup()} as popup "
         "from sites s join report_facts f on f.site = s.slug "
         "where f.latitude is not null group by s.slug"
     )
