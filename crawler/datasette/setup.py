@@ -340,6 +340,11 @@ def _write_bigrams(conn: sqlite3.Connection, rows: list[tuple]) -> int:
 
 # --- views ------------------------------------------------------------------------
 
+def _count(expr: str) -> str:
+    """A REAL that holds a count shown as an integer (30, not 30.0); decimals stay as they are."""
+    return f"(case when {expr} = cast({expr} as integer) then cast({expr} as integer) else {expr} end)"
+
+
 def _identity(alias: str = "f") -> list[str]:
     return [f"{alias}.{c} as {_q(name)}" for c, name, _ in labels.IDENTITY_COLUMNS]
 
@@ -363,8 +368,8 @@ def _cross_view() -> str:
     return (
         f"select c.id as {_q('编号')}, {kind} as {_q('问题')}, coalesce(b.display_name, b.name) as {_q('机关')}, "
         f"s.name as {_q('网站')}, c.year as {_q('年度')}, p.province as {_q('省')}, p.city as {_q('市')}, "
-        f"p.district as {_q('区县')}, c.detail as {_q('说明')}, c.value as {_q('本报告数值')}, "
-        f"c.other_value as {_q('对照数值')}, c.sentence as {_q('原文句子')}, c.deadline as {_q('截止日期')}, "
+        f"p.district as {_q('区县')}, c.detail as {_q('说明')}, {_count('c.value')} as {_q('本报告数值')}, "
+        f"{_count('c.other_value')} as {_q('对照数值')}, c.sentence as {_q('原文句子')}, c.deadline as {_q('截止日期')}, "
         f"c.published as {_q('发布日期')}, c.days_late as {_q('逾期天数')}, c.report_id as {_q('报告编号')}, "
         f"c.other_report_id as {_q('对照报告编号')}, f.url as {_q('来源网址')}, "
         f"c.document_id as {_q('存档原件')}, c.other_document_id as {_q('对照原件')} "
@@ -386,7 +391,8 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
     views["不一致的报告"] = (
         f"select {', '.join(_identity())}, coalesce(r.name, x.rule) as {_q('规则')}, r.description as {_q('规则内容')}, "
         f"coalesce(l.label, x.key) as {_q('单元格')}, x.detail as {_q('说明')}, "
-        f"x.expected as {_q('应为')}, x.actual as {_q('实为')}, x.actual - x.expected as {_q('差额')}, "
+        f"{_count('x.expected')} as {_q('应为')}, {_count('x.actual')} as {_q('实为')}, "
+        f"{_count('x.actual - x.expected')} as {_q('差额')}, "
         f"{', '.join(_links())} "
         "from findings x join report_facts f on f.id = x.report_id "
         "left join rules r on r.rule = x.rule left join cell_labels l on l.key = x.key"
