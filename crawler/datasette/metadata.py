@@ -306,15 +306,18 @@ def dashboards(db: str) -> dict[str, Any]:
     reasons = reasons_unpivot(where)
     return {"overview": {
         "title": "年报图表",
-        "description": "历年收到和办理政府信息公开申请的数字（件）。在「地区」里填省、市、区县或机关全称（如 孟津区）。",
+        "description": "历年收到和办理政府信息公开申请的数字（件）。在「地区」里填省、市、区县或机关全称（如 孟津区）。"
+                       "2018 年度及以前的报告用旧版模板（2019 年以前没有统一的表格），本站只存档、不计件数："
+                       "这些年份在趋势图中没有数字，在「每年报告份数」中按模板列出。",
         "filters": {
             "region": {"name": "地区", "type": "text"},
             "level": {"name": "主体层级", "type": "select", "options": list(labels.BODY_LEVELS.values())},
         },
-        "layout": [["trend", "trend"], ["reports", "reasons"]],
+        "layout": [["trend", "trend"], ["templates", "templates"], ["reports", "reasons"]],
         "charts": {
             "trend": {
-                "title": "历年趋势：收到申请、予以公开、不予公开（件）", "db": db, "library": "vega-lite",
+                "title": "历年趋势：收到申请、予以公开、不予公开（件；2019 年度起，旧版模板的年份不计件数）", "db": db,
+                "library": "vega-lite",
                 "query": f"select 年度, sum(收到申请) as 收到申请, sum(予以公开) as 予以公开, "
                          f"sum(不予公开) as 不予公开 from 报告一览 {where} group by 年度 order by 年度",
                 "display": {
@@ -324,6 +327,18 @@ def dashboards(db: str) -> dict[str, Any]:
                         "x": {"field": "年度", "type": "ordinal", "title": "年度"},
                         "y": {"field": "件数", "type": "quantitative", "title": "件"},
                         "color": {"field": "指标", "type": "nominal", "title": "指标"},
+                    },
+                },
+            },
+            "templates": {
+                "title": "每年报告份数（按模板；旧版模板的年份没有统一表格，不计件数）", "db": db, "library": "vega-lite",
+                "query": f"select 年度, 模板, count(*) as 份数 from 报告一览 {where} group by 年度, 模板 order by 年度",
+                "display": {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "年度", "type": "ordinal", "title": "年度"},
+                        "y": {"field": "份数", "type": "quantitative", "title": "份", "stack": True},
+                        "color": {"field": "模板", "type": "nominal", "title": "模板"},
                     },
                 },
             },

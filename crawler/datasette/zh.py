@@ -81,6 +81,10 @@ TEMPLATE_PHRASES: tuple[tuple[str, str], ...] = (
     # _facet_results.html: a facet's type (date, array)
     ('{% if facet_info.type != "column" %} ({{ facet_info.type }}){% endif %}',
      '{% if facet_info.type != "column" %}（{{ facet_info.type|zh }}）{% endif %}'),
+    # datasette-dashboards' pages
+    ('<a href="{{ urls.instance() }}">home</a>', '<a href="{{ urls.instance() }}">首页</a>'),
+    (""">dashboards</a>""", ">图表</a>"),
+    ("<h1>Dashboards</h1>", "<h1>图表</h1>"),
     # error.html
     ('<h1>Error {{ status }}</h1>', '<h1>出错了（{{ status }}）</h1>'),
 )
@@ -100,8 +104,8 @@ WORDS = {
     "glob": "匹配（glob）",
     "in": "属于（逗号分隔）",
     "not in": "不属于（逗号分隔）",
-    "arraycontains": "数组包含",
-    "arraynotcontains": "数组不包含",
+    "array contains": "数组包含",
+    "array does not contain": "数组不包含",
     "date": "日期",
     "is empty": "为空",
     "is not empty": "不为空",
