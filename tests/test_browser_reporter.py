@@ -210,7 +210,7 @@ def test_map_district_reports(page, db):
     assert "份报告" in text and "纬度" not in text and "latitude" not in text
     assert not any(slug in text for slug in ("mengjin", "xigong", "kaihua", "dabu", "jinshui", "yiyang"))
     page.locator(".leaflet-container").scroll_into_view_if_needed()
-    shot(page, "map")
+    shot(page, "map-popup")
     popup.locator("a p").first.click()
     page.wait_for_url(lambda url: "区县=" in unquote(url))  # 报告一览, its name tilde-encoded by Datasette
     assert page.locator("h1").first.inner_text() == "报告一览"
