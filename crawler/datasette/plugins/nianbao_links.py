@@ -1,6 +1,6 @@
 """Links from every number to its report, the source page and the archived original, served safely.
 
-* `render_cell`: 报告编号 → the report's row page; 来源网址 / reports.url and
+* `render_cell`: 报告编号 → the report page (/-/report/<id>, plugins/nianbao_report.py); 来源网址 / reports.url and
   报告文件 / reports.source_url → the government page or file (http/https only);
   存档原件, 文件原件 / reports.document_id, source_document_id → `/-/original/<id>`.
 * `/-/original/<id>`: a page describing the archived document, with the
