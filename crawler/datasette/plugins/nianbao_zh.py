@@ -70,3 +70,33 @@ def extra_template_vars(view_name, datasette):
         return {"nianbao_choices": choices}
 
     return inner
+
+
+# table.js builds the column menu (排序, 分面, 隐藏) from English strings once the page has loaded,
+# and writes "Type: TEXT" into it on each click: translate both where they appear.
+COLUMN_MENU = """document.addEventListener('DOMContentLoaded', function () {
+var words = {'dropdown-sort-asc': '从小到大排序', 'dropdown-sort-desc': '从大到小排序',
+  'dropdown-facet': '按这一列分面', 'dropdown-hide-column': '隐藏这一列',
+  'dropdown-show-all-columns': '显示全部列', 'dropdown-not-blank': '只看这一列不为空的行'};
+var types = {'TEXT': '文本', 'INTEGER': '整数', 'REAL': '数字', 'FLOAT': '数字', 'NUMERIC': '数字', 'BLOB': '二进制'};
+document.querySelectorAll('.dropdown-menu a').forEach(function (a) {
+  Object.keys(words).forEach(function (k) { if (a.classList.contains(k)) { a.textContent = words[k]; } });
+});
+document.querySelectorAll('.dropdown-column-type').forEach(function (p) {
+  new MutationObserver(function () {
+    var m = /^Type: (\\w*)( NOT NULL)?$/.exec(p.innerText);
+    if (m) { p.innerText = '类型：' + (types[m[1]] || m[1]) + (m[2] ? '，不为空' : ''); }
+  }).observe(p, {childList: true, characterData: true, subtree: true});
+});
+document.querySelectorAll('a[aria-label="Remove this filter"]').forEach(function (a) {
+  a.setAttribute('aria-label', '去掉这个条件');
+});
+});
+"""
+
+
+@hookimpl
+def extra_body_script(view_name):
+    if view_name == "table":
+        return COLUMN_MENU
+    return None
