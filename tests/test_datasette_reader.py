@@ -165,3 +165,16 @@ def test_map_popup_is_chinese_and_links_to_the_district(get, fixture_db):
     assert popup["link"].startswith("报告一览?区县=孟津区")
     listed = get(f"/archive/{tilde_encode('报告一览')}.json", 区县="孟津区", _shape="objects").json()["rows"]
     assert len(listed) == mengjin["报告数"]
+
+
+def test_a_partial_body_name_is_offered_the_bodies_it_matches(get):
+    """报告一览's 机关 filter matches the printed name; typed partly, the page leads to the body question."""
+    html = get("/archive/报告一览", 机关="孟津区人民政府").text
+    assert "没有符合条件的记录" in html
+    link = re.search(r'<a href="(/archive/[^"]+)">与「孟津区人民政府」相符的机关及其历年年报</a>', html)
+    assert link
+    rows = get(link.group(1).replace("&amp;", "&") + "&_shape=objects", ).text
+    assert "洛阳市孟津区人民政府" in rows
+    timeline = get(f"/archive/{tilde_encode('机关历年年报')}.json", 机关="孟津区人民政府", _shape="objects").json()
+    assert {r["机关"] for r in timeline["rows"]} == {"洛阳市孟津区人民政府"}
+    assert [r["年度"] for r in timeline["rows"]] == [2019, 2020, 2021, 2022, 2023]

@@ -48,7 +48,7 @@ TEMPLATE_PHRASES: tuple[tuple[str, str], ...] = (
     ('> expand labels</label>', '> 展开标签</label>'),
     ('> stream all rows</label>', '> 导出全部行</label>'),
     ('<input type="submit" value="Export CSV">', '<input type="submit" value="导出 CSV">'),
-    ('<p class="zero-results">0 records</p>', '<p class="zero-results">没有符合条件的记录</p>'),
+    ('<p class="zero-results">0 records</p>', '{% include "_nianbao_zero.html" %}'),
     # query.html
     ('This query cannot be executed because the database is immutable.', '数据库只读，这个查询不能执行。'),
     ('<h3>Custom SQL query{% if display_rows %} returning {% if truncated %}more than {% endif %}'
