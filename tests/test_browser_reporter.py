@@ -160,8 +160,18 @@ def test_list_reports_breaking_a_rule(page, db):
     assert rules == {"复议诉讼总计等于各结果之和"}
     expected = db.execute("select count(*) from findings where rule = '4'").fetchone()[0]
     assert page.locator("table.rows-and-columns tbody tr").count() == expected
-    page.locator("th[data-column='差额'] svg").click()  # the column menu, in Chinese: largest difference first
-    page.locator(".dropdown-menu a", has_text="从大到小排序").click()
+    # the column menu, in Chinese (table.js builds it once the page has loaded): largest difference first
+    page.wait_for_function("() => (document.querySelector('.dropdown-menu a.dropdown-sort-desc') || {})"
+                           ".textContent === '从大到小排序'")
+    sort_desc = page.locator(".dropdown-menu a", has_text="从大到小排序")
+    for _ in range(3):
+        page.locator("th[data-column='差额'] svg").click()
+        try:
+            sort_desc.wait_for(state="visible", timeout=3000)
+            break
+        except Exception:  # the click landed before table.js listened: open it again
+            continue
+    sort_desc.click()
     page.wait_for_url(lambda url: "_sort_desc=差额" in unquote(url))
     assert "按 差额 从大到小排序" in page.locator("h3").first.inner_text()
     diffs = [int(t) for t in page.locator(col("差额")).all_inner_texts()]
