@@ -21,6 +21,7 @@ from urllib.parse import unquote
 import pytest
 import sqlite_utils
 
+from crawler import schema
 from crawler.bodies import body_name, load_aliases
 from crawler.datasette.serve import serve_command_args
 from tests.test_browser_datasette import CHROMIUM, LAUNCH_ARGS, _free_port, col, shot
@@ -131,20 +132,25 @@ def test_find_a_body_report_and_a_figure(page, db):
 
 def test_follow_a_number_to_its_place_in_the_original(page, db):
     report_id = _open_mengjin_government_2023(page)
-    key = "requests.granted.total"
-    value = _cell(db, report_id, key)
+    key, value = db.execute(  # its largest figure (tables 二 and 三): one worth finding
+        "select key, cast(value as integer) from cells where report_id = ? and key not like 'appeals.%' "
+        "order by value desc, key limit 1", [report_id]).fetchone()
+    assert value > 0
+    part, row_key, column = schema.split_key(key)
+    label = f"{schema.row_label(part, row_key)}·{schema.column_label(part, column)}"
     page.locator(f"td[data-key='{key}'] a").click()
     page.wait_for_url(f"**/-/report/{report_id}/cell/{key}")
-    assert page.locator("h1").inner_text() == "（一）予以公开 · 总计"
+    assert page.locator("h1").inner_text() == label.replace("·", " · ")
     assert page.locator(".cell-value").inner_text() == str(value)
     page.locator("a.see-original").click()
     page.wait_for_url(f"**/-/report/{report_id}/cell/{key}/original")
-    assert "标出的就是「（一）予以公开·总计」" in page.locator(".marked-note").inner_text()
+    assert f"标出的就是「{label}」" in page.locator(".marked-note").inner_text()
     mark = page.frame_locator("iframe.original-frame").locator("#nianbao-mark")
     mark.wait_for()
     assert mark.inner_text().strip() == str(value)
     row = mark.locator("xpath=ancestor::tr[1]").inner_text()
-    assert "予以公开" in row  # the marked figure is in the printed row of that label
+    short = schema.row_label(part, row_key).split("、")[-1].split("）")[-1][:4]
+    assert short in row  # the marked figure is in the printed row of that label
     frame = page.locator("iframe.original-frame").bounding_box()
     box = mark.bounding_box()
     assert frame and box and frame["y"] <= box["y"] <= frame["y"] + frame["height"]  # scrolled into view

@@ -41,6 +41,7 @@ class RowView:
     label: str
     group: str
     cells: list[CellView]
+    header: list[str] = field(default_factory=list)  # column labels printed above this row (主动公开: per group)
 
 
 @dataclass
@@ -80,20 +81,23 @@ def laid_out(template: str, cells: dict[str, dict], findings: list[dict]) -> lis
         by_cell.setdefault(finding_cell(f["key"]), []).append(f)
     parts = []
     for part, rows in schema.template_rows(template).items():
-        columns: list[str] = []
-        for r in rows:
-            columns += [c for c in r.columns if c not in columns]
-        row_views = []
+        uniform = len({r.columns for r in rows}) == 1
+        width = max(len(r.columns) for r in rows)
+        row_views, previous = [], None
         for r in rows:
             row_cells = []
-            for c in columns:
+            for c in r.columns:
                 key = f"{part}.{r.key}.{c}"
                 got = cells.get(key)
                 row_cells.append(CellView(key, got["value"] if got else None, got["raw"] if got else None,
-                                          by_cell.get(key, [])) if c in r.columns else CellView("", None, None))
-            row_views.append(RowView(r.key, r.label, r.group, row_cells))
-        parts.append(PartView(part, schema.PART_LABELS[part],
-                              [(c, schema.column_label(part, c)) for c in columns], row_views))
+                                          by_cell.get(key, [])))
+            row_cells += [CellView("", None, None)] * (width - len(r.columns))
+            header = [] if uniform or r.columns == previous else [schema.column_label(part, c) for c in r.columns]
+            previous = r.columns
+            row_views.append(RowView(r.key, r.label, r.group, row_cells,
+                                     header + [""] * (width - len(header)) if header else []))
+        columns = [(c, schema.column_label(part, c)) for c in rows[0].columns] if uniform else []
+        parts.append(PartView(part, schema.PART_LABELS[part], columns, row_views))
     return parts
 
 
