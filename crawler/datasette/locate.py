@@ -2,7 +2,7 @@
 
 HTML: the table row whose label names the cell's row (the extractor's own
 `match_row`), then in it the number cell in the column's place, else the
-first number cell printing the value. The mark is a `<mark id="nianbao-mark">`
+one number cell of that row printing the value (two or more: not marked). The mark is a `<mark id="nianbao-mark">`
 with an inline style, so the sandboxed original (no scripts) shows it and
 `#nianbao-mark` scrolls to it. Text (PDF, Word, Excel, scans read as text):
 the line naming the row, and in it the value. Nothing found → None, and the
@@ -44,16 +44,16 @@ def _same_number(text: str, value: float | None, raw: str | None) -> bool:
     return float(t) == float(value)
 
 
-def _row_of(tr, part: str, template: str, last_row: str | None) -> str | None:
-    if part == "appeals":
-        return None
+def _rows_of(tr, part: str, template: str, last_row: str | None) -> list[str]:
+    """The template rows the label cells of a table row name (a group cell and the row's own label)."""
+    named = []
     for cell in tr.find_all(["td", "th"], recursive=False):
         text = cell.get_text(" ", strip=True)
         if text and not _NUMBER.match(_squash(text)):
-            m = match_row(text, template, last_row)
+            m = match_row(text, template, named[-1] if named else last_row)
             if m is not None and m.part == part:
-                return m.row
-    return None
+                named.append(m.row)
+    return named
 
 
 def _appeals_cell(soup, col: str, row: str, value: float | None, raw: str | None):
@@ -77,11 +77,11 @@ def mark_html(text: str, template: str, key: str, value: float | None, raw: str 
         last = None
         columns = next((r.columns for r in schema.template_rows(template).get(part, ()) if r.key == row), ())
         for tr in soup.find_all("tr"):
-            named = _row_of(tr, part, template, last)
-            if named is None:
+            named = _rows_of(tr, part, template, last)
+            if not named:
                 continue
-            last = named
-            if named != row:
+            last = named[-1]
+            if row not in named:
                 continue
             numbers = [c for c in tr.find_all(["td", "th"], recursive=False)
                        if _NUMBER.match(_squash(c.get_text()).replace(",", ""))]
@@ -90,7 +90,7 @@ def mark_html(text: str, template: str, key: str, value: float | None, raw: str 
                 found, how = numbers[columns.index(col)], "row-and-column"
                 break
             same = [c for c in numbers if _same_number(c.get_text(), value, raw)]
-            if same:
+            if len(same) == 1:  # the columns are not where the template puts them: only an unambiguous value
                 found, how = same[0], "row-and-value"
                 break
     if found is None:
