@@ -29,6 +29,11 @@ def test_aliases_file_renamings_and_mergers():
     assert body_name("偃师市财政局", "department", 2020, "yanshi", aliases) == "偃师区财政局"
     # outside the years an alias applies, a name stays its own body
     assert body_name("孟津县教育局", "department", 2022, "mengjin", aliases) == "孟津县教育局"
+    # the 2019 reform's renamed departments and a 产业集聚区 renamed 开发区 (planted in the demo)
+    assert body_name("宜阳县农业局", "department", 2018, "yiyang", aliases) == "宜阳县农业农村局"
+    assert body_name("金水区城市管理行政执法局", "department", 2018, "jinshui", aliases) == "金水区城市管理局"
+    assert body_name("宜阳县产业集聚区管理委员会", "zone", 2020, "yiyang", aliases) == "宜阳县先进制造业开发区管理委员会"
+    assert body_name("宜阳县产业集聚区管理委员会", "zone", 2023, "yiyang", aliases) == "宜阳县产业集聚区管理委员会"
 
 
 def test_alias_restricted_to_a_site():

@@ -115,7 +115,7 @@ def test_facet_click(page, base_url):
     page.goto(base_url + "/archive/" + quote("报告一览"))
     page.locator(".facet-info[data-column='主体层级'] a", has_text="部门").click()
     page.wait_for_url(lambda url: "主体层级=部门" in unquote(url))
-    assert "3 rows" in page.locator("h3").first.inner_text()
+    assert "3 行" in page.locator("h3").first.inner_text()
     assert set(page.locator(col("主体层级")).all_inner_texts()) == {"部门"}
     shot(page, "facet")
 

@@ -13,21 +13,22 @@ import markupsafe
 from datasette import hookimpl
 
 from crawler.crossreport.timeline import FIGURES
+from crawler.datasette.body_questions import body_match
+from crawler.derive.labels import BODY_LEVELS
+from crawler.derive.sqltext import as_integer
 from crawler.schema import REQUEST_COLUMN_LABELS
 
 OTHER_REPORT_COLUMNS = {"上年报告"}
 OTHER_ORIGINAL_COLUMNS = {"上年原件"}
 
-_BODY = ("(:机关 = '' or b.display_name like '%' || :机关 || '%' or b.name like '%' || :机关 || '%' "
-         "or b.aliases like '%' || :机关 || '%')")
+_BODY = f"(:机关 = '' or {body_match()})"
+_REGION = "p.province as 省, p.city as 市, p.district as 区县"
+_LEVEL = "(case b.level " + " ".join(f"when '{k}' then '{v}'" for k, v in BODY_LEVELS.items()) + " else b.level end)"
 _YEAR = "(:年度 = '' or f.year = cast(:年度 as integer))"
 _FROM = ("from cross_findings f join bodies b on b.id = f.body_id "
-         "left join reports r on r.id = f.report_id left join reports o on o.id = f.other_report_id")
+         "left join reports r on r.id = f.report_id left join reports o on o.id = f.other_report_id "
+         "left join report_facts p on p.id = coalesce(f.report_id, f.other_report_id)")
 
-
-def as_integer(expr: str) -> str:
-    """Counts as integers (12, not 12.0)."""
-    return f"(case when {expr} = cast({expr} as integer) then cast({expr} as integer) else {expr} end)"
 
 
 def _label(key: str = "f.key") -> str:
@@ -40,7 +41,7 @@ def _applicant_column() -> str:
     return f"(case f.key {whens} else f.key end)"
 
 
-CARRY_OVER = f"""select b.display_name as 机关, b.site as 网站, (f.year - 1) || '→' || f.year as 年度,
+CARRY_OVER = f"""select b.display_name as 机关, b.site as 网站, {_REGION}, (f.year - 1) || '→' || f.year as 年度,
   {_applicant_column()} as 申请人列, {as_integer('f.other_value')} as 上年结转下年度, {as_integer('f.value')} as 本年上年结转,
   {as_integer('f.value - f.other_value')} as 差额, f.other_report_id as 上年报告, f.other_document_id as 上年原件,
   f.report_id as 报告编号, f.document_id as 存档原件, f.detail as 说明
@@ -48,21 +49,21 @@ CARRY_OVER = f"""select b.display_name as 机关, b.site as 网站, (f.year - 1)
 where f.kind = 'carry_over' and {_BODY} and {_YEAR}
 order by f.year desc, b.display_name, f.key"""
 
-TEXT_VS_TABLE = f"""select b.display_name as 机关, b.site as 网站, f.year as 年度, {_label()} as 单元格,
+TEXT_VS_TABLE = f"""select b.display_name as 机关, b.site as 网站, {_REGION}, f.year as 年度, {_label()} as 单元格,
   {as_integer('f.value')} as 正文数字, {as_integer('f.other_value')} as 表格数字, f.sentence as 原句,
   f.report_id as 报告编号, f.document_id as 存档原件, r.url as 来源网址
 {_FROM}
 where f.kind = 'text_vs_table' and {_BODY} and {_YEAR}
 order by f.year desc, b.display_name"""
 
-LATE = f"""select b.display_name as 机关, b.site as 网站, b.level as 主体层级, f.year as 年度,
+LATE = f"""select b.display_name as 机关, b.site as 网站, {_REGION}, {_LEVEL} as 主体层级, f.year as 年度,
   f.deadline as 截止日期, f.published as 发布日期, f.published_source as 日期来源, f.days_late as 逾期天数,
   f.report_id as 报告编号, f.document_id as 存档原件, r.url as 来源网址
 {_FROM}
 where f.kind = 'late' and {_BODY} and {_YEAR}
 order by f.days_late desc"""
 
-MISSING = f"""select b.display_name as 机关, b.site as 网站, b.level as 主体层级, f.year as 未见年度,
+MISSING = f"""select b.display_name as 机关, b.site as 网站, {_REGION}, {_LEVEL} as 主体层级, f.year as 未见年度,
   f.deadline as 截止日期,
   case when f.resolved_at is null then '仍未见' else '已于 ' || f.resolved_at || ' 抓取到' end as 状态,
   f.detail as 说明, f.other_report_id as 上年报告, f.other_document_id as 上年原件,

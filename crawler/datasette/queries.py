@@ -7,16 +7,9 @@ Each is read from the Chinese views of `setup.py`, so a journalist who opens
 
 from __future__ import annotations
 
+from crawler.datasette.body_questions import MISSING_REPORTS, region_reports_clause, two_years
 from crawler.derive import labels
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def n(expr: str) -> str:
-    """cells.value is REAL; show counts as integers (12, not 12.0) and keep decimals."""
-    return f"(case when {expr} = cast({expr} as integer) then cast({expr} as integer) else {expr} end)"
+from crawler.derive.sqltext import as_integer, quoted
 
 
 def _any(column: str, param: str) -> str:
@@ -31,7 +24,7 @@ def _region_by_year() -> str:
     return (
         f"select 年度, count(*) as 报告数, {sums}, sum(不一致处数 > 0) as 不一致报告数\n"
         "from 报告一览\n"
-        "where (:地区 = '' or 省 = :地区 or 市 = :地区 or 区县 = :地区 or 机关 = :地区)\n"
+        f"where {region_reports_clause('地区')}\n"
         f"  and {_any('主体层级', '主体层级')}\n"
         "group by 年度 order by 年度"
     )
@@ -80,32 +73,13 @@ where (:规则 = '' or 规则 = :规则) and (:年度 = '' or 年度 = :年度)
 order by 规则, abs(差额) desc
 limit 1000"""
 
-RULE_COUNTS = """select r.rule as 规则, r.description as 规则内容,
+RULE_COUNTS = """select r.name as 规则, r.description as 规则内容,
   count(x.id) as 不一致处数, count(distinct x.report_id) as 报告数
 from rules r left join findings x on x.rule = r.rule
 group by r.rule order by r.rule"""
 
-TWO_YEARS = f"""with a as (select id from report_facts where agency = :机关 and year = :第一年度 order by id desc limit 1),
-b as (select id from report_facts where agency = :机关 and year = :第二年度 order by id desc limit 1)
-select l.part_label as 部分, l.label as 项目,
-  {n('ca.value')} as 第一年度数值, {n('cb.value')} as 第二年度数值, {n('cb.value - ca.value')} as 变化
-from cell_labels l
-left join cells ca on ca.report_id = (select id from a) and ca.key = l.key
-left join cells cb on cb.report_id = (select id from b) and cb.key = l.key
-where ca.value is not null or cb.value is not null
-order by l.rowid"""
-
-MISSING_REPORTS = """select 网站, 机关, 省, 市, 区县, 主体层级, 最近报告年度, 往年报告数 from (
-  select site_name as 网站, agency as 机关, province as 省, city as 市, district as 区县,
-    body_level_label as 主体层级, max(year) as 最近报告年度, count(*) as 往年报告数,
-    sum(year = :年度) as 本年度
-  from report_facts where agency is not null and template is not null
-  group by site, agency
-  union all
-  select s.name, null, null, null, null, null, null, 0, 0 from sites s
-  where not exists (select 1 from reports r where r.site = s.slug)
-) where 本年度 = 0
-order by 省, 市, 区县, 机关"""
+TWO_YEARS = two_years(as_integer)
+__all__ = ["MISSING_REPORTS", "TWO_YEARS", "canned_queries", "reasons_unpivot"]
 
 SEARCH = """select f.id as 报告编号, f.title as 标题, f.agency as 机关, f.province as 省, f.city as 市,
   f.district as 区县, f.year as 年度, f.url as 来源网址, f.document_id as 存档原件
@@ -126,7 +100,8 @@ def canned_queries() -> dict[str, dict]:
     return {
         "地区历年数据": {
             "title": "一个地区历年的数字",
-            "description": "填省、市、区县或机关全称（如 孟津区），逐年汇总该地区全部报告的申请与办理数字（件）。"
+            "description": "填省、市、区县或机关名称（全称或一部分，改名前的名称也可，如 孟津区、孟津县教育局），"
+                           "逐年汇总该地区全部报告的申请与办理数字（件）。"
                            "主体层级可填 政府/部门/乡镇街道/开发区，留空为全部。",
             "sql": _region_by_year(), "params": ["地区", "主体层级"],
         },
@@ -149,7 +124,7 @@ def canned_queries() -> dict[str, dict]:
         },
         "违反各规则的报告": {
             "title": "数字对不上的报告（按规则）",
-            "description": "规则填 1–4（见「各规则不一致数」），留空为全部；按差额从大到小。",
+            "description": "从列表中选一条规则（见「各规则不一致数」），留空为全部；按差额从大到小。",
             "sql": RULE_BREAKERS, "params": ["规则", "年度"],
         },
         "各规则不一致数": {
@@ -159,12 +134,14 @@ def canned_queries() -> dict[str, dict]:
         },
         "同一机关两年对比": {
             "title": "同一机关两个年度逐项对比",
-            "description": "机关填报告上的全称（如 洛阳市孟津区人民政府），再填两个年度；逐个单元格并排，变化 = 第二年度 − 第一年度。",
+            "description": "机关填名称（全称或一部分，改名前的名称也可，如 孟津区人民政府），再填两个年度；"
+                           "逐个单元格并排，变化 = 第二年度 − 第一年度。名称对得上多个机关时列出候选，请改填其一的全称。",
             "sql": TWO_YEARS, "params": ["机关", "第一年度", "第二年度"],
         },
         "某年无报告的机关": {
             "title": "某年没有报告的机关",
-            "description": "填年度：列出往年发过报告、这一年却没有报告的机关，以及从未有报告的网站。",
+            "description": "选年度：列出上一年发布了年报、这一年在截止日期加宽限期后仍没有报告的机关。"
+                           "按机关（含改名、合并前的名称）判断，不按报告上印的名称，与「未发布的年报」一致。",
             "sql": MISSING_REPORTS, "params": ["年度"],
         },
         "全文检索": {

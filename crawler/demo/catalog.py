@@ -2,7 +2,11 @@
 
 Names and 行政区划代码 are real; which body published in which year is
 drawn by the generator. Before the March 2021 merger 孟津区 was 孟津县, so
-its reports for 2018–2020 carry the county's name.
+its reports for 2018–2020 carry the county's name; two departments renamed
+in the 2019 reform print their old name on the 2018 report, and the
+产业集聚区 of 宜阳县 reports as a 开发区 from 2022 (Henan renamed its
+产业集聚区 in 2021–2022), so its name changes mid-series. Each renaming
+has its line in sites/aliases.yaml, so one body is one body across years.
 """
 
 from __future__ import annotations
@@ -119,7 +123,7 @@ JINSHUI = SiteSpec(
         Body("郑州市金水区人民政府", "government", every_year=True),
         Body("金水区发展和改革委员会", "department"),
         Body("金水区教育局", "department"),
-        Body("金水区城市管理局", "department"),
+        Body("金水区城市管理局", "department", "金水区城市管理行政执法局", 2019),
         Body("金水区经八路街道办事处", "town"),
         Body("金水区花园路街道办事处", "town"),
         Body("金水区文化路街道办事处", "town"),
@@ -132,11 +136,11 @@ YIYANG = SiteSpec(
     "yiyang", "洛阳市宜阳县人民政府", "410327", "county", "generic", "宜阳县", "www.yiyang.gov.cn",
     (
         Body("宜阳县人民政府", "government", every_year=True),
-        Body("宜阳县农业农村局", "department"),
+        Body("宜阳县农业农村局", "department", "宜阳县农业局", 2019),
         Body("宜阳县人力资源和社会保障局", "department"),
         Body("宜阳县锦屏镇人民政府", "town"),
         Body("宜阳县柳泉镇人民政府", "town"),
-        Body("宜阳县产业集聚区管理委员会", "zone"),
+        Body("宜阳县先进制造业开发区管理委员会", "zone", "宜阳县产业集聚区管理委员会", 2022),
     ),
     {"government": "县政府年报", "department": "部门年报", "town": "乡镇年报", "zone": "产业集聚区年报"},
     portal_shape="per_department",

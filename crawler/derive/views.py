@@ -25,9 +25,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crawler import checks, schema
+from crawler import schema
 from crawler.derive import labels
+from crawler.derive.map_popup import map_popup
 from crawler.derive.regions import MUNICIPALITIES, load_regions
+from crawler.derive.rules import rule_rows
+from crawler.derive.sqltext import as_integer, quoted
 from crawler.store import write_transaction
 
 REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
@@ -37,10 +40,6 @@ DERIVED_COLUMNS = ("site_name", "body_level_label", "template_label", "province_
 INDEXED = ("year", "site", "agency", "province", "city", "district", "body_level_label", "template_label",
            "findings_count")
 
-
-def quoted(name: str) -> str:
-    """A quoted SQL identifier (cell keys contain dots; view columns are Chinese)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 # --- headline figures ---------------------------------------------------------
@@ -140,7 +139,7 @@ def install_reference_tables(db: sqlite_utils.Database) -> None:
         rows.append((key, "requests", "*", col, schema.PART_LABELS["requests"], labels.cell_label_any(key)))
     _replace_table(conn, "cell_labels", ["key text primary key", "part text", "row text", "col text",
                                          "part_label text", "label text"], rows)
-    _replace_table(conn, "rules", ["rule text primary key", "description text"], list(checks.RULES.items()))
+    _replace_table(conn, "rules", ["rule text primary key", "name text", "description text"], rule_rows())
 
 
 # --- report_facts --------------------------------------------------------------
@@ -339,6 +338,7 @@ def _write_bigrams(conn: sqlite3.Connection, rows: list[tuple]) -> int:
 
 # --- views ------------------------------------------------------------------------
 
+
 def _identity(alias: str = "f") -> list[str]:
     return [f"{alias}.{c} as {quoted(name)}" for c, name, _ in labels.IDENTITY_COLUMNS]
 
@@ -359,14 +359,16 @@ def _cross_view() -> str:
     kind = f"case c.kind {kinds} else c.kind end" if kinds else "c.kind"
     return (
         f"select c.id as {quoted('编号')}, {kind} as {quoted('问题')}, coalesce(b.display_name, b.name) as {quoted('机关')}, "
-        f"s.name as {quoted('网站')}, c.year as {quoted('年度')}, f.province as {quoted('省')}, f.city as {quoted('市')}, "
-        f"f.district as {quoted('区县')}, c.detail as {quoted('说明')}, c.value as {quoted('本报告数值')}, "
-        f"c.other_value as {quoted('对照数值')}, c.sentence as {quoted('原文句子')}, c.deadline as {quoted('截止日期')}, "
+        f"s.name as {quoted('网站')}, c.year as {quoted('年度')}, p.province as {quoted('省')}, p.city as {quoted('市')}, "
+        f"p.district as {quoted('区县')}, c.detail as {quoted('说明')}, {as_integer('c.value')} as {quoted('本报告数值')}, "
+        f"{as_integer('c.other_value')} as {quoted('对照数值')}, c.sentence as {quoted('原文句子')}, c.deadline as {quoted('截止日期')}, "
         f"c.published as {quoted('发布日期')}, c.days_late as {quoted('逾期天数')}, c.report_id as {quoted('报告编号')}, "
         f"c.other_report_id as {quoted('对照报告编号')}, f.url as {quoted('来源网址')}, "
         f"c.document_id as {quoted('存档原件')}, c.other_document_id as {quoted('对照原件')} "
         "from cross_findings c left join bodies b on b.id = c.body_id left join sites s on s.slug = b.site "
-        "left join report_facts f on f.id = c.report_id"
+        "left join report_facts f on f.id = c.report_id "
+        # a missing report has none of its own: its region is the previous year's report's
+        "left join report_facts p on p.id = coalesce(c.report_id, c.other_report_id)"
     )
 
 
@@ -379,9 +381,10 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
         "from report_facts f"
     )
     views["不一致的报告"] = (
-        f"select {', '.join(_identity())}, x.rule as {quoted('规则')}, r.description as {quoted('规则内容')}, "
+        f"select {', '.join(_identity())}, coalesce(r.name, x.rule) as {quoted('规则')}, r.description as {quoted('规则内容')}, "
         f"coalesce(l.label, x.key) as {quoted('单元格')}, x.detail as {quoted('说明')}, "
-        f"x.expected as {quoted('应为')}, x.actual as {quoted('实为')}, x.actual - x.expected as {quoted('差额')}, "
+        f"{as_integer('x.expected')} as {quoted('应为')}, {as_integer('x.actual')} as {quoted('实为')}, "
+        f"{as_integer('x.actual - x.expected')} as {quoted('差额')}, "
         f"{', '.join(_links())} "
         "from findings x join report_facts f on f.id = x.report_id "
         "left join rules r on r.rule = x.rule left join cell_labels l on l.key = x.key"
@@ -392,7 +395,8 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
         f"count(f.id) as {quoted('报告数')}, min(f.year) as {quoted('最早年度')}, max(f.year) as {quoted('最近年度')}, "
         f"sum(f.new_received) as {quoted('收到申请合计')}, "
         f"sum(f.findings_count > 0) as {quoted('不一致报告数')}, "
-        f"max(f.latitude) as {quoted('纬度')}, max(f.longitude) as {quoted('经度')} "
+        f"max(f.latitude) as {quoted('纬度')}, max(f.longitude) as {quoted('经度')}, "
+        f"{map_popup()} as popup "
         "from sites s join report_facts f on f.site = s.slug "
         "where f.latitude is not null group by s.slug"
     )

@@ -1,6 +1,6 @@
 """Links from every number to its report, the source page and the archived original, served safely.
 
-* `render_cell`: 报告编号 → the report's row page; 来源网址 / reports.url and
+* `render_cell`: 报告编号 → the report page (/-/report/<id>, plugins/nianbao_report.py); 来源网址 / reports.url and
   报告文件 / reports.source_url → the government page or file (http/https only);
   存档原件, 文件原件 / reports.document_id, source_document_id → `/-/original/<id>`.
 * `/-/original/<id>`: a page describing the archived document, with the
@@ -56,7 +56,7 @@ def render_cell(row, value, column, table, database, datasette):
     if column in ORIGINAL_COLUMNS or (table == "reports" and column in ("document_id", "source_document_id")):
         return _link(datasette.urls.path(f"-/original/{int(value)}"), f"存档原件 #{int(value)}")
     if column in REPORT_ID_COLUMNS:
-        return _link(datasette.urls.row(database, "reports", str(int(value))), str(int(value)))
+        return _link(datasette.urls.path(f"-/report/{int(value)}"), str(int(value)))
     if column in SOURCE_COLUMNS or (table == "reports" and column in ("url", "source_url")):
         text = str(value)
         if re.match(r"^https?://", text, re.I):
