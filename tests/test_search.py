@@ -116,3 +116,38 @@ def test_metadata_goes_to_a_private_fresh_directory(tmp_path):
         for f in p.iterdir():
             f.unlink()
         p.rmdir()
+
+
+# --- .excel: files Excel opens with Chinese headers -------------------------------------------
+
+def _download(client, path: str, **params):
+    r = client(path, **params)
+    assert r.status_code == 200, r.text
+    return r, r.content.decode("utf-8")
+
+
+def test_excel_download_of_a_filtered_view(client):
+    r, body = _download(client, "/archive/" + tilde_encode("报告一览") + ".excel", 年度="2023")
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    from urllib.parse import quote
+    assert r.headers["content-disposition"] == (
+        "attachment; filename=\"nianbao.csv\"; filename*=UTF-8''" + quote("报告一览-年度2023.csv", safe=""))
+    lines = body.lstrip("\ufeff").splitlines()
+    header = lines[0].split(",")
+    assert header[:3] == ["报告编号", "标题", "机关"]
+    assert len(lines) - 1 == 7  # every 2023 report, not one page
+    original = header.index("存档原件")
+    assert lines[1].split(",")[original].startswith("http://localhost/-/original/")
+
+
+def test_excel_download_follows_every_page(client):
+    _, body = _download(client, "/archive/cells.excel", _size="5")
+    n = rows(client, "cells", _size="max", _col="key")
+    assert len(body.splitlines()) - 1 == len(n) > 5
+
+
+def test_excel_download_of_a_question_marks_hits(client):
+    _, body = _download(client, "/archive/" + tilde_encode("全文检索") + ".excel", 词="复议 纠正")
+    assert "本年度行政【复议】三件，【纠正】一件。" in body
+    assert body.lstrip("\ufeff").startswith("报告编号,标题,机关")
