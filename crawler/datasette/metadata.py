@@ -18,6 +18,7 @@ from datasette.utils import tilde_encode
 
 from crawler import schema
 from crawler.datasette import labels
+from crawler.datasette.feeds import feed_queries
 from crawler.datasette.queries import canned_queries, reasons_unpivot
 from crawler.datasette.setup import cross_kinds, headline_columns, view_definitions
 
@@ -266,7 +267,7 @@ def _cross() -> tuple[dict, dict]:
 def build_metadata(db_name: str = labels.DATABASE) -> dict[str, Any]:
     """The whole metadata dict for serving `db_name` (the database file's stem)."""
     cross_queries, cross_tables = _cross()
-    queries = {**canned_queries(), **cross_queries}
+    queries = {**canned_queries(), **cross_queries, **feed_queries()}
     for q in queries.values():
         q["hide_sql"] = True
     return {
