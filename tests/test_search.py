@@ -151,3 +151,10 @@ def test_excel_download_of_a_question_marks_hits(client):
     _, body = _download(client, "/archive/" + tilde_encode("全文检索") + ".excel", 词="复议 纠正")
     assert "本年度行政【复议】三件，【纠正】一件。" in body
     assert body.lstrip("\ufeff").startswith("报告编号,标题,机关")
+
+
+def test_question_page_shows_no_sql(client):
+    html = client("/archive/" + tilde_encode("全文检索"), 词="复议").text
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "select" not in title.lower()
+    assert "Edit SQL" not in html and "nianbao_long_match" not in html

@@ -7,7 +7,8 @@
   the raw `reports` table) keeps the reports whose title or text holds every
   term, one character or many, with the same grammar as 全文检索.
 * `render_cell`: 摘要 (the matching sentence) with its hits in `<mark>`.
-* `extra_template_vars`: table pages do not print the CREATE TABLE / VIEW SQL.
+* `extra_template_vars`: table pages do not print the CREATE TABLE / VIEW SQL; a question's
+  page keeps its SQL out of the title and offers no Edit SQL.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def render_cell(value, column):
 
 
 @hookimpl
-def extra_template_vars(template):
+def extra_template_vars(template, request):
+    """Table pages without their CREATE statement; questions without SQL in the title, no Edit SQL link."""
     if template == "table.html":
         return {"view_definition": None, "table_definition": None}
+    if template.startswith("query") and request is not None and "sql" not in request.args:
+        return {"query": {"sql": None}, "hide_sql": True, "edit_sql_url": None}
     return None
