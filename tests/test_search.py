@@ -158,3 +158,9 @@ def test_question_page_shows_no_sql(client):
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "select" not in title.lower()
     assert "Edit SQL" not in html and "nianbao_long_match" not in html
+
+
+def test_padding_that_the_time_limit_cannot_stop_is_refused(client):
+    r = client("/archive.json", sql="select length(printf('%.*c', 1000000000, 'x'))")
+    assert r.status_code == 400
+    assert "not authorized" in r.json()["error"]

@@ -1,8 +1,9 @@
 """One search for every list, bounded queries, and no SQL shown to a reader.
 
 * `prepare_connection`: the search functions of `crawler.search` on every
-  connection, and SQLite's length limit so that one anonymous query cannot
-  build a gigabyte string or blob (`zeroblob(400000000)` is refused).
+  connection, SQLite's length limit so that one anonymous query cannot
+  build a gigabyte string or blob (`zeroblob(400000000)` is refused), and
+  printf/format refused (one call can pad for minutes, out of the time limit's reach).
 * `filters_from_request`: `?_search=` on every list that carries 报告编号 (and
   the raw `reports` table) keeps the reports whose title or text holds every
   term, one character or many, with the same grammar as 全文检索.
@@ -25,6 +26,15 @@ from crawler import search
 MAX_VALUE_BYTES = 32 * 1024 * 1024
 #: Longest SQL statement accepted (bytes).
 MAX_SQL_BYTES = 100_000
+#: Functions that can run for minutes inside one step of a query, where the time limit cannot stop
+#: them: printf('%.*c', 1000000000, 'x') pads a billion characters before the length limit applies.
+DENIED_FUNCTIONS = {"printf", "format"}
+
+
+def _authorize(action: int, arg1, arg2, db_name, trigger) -> int:
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
 SNIPPET_COLUMN = "摘要"
 REPORT_ID_COLUMN = "报告编号"
 
@@ -34,6 +44,7 @@ def prepare_connection(conn: sqlite3.Connection) -> None:
     search.register_functions(conn)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
+    conn.set_authorizer(_authorize)
 
 
 async def _id_column(datasette, database: str, table: str) -> str | None:
