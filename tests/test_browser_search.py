@@ -49,7 +49,7 @@ def test_search_two_words_with_snippets(page, base_url):
     snippet = page.locator(col("摘要")).first
     assert snippet.inner_text() == "本年度行政复议三件，纠正一件。"
     assert snippet.locator("mark").all_inner_texts() == ["复议", "纠正"]
-    shot(page, "search")
+    shot(page, "search-snippets")
 
 
 def test_list_search_box_two_characters(page, base_url):
