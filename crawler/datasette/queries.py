@@ -110,7 +110,7 @@ order by 省, 市, 区县, 机关"""
 def _search() -> str:
     """Reports holding every term (crawler.search), newest first, with the matching sentence.
 
-    The newest 200 are chosen first, then their sentences cut: the text of
+    The newest 100 are chosen first, then their sentences cut: the text of
     every match is never read.
     """
     from crawler.search import search_sql
@@ -121,7 +121,7 @@ def _search() -> str:
 from (
   select * from report_facts
   where trim(:词) != '' and ({search_sql('id', '词')})
-  order by year desc, id desc limit 200
+  order by year desc, id desc limit 100
 ) f join reports r on r.id = f.id
 order by f.year desc, f.id desc"""
 
@@ -176,7 +176,7 @@ def canned_queries() -> dict[str, dict]:
             "title": "全文检索",
             "description": "在标题和报告正文中找词，一个字、两个字也行（如 复议）。几个词用空格分开，要同时出现"
                            "（如 复议 诉讼）；加引号的短语按原样查找（如 \"行政复议决定\"）。"
-                           "列出最新的200份报告，「摘要」是词所在的句子。",
+                           "列出最新的100份报告，「摘要」是词所在的句子；要全部结果，在「报告一览」的搜索框里搜，再下载。",
             "sql": _search(), "params": ["词"],
         },
     }
