@@ -234,7 +234,7 @@ def _get(url: str) -> float:
     return time.perf_counter() - t0
 
 
-def time_pages(db_path: Path, runs: int, n_reports: int) -> list[tuple[str, float, float, float]]:
+def time_pages(db_path: Path, runs: int, n_reports: int, only: str = "") -> list[tuple[str, float, float, float]]:
     port = _free_port()
     proc = subprocess.Popen(serve_command_args(db_path, "127.0.0.1", port), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -252,6 +252,8 @@ def time_pages(db_path: Path, runs: int, n_reports: int) -> list[tuple[str, floa
         print(f"datasette up in {time.monotonic() - t_start:.1f}s", flush=True)
         results = []
         for label, path in pages(n_reports):
+            if only and only not in label:
+                continue
             first = _get(base + path)  # cold: caches, table counts
             times = sorted(_get(base + path) for _ in range(runs))
             p50 = statistics.median(times)
@@ -271,6 +273,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--rebuild", action="store_true", help="regenerate the database")
     ap.add_argument("--views", action="store_true", help="rerun install_views on the existing database")
+    ap.add_argument("--only", default="", help="time only the pages whose label contains this text")
     args = ap.parse_args()
     if args.rebuild or not args.db.exists():
         build(args.db, args.reports)
@@ -282,7 +285,7 @@ def main() -> None:
     conn.close()
     print(f"{args.db}: {n:,} reports, {cells:,} cells, {args.db.stat().st_size / 2**20:,.0f} MiB; "
           f"{args.runs} runs per page", flush=True)
-    results = time_pages(args.db, args.runs, n)
+    results = time_pages(args.db, args.runs, n, args.only)
     print("\n| page | first (s) | p50 (s) | p95 (s) |\n|---|---:|---:|---:|")
     for label, first, p50, p95 in results:
         flag = " ⚠" if p95 > 1 else ""
