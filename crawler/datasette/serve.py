@@ -6,7 +6,7 @@ and the benchmark start `serve_command_args(...)` as a subprocess.
 
 from __future__ import annotations
 
-import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,9 +36,12 @@ SETTINGS = {
 
 
 def metadata_path(db_path: str | Path) -> Path:
-    """Where the generated metadata for this database is written (outside the data directory)."""
-    folder = Path(tempfile.gettempdir()) / f"nianbao-datasette-{os.getuid()}"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Where the generated metadata for this database is written: a fresh private directory (mode 0700).
+
+    A fixed, guessable /tmp path could be created beforehand by another user
+    and its metadata (canned queries, plugin settings) swapped in.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="nianbao-datasette-"))
     return folder / f"metadata-{Path(db_path).stem}.yml"
 
 
@@ -73,7 +76,8 @@ def make_datasette(db_path: str | Path):
 
 def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve until interrupted (Ctrl-C or SIGTERM); returns Datasette's exit code, never leaves it running."""
-    proc = subprocess.Popen(serve_command_args(db_path, host, port))
+    args = serve_command_args(db_path, host, port)
+    proc = subprocess.Popen(args)
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -90,3 +94,4 @@ def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001
                 proc.kill()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(Path(args[args.index("--metadata") + 1]).parent, ignore_errors=True)

@@ -279,14 +279,19 @@ def _fts_sql(db: sqlite_utils.Database, name: str) -> str:
 
 
 def install_trigram_fts(db: sqlite_utils.Database) -> None:
-    """reports_fts: FTS5 trigram over reports(title, text), kept in step by triggers."""
-    if "trigram" in _fts_sql(db, "reports_fts").lower():
+    """reports_fts: FTS5 trigram over reports(title, text), kept in step by triggers.
+
+    `content=reports` is written unquoted so that Datasette does not take it
+    for the reports table's own search: `?_search=` goes through
+    crawler.search (any term length), not Datasette's trigram-only match.
+    """
+    if "content=reports," in _fts_sql(db, "reports_fts").replace(" ", ""):
         return
     conn = db.conn
     conn.execute("drop table if exists reports_fts")
     for trig in ("ai", "ad", "au"):
         conn.execute(f"drop trigger if exists reports_{trig}")
-    conn.execute("create virtual table reports_fts using fts5(title, text, content='reports', "
+    conn.execute("create virtual table reports_fts using fts5(title, text, content=reports, "
                  "content_rowid='id', tokenize='trigram')")
     conn.execute("create trigger reports_ai after insert on reports begin "
                  "insert into reports_fts(rowid, title, text) values (new.id, new.title, new.text); end")

@@ -1,0 +1,98 @@
+"""Alerts as Atom feeds: new reports, new findings, silent edits and reports gone, by region and kind.
+
+The fixture archive is read once, then a second crawl is simulated the way the
+crawl stores it (store_report of a changed original, a page gone, views rebuilt)
+and the feeds are read again from a fresh Datasette.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pytest
+import sqlite_utils
+from crawler.datasette.setup import install_views
+from datasette.utils import tilde_encode
+
+from crawler.checks import check_report
+from crawler.datasette.feeds import feed_queries
+from crawler.datasette.fixtures import REPORTS, build_fixture_db, report_cells
+from crawler.datasette.serve import make_datasette
+from crawler.model import Report
+from crawler.store import store_report
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def read_feed(db_path, name: str, **params) -> list[dict]:
+    """(id, title, content) of every entry of one feed, from a Datasette started on the archive as it is."""
+    ds = make_datasette(db_path)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(ds.invoke_startup())
+        query = {"地区": "", "类型": "", **params}
+        r = loop.run_until_complete(ds.client.get(f"/archive/{tilde_encode(name)}.atom?{urlencode(query)}"))
+    finally:
+        loop.close()
+    assert r.status_code == 200, r.text
+    root = ET.fromstring(r.content)
+    return [{"id": e.findtext(f"{ATOM}id"), "title": e.findtext(f"{ATOM}title"),
+             "content": e.findtext(f"{ATOM}content") or ""} for e in root.iter(f"{ATOM}entry")]
+
+
+def second_crawl(db_path) -> None:
+    """Report 1 (洛阳市孟津区人民政府 2019) changed at its source: two cells differ, rule 2 broken; report 2 gone."""
+    db = sqlite_utils.Database(db_path)
+    r = REPORTS[0]
+    row = next(db.query("select * from reports where id = 1"))
+    cells = report_cells(r, row["template"])
+    cells["requests.granted.total"] = cells["requests.granted.total"] + 7
+    report = Report(template=row["template"], year=row["year"], agency=row["agency"], title=row["title"],
+                    published=row["published"], published_source="text", cells=cells,
+                    findings=check_report(cells, row["template"]), text=row["text"])
+    with db.conn:
+        store_report(db, site=row["site"], url=row["url"], report=report, document_id=row["document_id"],
+                     document_sha256="0" * 64, fetched_at="2026-12-02T01:00:00+00:00",
+                     body_level=row["body_level"], column_name="政府信息公开年报")
+        db.execute("update reports set gone_since = '2026-12-02T01:00:00+00:00' where id = 2")
+    install_views(db)
+    db.conn.close()
+
+
+@pytest.fixture
+def archive(tmp_path):
+    return build_fixture_db(tmp_path / "archive.db")
+
+
+def test_every_feed_is_a_query_with_region_and_kind():
+    for q in feed_queries().values():
+        assert q["params"] == ["地区", "类型"]
+        assert "atom_id" in q["sql"] and "atom_updated" in q["sql"]
+
+
+def test_new_reports_by_region_and_level(archive):
+    everything = read_feed(archive, "订阅新报告")
+    assert len(everything) == len(REPORTS)
+    mengjin = read_feed(archive, "订阅新报告", 地区="孟津区")
+    assert len(mengjin) == 6 and all("孟津区" in e["title"] for e in mengjin)
+    departments = read_feed(archive, "订阅新报告", 类型="部门")
+    assert len(departments) == 3
+
+
+def test_second_crawl_brings_a_new_finding_an_edit_and_a_gone_report(archive):
+    before = read_feed(archive, "订阅新发现", 地区="孟津区", 类型="2")
+    assert [e["id"] for e in before] == ["nianbao:订阅新发现:empty"]  # no rule 2 broken in 孟津区 yet
+    assert len(read_feed(archive, "订阅新发现", 地区="孟津区")) > 1  # cross-report problems are there
+    assert read_feed(archive, "订阅悄悄修改")[0]["id"] == "nianbao:订阅悄悄修改:empty"
+    second_crawl(archive)
+    after = read_feed(archive, "订阅新发现", 地区="孟津区", 类型="2")
+    assert [e["id"] for e in after] == ["nianbao:finding:1:2:requests.granted.total"]
+    assert "洛阳市孟津区人民政府 2019年报告：违反规则2" in {e["title"] for e in after}
+    edits = read_feed(archive, "订阅悄悄修改", 地区="孟津区")
+    assert [e["id"] for e in edits] == ["nianbao:edit:1:2"]
+    assert "予以公开" in edits[0]["content"] and "→" in edits[0]["content"]
+    gone = read_feed(archive, "订阅撤下的报告")
+    assert [e["id"] for e in gone] == ["nianbao:gone:2:2026-12-02T01:00:00+00:00"]
+    assert read_feed(archive, "订阅撤下的报告", 地区="东城区")[0]["id"].endswith(":empty")
