@@ -154,7 +154,30 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
         repair_recognized_counts(reading.cells, reading.raw)
     report.cells, report.raw, report.method = reading.cells, reading.raw, reading.method
     report.findings = check_report(report.cells, template)
+    report.needs_review = review_reason(reading.review, report, body.recognized)
     return report
+
+
+#: Ways of reading a cell that are not its own label's row in a grid or a printed line.
+_UNSURE = ("-order", "prose")
+
+
+def review_reason(notes: list[str], report: Report, recognized: bool) -> str | None:
+    """Why a report needs a look, or None.
+
+    Cells left missing because their run could be cut several ways are always named. A broken
+    rule is named only when a reading could explain it (text read by OCR, or cells placed by the
+    order of rows rather than beside their own label): where every cell was read on its own row,
+    a broken rule is the source's own and stands as a finding, not a doubt about the reading.
+    """
+    reasons = list(dict.fromkeys(notes))
+    if report.findings:
+        unsure = sorted({m for m in report.method.values() if m.endswith(_UNSURE)})
+        if recognized:
+            reasons.append(f"{len(report.findings)}处不合勾稽关系，且文字经OCR识别")
+        elif unsure:
+            reasons.append(f"{len(report.findings)}处不合勾稽关系，且部分单元格按{'/'.join(unsure)}读出")
+    return "；".join(reasons) or None
 
 
 def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:

@@ -60,7 +60,7 @@ ROW_ALIASES: dict[str, tuple[str, ...]] = {
     "fees": ("行政事业性收费",),
     "procurement": ("政府集中采购",),
     "new_received": ("本年新收政府信息公开申请数量", "本年新收"),
-    "carried_over": ("上年结转政府信息公开申请数量", "上年结转"),
+    "carried_over": ("上年结转政府信息公开申请数量", "上年结转", "上年度结转"),
     "granted": ("予以公开",),
     "partly_granted": ("部分公开",),
     "denied_state_secret": ("属于国家秘密",),

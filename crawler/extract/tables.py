@@ -23,7 +23,9 @@ from crawler.extract.headers import (
     without_subtotal,
 )
 from crawler.extract.labels import is_sentence, match_row
+from crawler.extract.split import GLUED, Glued, cuts, resolve, row_check, why_missing
 from crawler.extract.tokens import Token
+from crawler.extract.values import normalize_width
 from crawler.model import CellValue
 
 # The headings of parts 二, 三 and 四: rows of one part never take numbers printed in another.
@@ -39,6 +41,10 @@ class Reading:
     method: dict[str, str] = field(default_factory=dict)
     # Sums that only the checks see: a 2021 report's single 其他处理 row stands for its three rows.
     check_only: dict[str, CellValue] = field(default_factory=dict)
+    # Rows printed as one run of digits (split.py): cut once every row is read, with the rules.
+    split_runs: bool = False
+    glued: list[Glued] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # why a reading is unsure: cells left missing, and the like
 
     def put(self, key: str, token: Token, method: str) -> None:
         if token.kind == "junk":
@@ -119,6 +125,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
     recent: list[str] = []  # label words before table 三's first row: its header
     applicants: list[str] | None = None
     seen_requests = False
+    last_label: tuple[str, str] | None = None  # the last row label read, and its text
     # A 2021 report printing the 2019 form's one （六）其他处理 row: none of the three rows is named.
     single_other = template == "2021" and not any(
         (m := match_row(t.text, template)) is not None and m.row in _OTHER_2021[:2] for t in tokens if t.kind == "label")
@@ -147,11 +154,16 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             m = None  # （六）其他处理 heads three rows in 2021
         if m and not tok.grid and m.row == last_row and events and events[-1].row == m.row:
             m = None  # the rest of a label wrapped over two lines names its row again
+        if m and not tok.grid and m.how != "exact" and last_label is not None and m.row != last_label[0] \
+                and (whole := match_row(last_label[1] + tok.text, template)) is not None \
+                and whole.row == last_label[0] and whole.score >= m.score:
+            m = None  # '政府信息公开申请数量' after '二、上年度结转 0000000': the rest of that row's label
         skip = 0
         if m and not run and (rest := _label_rest(tokens, i, template, m)) is not None:
             run, skip = rest, 1  # '5.要求行政机关确认' + '或重新出具已获取信息 11 4 …': one label over two lines
         if m:
             last_row = m.row
+            last_label = (m.row, tok.text)
             width = len(columns.get((m.part, m.row), ())) or 7
             head, rest = run, []
             if len(run) > width and len(run) % width == 0 and (m.part == "requests" or not run[0].grid):
@@ -180,6 +192,10 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
         return
     header, run = without_subtotal(header, list(run))
     cols = ordered(cols, header)
+    if reading.split_runs and (glued := _glued_text(run, cols)) is not None:
+        if not any(g.part == part and g.row == row for g in reading.glued):
+            reading.glued.append(Glued(part, row, cols, glued, method))
+        return
     while len(run) > len(cols) and run[0].kind == "blank":
         run.pop(0)  # an empty second label column before the numbers
     if part == "requests" and not loose and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
@@ -199,6 +215,43 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
         key = f"{part}.{row}.{col}"
         if key not in reading.cells:
             reading.put(key, tok, method)
+
+
+def _glued_text(run: list[Token], cols: tuple[str, ...]) -> str | None:
+    """The run's text when it is one row's cells printed with no separator (one token, a digit a cell or more)."""
+    if len(cols) < 2 or len(run) != 1 or run[0].kind not in ("number", "junk") or run[0].grid:
+        return None
+    text = normalize_width(run[0].text).strip()
+    if not GLUED.match(text) or sum(ch.isdigit() for ch in text) < len(cols):
+        return None
+    return text
+
+
+def _splits_runs(events: list[Event], template: str) -> bool:
+    """True when the rows of tables 二 and 三 come as runs with no separator more often than as cells."""
+    columns = _columns(template)
+    glued = whole = 0
+    for e in events:
+        cols = columns.get((e.part, e.row), ()) if e.row else ()
+        if len(cols) < 2:
+            continue
+        if _glued_text(e.run, cols) is not None:
+            glued += 1
+        elif len(e.run) >= len(cols):
+            whole += 1
+    return glued > whole
+
+
+def _cut_glued(reading: Reading, template: str) -> None:
+    """The glued rows' cells that exactly one reading of the rules gives (method 'split', the run kept raw)."""
+    if not reading.glued:
+        return
+    for key, value, g in resolve(reading.glued, reading.cells, template):
+        if key not in reading.cells:
+            reading.cells[key] = value
+            reading.raw[key] = g.text
+            reading.method[key] = "split"
+    reading.review += why_missing(reading.glued, set(reading.cells))
 
 
 Pairing = dict[int, list[Token]]  # id of a row event → the run it is read with
@@ -239,9 +292,9 @@ def _segments(events: list[Event]) -> list[Pairing]:
     return out
 
 
-def _read_rows(events: list[Event], template: str, pairings: list[Pairing]) -> Reading:
+def _read_rows(events: list[Event], template: str, pairings: list[Pairing], split_runs: bool = False) -> Reading:
     """Each row with the values after it, or with the run a chosen pairing gives it."""
-    reading = Reading()
+    reading = Reading(split_runs=split_runs)
     paired: Pairing = {}
     for pairing in pairings:
         paired.update(pairing)
@@ -291,6 +344,43 @@ def _appeal_keys(labels: list[str]) -> list[str]:
     return [f"appeals.{row.key}.{col}" for row, cols in zip(schema.APPEALS, order, strict=True) for col in cols]
 
 
+def _glued_appeals(run: list[Token], keys: list[str]) -> str | None:
+    """The text of a run that prints len(keys) appeal cells with no separator, else None."""
+    if len(run) != 1 or run[0].kind not in ("number", "junk") or run[0].grid or len(keys) < 2:
+        return None
+    text = normalize_width(run[0].text).strip()
+    return text if GLUED.match(text) and sum(ch.isdigit() for ch in text) >= len(keys) else None
+
+
+def _put_appeals(reading: Reading, keys: list[str], run: list[Token]) -> bool:
+    """A run of table 四's cells into ``keys``: one value a cell, or one glued run cut by rule 4. False: no fit."""
+    if len(run) >= len(keys) and len(keys) != 1:
+        for key, tok in zip(keys, run, strict=False):
+            if key not in reading.cells:
+                reading.put(key, tok, "grid" if tok.grid else "text")
+        return True
+    text = _glued_appeals(run, keys)
+    if text is None:
+        return False
+    columns = [k.rsplit(".", 1)[1] for k in keys]
+    checks = [(end, check) for end in range(5, len(columns) + 1, 5)
+              if (check := row_check("appeals", columns[end - 5:end])) is not None]
+    options = cuts(text, columns, checks)
+    if options and all(options):
+        for n, key in enumerate(keys):
+            values = {o[n] for o in options}
+            if len(values) == 1 and key not in reading.cells:
+                value = values.pop()
+                reading.cells[key] = float(value) if "." in value else int(value)
+                reading.raw[key] = text
+                reading.method[key] = "split"
+    missing = [k for k in keys if k not in reading.cells]
+    if missing:
+        how = "没有一种拆分符合勾稽关系" if not options else "有多种拆分都符合勾稽关系"
+        reading.review.append(f"appeals：数字连写“{text}”，{how}，{len(missing)}个单元格未读")
+    return True
+
+
 def _read_appeals(tokens: list[Token]) -> Reading:
     reading = Reading()
     i = 0
@@ -303,15 +393,13 @@ def _read_appeals(tokens: list[Token]) -> Reading:
             j += 1
         run = tokens[i:j]
         context = [t.text for t in tokens[max(0, i - 60):i] if t.kind == "label"]
-        if len(run) >= 15 and any(w in c for c in context for w in ("复议", "诉讼", "审结", "维持")):
-            method = "grid" if run[0].grid else "text"
-            keys = _appeal_keys(context)
-            for key, tok in zip(keys, run, strict=False):
-                reading.put(key, tok, method)
+        if (len(run) >= 15 or _glued_appeals(run, ["_"] * 15)) and \
+                any(w in c for c in context for w in ("复议", "诉讼", "审结", "维持")):
+            _put_appeals(reading, _appeal_keys(context), run)
             return reading
         i = j
     split = _read_appeal_split(tokens)
-    return split if split.cells else _read_appeal_rows(tokens)
+    return split if split.cells or split.review else _read_appeal_rows(tokens)
 
 
 def _runs_with_labels(tokens: list[Token]) -> list[tuple[list[str], list[Token]]]:
@@ -335,7 +423,8 @@ def _read_appeal_split(tokens: list[Token]) -> Reading:
     reading = Reading()
     runs = _runs_with_labels(tokens)
     for (review_labels, review), (lawsuit_labels, lawsuits) in zip(runs, runs[1:], strict=False):
-        if len(review) != 5 or len(lawsuits) != 10:
+        if not (len(review) == 5 or _glued_appeals(review, ["_"] * 5)) or \
+                not (len(lawsuits) == 10 or _glued_appeals(lawsuits, ["_"] * 10)):
             continue
         review_labels = [t for t in review_labels if not _PART_HEADING.search(t)]  # the heading names both
         if not any("行政复议" in t for t in review_labels) or any("诉讼" in t for t in review_labels):
@@ -345,8 +434,8 @@ def _read_appeal_split(tokens: list[Token]) -> Reading:
         groups = (appeal_order(review_labels, 1) or [schema.APPEAL_COLUMNS]) + \
             (appeal_order(lawsuit_labels, 2) or [schema.APPEAL_COLUMNS] * 2)
         keys = [f"appeals.{row.key}.{col}" for row, cols in zip(schema.APPEALS, groups, strict=True) for col in cols]
-        for key, tok in zip(keys, review + lawsuits, strict=True):
-            reading.put(key, tok, "grid" if tok.grid else "text")
+        _put_appeals(reading, keys[:5], review)
+        _put_appeals(reading, keys[5:], lawsuits)
         return reading
     return reading
 
@@ -362,17 +451,14 @@ def _read_appeal_rows(tokens: list[Token]) -> Reading:
         if tok.kind != "label" or len(tok.text) > 20:
             continue
         run = _run_after(tokens, i)
-        if len(run) != 5:
+        if len(run) != 5 and not _glued_appeals(run, ["_"] * 5):
             continue
         label = "".join(tok.text.split())  # '行政 复议': a label split over lines in its cell
         row = next((key for key, word in _APPEAL_ROW_LABELS if word in label), None)
         if row is None:
             continue
         order = appeal_order([t.text for t in tokens[max(0, i - 40):i] if t.kind == "label"], 1)
-        for col, value in zip(order[0] if order else schema.APPEAL_COLUMNS, run, strict=True):
-            key = f"appeals.{row}.{col}"
-            if key not in reading.cells:
-                reading.put(key, value, "grid" if run[0].grid else "text")
+        _put_appeals(reading, [f"appeals.{row}.{col}" for col in (order[0] if order else schema.APPEAL_COLUMNS)], run)
     return reading
 
 
@@ -430,8 +516,9 @@ def _single_other(reading: Reading, events: list[Event], template: str, total_fi
 
 
 def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Reading:
-    reading = _read_rows(events, template, pairings)
+    reading = _read_rows(events, template, pairings, _splits_runs(events, template))
     _fill_gaps(reading, events, template)
+    _cut_glued(reading, template)
     first = _total_first(reading)
     if first:
         _rotate_total(reading)
@@ -460,5 +547,7 @@ def read_tables(tokens: list[Token], template: str) -> Reading:
                 best, best_key = trial, key
         if not pending or len(pending) == before:
             break
-    best.merge_missing(_read_appeals(tokens))
+    appeals = _read_appeals(tokens)
+    best.merge_missing(appeals)
+    best.review += appeals.review
     return best
