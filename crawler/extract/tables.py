@@ -23,11 +23,13 @@ from crawler.extract.headers import (
     without_subtotal,
 )
 from crawler.extract.labels import is_sentence, match_row
-from crawler.extract.split import GLUED, Glued, cuts, resolve, row_check, why_missing
+from crawler.extract.split import GLUED, Glued, cuts, resolve, row_check, row_cuts, why_missing
 from crawler.extract.tokens import Token
 from crawler.extract.values import normalize_width
 from crawler.model import CellValue
 
+# A group header of table 二: '第二十条第（五）项' names the item whose rows follow.
+_ITEM = re.compile(r"第\s*[（(]\s*([一二三四五六七八九十]+)\s*[)）]\s*项")
 # The headings of parts 二, 三 and 四: rows of one part never take numbers printed in another.
 _PART_HEADING = re.compile(r"主动公开政府信息情况|收到和处理政府信息公开申请情况|行政复议、?行政诉讼情况")
 
@@ -74,6 +76,7 @@ class Event:
     label_line: int = -1
     boundary: bool = False  # a part's heading: no pairing in order reaches across it
     header: list[str] | None = None  # table 二's columns as its last header printed them
+    group: str | None = None  # the 第二十条 item (一, 五 …) whose header this run follows
 
     @property
     def anchored(self) -> bool:
@@ -125,7 +128,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
     recent: list[str] = []  # label words before table 三's first row: its header
     applicants: list[str] | None = None
     seen_requests = False
-    last_label: tuple[str, str] | None = None  # the last row label read, and its text
+    item: str | None = None  # table 二's group printed last
     # A 2021 report printing the 2019 form's one （六）其他处理 row: none of the three rows is named.
     single_other = template == "2021" and not any(
         (m := match_row(t.text, template)) is not None and m.row in _OTHER_2021[:2] for t in tokens if t.kind == "label")
@@ -154,16 +157,11 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             m = None  # （六）其他处理 heads three rows in 2021
         if m and not tok.grid and m.row == last_row and events and events[-1].row == m.row:
             m = None  # the rest of a label wrapped over two lines names its row again
-        if m and not tok.grid and m.how != "exact" and last_label is not None and m.row != last_label[0] \
-                and (whole := match_row(last_label[1] + tok.text, template)) is not None \
-                and whole.row == last_label[0] and whole.score >= m.score:
-            m = None  # '政府信息公开申请数量' after '二、上年度结转 0000000': the rest of that row's label
         skip = 0
         if m and not run and (rest := _label_rest(tokens, i, template, m)) is not None:
             run, skip = rest, 1  # '5.要求行政机关确认' + '或重新出具已获取信息 11 4 …': one label over two lines
         if m:
             last_row = m.row
-            last_label = (m.row, tok.text)
             width = len(columns.get((m.part, m.row), ())) or 7
             head, rest = run, []
             if len(run) > width and len(run) % width == 0 and (m.part == "requests" or not run[0].grid):
@@ -172,10 +170,19 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
                                 header={"proactive": header, "requests": applicants}.get(m.part)))
             for k in range(0, len(rest), width):
                 events.append(Event(None, None, rest[k:k + width]))
+        elif run and item:  # under a group header of table 二: a printed line is a row
+            for n in dict.fromkeys(t.line for t in run):
+                events.append(Event(None, None, [t for t in run if t.line == n], header=header, group=item))
         elif run:
             events.append(Event(None, None, run))
         elif _PART_HEADING.search(tok.text):
             events.append(Event(None, None, [], boundary=True))
+        if tok.kind == "label" and not m:
+            found = _ITEM.search(normalize_width(tok.text))
+            if found:
+                item = found.group(1)
+            elif _PART_HEADING.search(tok.text):
+                item = None
         i += 1 + skip + len(run)
     return [e for e in events if e.row is not None or e.boundary or any(t.kind == "number" for t in e.run)]
 
@@ -230,14 +237,21 @@ def _glued_text(run: list[Token], cols: tuple[str, ...]) -> str | None:
 def _splits_runs(events: list[Event], template: str) -> bool:
     """True when the rows of tables 二 and 三 come as runs with no separator more often than as cells."""
     columns = _columns(template)
+    widths: dict[str, int] = {}
+    for row in schema.template_rows(template)["proactive"]:
+        item = row.group.rsplit("（", 1)[-1].split("）")[0]
+        widths[item] = min(widths.get(item, 99), len(row.columns))
     glued = whole = 0
     for e in events:
-        cols = columns.get((e.part, e.row), ()) if e.row else ()
-        if len(cols) < 2:
+        if e.row:
+            width = len(columns.get((e.part, e.row), ()))
+        else:
+            width = widths.get(e.group or "", 0)
+        if width < 2:
             continue
-        if _glued_text(e.run, cols) is not None:
+        if _glued_text(e.run, ("_",) * width) is not None:
             glued += 1
-        elif len(e.run) >= len(cols):
+        elif len(e.run) >= width:
             whole += 1
     return glued > whole
 
@@ -498,6 +512,8 @@ def _single_other(reading: Reading, events: list[Event], template: str, total_fi
     if template != "2021" or any(e.row in _OTHER_2021 for e in events):
         return
     found = [(e, paired.get(id(e), e.run)) for e in events if e.row == "other"]
+    if reading.split_runs:
+        found = [(e, _cut_single(run, ordered(schema.REQUEST_COLUMNS, e.header))) for e, run in found]
     single = [(e, run) for e, run in found if len(run) == len(schema.REQUEST_COLUMNS)]
     if len(single) != 1:
         return
@@ -515,8 +531,38 @@ def _single_other(reading: Reading, events: list[Event], template: str, total_fi
             reading.check_only[f"requests.other_misc.{col}"] = tok.value  # the sum, for rule 3 only
 
 
+def _order_groups(reading: Reading, events: list[Event], template: str) -> None:
+    """Table 二 printed without its row labels: after a group header (第二十条第（五）项) and its column
+    header, as many runs as the group has rows are its rows in the template's order. Only where no
+    row of the group was named, and the count of runs is exactly the count of rows."""
+    rows = schema.template_rows(template)["proactive"]
+    named = {e.row for e in events if e.part == "proactive"}
+    runs: dict[str, list[Event]] = {}
+    for e in events:
+        if e.row is None and e.group and not e.boundary:
+            runs.setdefault(e.group, []).append(e)
+    for item, found in runs.items():
+        members = [r for r in rows if r.group.endswith(f"（{item}）项")]
+        if not members or len(found) != len(members) or any(r.key in named for r in members):
+            continue
+        for row, e in zip(members, found, strict=True):
+            _assign(reading, template, "proactive", row.key, e.run, "text-order", header=e.header)
+
+
+def _cut_single(run: list[Token], cols: tuple[str, ...]) -> list[Token]:
+    """A glued run of the one 其他处理 row, as one token a cell when exactly one cut adds up (else as it was)."""
+    text = _glued_text(run, cols)
+    if text is None:
+        return run
+    options = row_cuts("requests", text, cols)
+    if len(options) != 1 or not options[0]:
+        return run
+    return [Token("number", part, run[0].line, False) for part in options[0]]
+
+
 def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Reading:
     reading = _read_rows(events, template, pairings, _splits_runs(events, template))
+    _order_groups(reading, events, template)
     _fill_gaps(reading, events, template)
     _cut_glued(reading, template)
     first = _total_first(reading)
