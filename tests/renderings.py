@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from crawler import schema
 
 TEXT_STYLES = ("pipe", "pipe-md", "cell-per-line-pipe", "cell-per-line-sep", "cell-per-paragraph",
-               "cell-per-line-bare", "cell-per-line-tab", "pdf-text", "pdf-glued", "pdf-glued-bare")
+               "cell-per-line-bare", "cell-per-line-tab", "cell-per-line-empty", "cell-per-line-md", "pdf-text",
+               "pdf-glued", "pdf-glued-bare")
 # A PDF text layer that joins a row's numbers with no separator ('规范性文件898989', '210000021');
 # in pdf-glued-bare table 二's row labels are missing altogether (only its group headers are printed).
 GLUED_STYLES = ("pdf-glued", "pdf-glued-bare")
@@ -292,6 +293,10 @@ def _flat_lines(rows: list[Row], style: str) -> list[str]:
             out += [c, "|"] if c else ["|"]
     elif style == "cell-per-line-bare":
         out = [c for t in texts for c in t if c]
+    elif style == "cell-per-line-empty":  # one cell per line, a blank cell an empty line
+        out = [c for t in texts for c in t]
+    elif style == "cell-per-line-md":  # one cell per line as '| 25 |', a blank cell a lone '|'
+        out = [f"| {c} |" if c else "|" for t in texts for c in t]
     return out
 
 

@@ -7,7 +7,7 @@ Layers (docs/architecture.md):
    become cells (textdoc.py);
 2. and 3. the token walker reads rows by label, pairing labels and numbers in
    order where a rendering scattered them (tokens.py, labels.py, tables.py);
-4. counts stated in sentences fill rows no table gave (prose.py).
+4. counts stated in sentences fill rows of a table the document does not print (prose.py).
 Template and year come from the document itself (meta.py).
 """
 
@@ -81,7 +81,7 @@ def _documents(text: str, html: bool, url: str | None) -> tuple[Document, Docume
     if html:
         return html_document(text, url)
     doc = text_document(text)
-    doc.url = url
+    doc.url = url or doc.url
     return doc, doc
 
 
@@ -92,6 +92,8 @@ def _cells(body: Document, page: Document, template: str) -> Reading:
     prose = read_prose(body.text())
     given_rows = {k.rsplit(".", 1)[0] for k in reading.cells}
     for key, (value, words) in prose.items():
+        if key.split(".", 1)[0] in reading.parts_seen:
+            continue  # the table is printed: its cells are the table's, read or left missing, never the narrative's
         if key.rsplit(".", 1)[0] not in given_rows and key not in reading.cells:
             reading.cells[key] = value
             reading.raw[key] = words
@@ -140,7 +142,7 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
     report.agency = _agency(title, body, body_text, page)
     report.published, report.published_source = body.published, body.published_source
     if not report.published:
-        report.published, report.published_source = find_published(page.text(), url)
+        report.published, report.published_source = find_published(page.text(), url or body.url)
     if not (marks or looks_like_report(title, body_text)):
         return report  # not a report: metadata only
     template = detect_template(year, marks)

@@ -47,6 +47,7 @@ class Reading:
     split_runs: bool = False
     glued: list[Glued] = field(default_factory=list)
     review: list[str] = field(default_factory=list)  # why a reading is unsure: cells left missing, and the like
+    parts_seen: set[str] = field(default_factory=set)  # tables whose row labels are printed, read or not
 
     def put(self, key: str, token: Token, method: str) -> None:
         if token.kind == "junk":
@@ -596,4 +597,5 @@ def read_tables(tokens: list[Token], template: str) -> Reading:
     appeals = _read_appeals(tokens)
     best.merge_missing(appeals)
     best.review += appeals.review
+    best.parts_seen = {e.part for e in events if e.part}
     return best
