@@ -99,8 +99,12 @@ def test_accuracy_per_rendering(capsys: pytest.CaptureFixture[str]) -> None:
             print(f"  {style:20s} {right}/{total} = {right / max(total, 1):.2%}  {dict(kinds)}")
         for style in GLUED_STYLES:
             print(f"  {style:20s} cells of runs no reader can cut alone (not owed): {ambiguous_cells(style)}")
-    failures = {s: p[:8] for s, (_, _, p) in res.items() if p}
+    failures = {s: p[:8] for s, (_, _, p) in res.items() if p and s not in GLUED_STYLES}
     assert not failures, failures
+    for style in GLUED_STYLES:  # a run with no separator may stay missing where no cut is sure; never wrong
+        right, total, problems = res[style]
+        assert not [p for p in problems if "wrong" in p or "template" in p], problems[:8]
+        assert right / total >= 0.99, (style, right, total)
 
 
 def _hostile(page: bytes) -> dict[str, tuple[bytes, str]]:
