@@ -148,12 +148,24 @@ def _joint(rows: list[Glued], options: list[list[list[str]]], cells: dict, templ
         total *= max(n, 1)
     if total > MAX_COMBINATIONS or total <= 1:
         return []
+    # A rule decides only where every row it relates is printed: a row not read is unknown, not 0.
+    known = {k.split(".")[1] for k in cells if k.startswith("requests.")} | {g.row for g in rows}
+    if "other_misc" in known and template == "2021":
+        known |= {"other_no_correction", "other_fee_unpaid"}  # one 其他处理 row stands for the three
+    results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
+    checks = []
+    if known >= {"new_received", "carried_over", "results_total", "carried_forward"}:
+        checks.append(check_rule1)
+    if known >= {*results, "results_total"}:
+        checks.append(check_rule3)
+    if not checks:
+        return []
     keep = []
     for combo in itertools.product(*[range(n) for n in sizes]):
         trial = dict(cells)
-        for g, pick in zip(rows, combo, strict=True):
-            trial.update({k: _value(v) for k, v in zip(g.keys(), options[rows.index(g)][pick], strict=True)})
-        if not check_rule1(trial, template) and not check_rule3(trial, template):
+        for n, (g, pick) in enumerate(zip(rows, combo, strict=True)):
+            trial.update({k: _value(v) for k, v in zip(g.keys(), options[n][pick], strict=True)})
+        if not any(check(trial, template) for check in checks):
             keep.append(combo)
     return keep
 

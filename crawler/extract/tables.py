@@ -119,6 +119,21 @@ def _label_rest(tokens: list[Token], i: int, template: str, m) -> list[Token] | 
     return run
 
 
+def _wrapped_around(tokens: list[Token], i: int, run: list[Token], template: str, last_row: str | None):
+    """The row that label i names together with the label after its run, when neither names a row alone
+    (a PDF text layer wraps a long label around the row's numbers)."""
+    tok = tokens[i]
+    j = i + 1 + len(run)
+    if tok.kind != "label" or tok.grid or not run or j >= len(tokens) or tokens[j].kind != "label":
+        return None
+    rest = tokens[j]
+    if rest.line == run[-1].line or is_sentence(tok.text) or is_sentence(rest.text) \
+            or _PART_HEADING.search(rest.text) or match_row(rest.text, template, last_row) is not None:
+        return None
+    whole = match_row(tok.text + rest.text, template, last_row)
+    return whole if whole is not None and whole.how in ("exact", "prefix") else None
+
+
 def _events(tokens: list[Token], template: str) -> list[Event]:
     """Row labels with the values after them, and runs of values after words that name no row."""
     columns = _columns(template)
@@ -146,6 +161,9 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
             header = (header + named) if header_end == i - 1 and header else named
             header_end = i
         m = None if named else match_row(tok.text, template, last_row)
+        wrapped = 0
+        if m is None and not named and (whole := _wrapped_around(tokens, i, run, template, last_row)) is not None:
+            m, wrapped = whole, 1  # '4.无正当理由' + '0000000' + '大量反复申请': a label wrapped around its numbers
         if tok.kind == "label" and not tok.grid:
             recent = (recent + [tok.text])[-40:]
         if m and m.part == "requests" and not seen_requests:
@@ -184,7 +202,7 @@ def _events(tokens: list[Token], template: str) -> list[Event]:
                 item = found.group(1)
             elif _PART_HEADING.search(tok.text):
                 item = None
-        i += 1 + skip + len(run)
+        i += 1 + skip + len(run) + wrapped
     return [e for e in events if e.row is not None or e.boundary or any(t.kind == "number" for t in e.run)]
 
 
@@ -261,7 +279,7 @@ def _cut_glued(reading: Reading, template: str) -> None:
     """The glued rows' cells that exactly one reading of the rules gives (method 'split', the run kept raw)."""
     if not reading.glued:
         return
-    for key, value, g in resolve(reading.glued, reading.cells, template):
+    for key, value, g in resolve(reading.glued, {**reading.check_only, **reading.cells}, template):
         if key not in reading.cells:
             reading.cells[key] = value
             reading.raw[key] = g.text
@@ -565,7 +583,6 @@ def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Rea
     reading = _read_rows(events, template, pairings, _splits_runs(events, template))
     _order_groups(reading, events, template)
     _fill_gaps(reading, events, template)
-    _cut_glued(reading, template)
     first = _total_first(reading)
     if first:
         _rotate_total(reading)
@@ -573,6 +590,7 @@ def _reading(events: list[Event], template: str, pairings: list[Pairing]) -> Rea
     for pairing in pairings:
         paired.update(pairing)
     _single_other(reading, events, template, first, paired)
+    _cut_glued(reading, template)
     return reading
 
 

@@ -44,6 +44,7 @@ def _split_text_cell(cell: str) -> tuple[str, list[str]]:
 # A row label with its cells' digits printed right after it, no separator: '规范性文件898989'.
 _GLUED_TAIL = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])([+-]?\d[\d.+-]*)$")
 _SHORT_ROWS = ("其他", "总计", "合计")
+_APPEAL_ROWS = ("行政复议", "未经复议直接起诉", "直接起诉", "复议后起诉")
 
 
 def _glued_label(label: str) -> tuple[str, str] | None:
@@ -54,7 +55,7 @@ def _glued_label(label: str) -> tuple[str, str] | None:
     if not m or is_sentence(label):
         return None
     words, run = m.group(1).strip(), m.group(2)
-    if norm_label(words) in _SHORT_ROWS or any(match_row(words, t) is not None for t in ("2021", "2019")):
+    if norm_label(words) in _SHORT_ROWS or norm_label(words) in _APPEAL_ROWS or any(match_row(words, t) is not None for t in ("2021", "2019")):
         return words, run
     return None
 
