@@ -615,5 +615,9 @@ def read_tables(tokens: list[Token], template: str) -> Reading:
     appeals = _read_appeals(tokens)
     best.merge_missing(appeals)
     best.review += appeals.review
-    best.parts_seen = {e.part for e in events if e.part}
+    named: dict[str, set[str]] = {}
+    for e in events:
+        if e.part and e.row:
+            named.setdefault(e.part, set()).add(e.row)
+    best.parts_seen = {part for part, rows in named.items() if len(rows) >= 3}  # a table, not a sentence naming a row
     return best
