@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from crawler import schema
 from crawler.checks import check_report
 from crawler.exceptions import ExtractError
 from crawler.extract.decode import decode_bytes
@@ -164,21 +165,39 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
 _UNSURE = ("-order", "prose")
 
 
+def rule_cells(rule: str, key: str, template: str) -> list[str]:
+    """The cells a broken rule relates (Finding.key names the column, row or group it was checked on)."""
+    part, row, col = key.split(".")
+    if rule == "1":
+        return [f"requests.{r}.{col}" for r in ("new_received", "carried_over", "results_total", "carried_forward")]
+    if rule == "3":
+        results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
+        return [f"requests.{r}.{col}" for r in (*results, "results_total")]
+    if rule == "2":
+        return [f"requests.{row}.{c}" for c in schema.REQUEST_COLUMNS]
+    if rule == "4":
+        return [f"appeals.{row}.{c}" for c in schema.APPEAL_COLUMNS]
+    return []
+
+
 def review_reason(notes: list[str], report: Report, recognized: bool) -> str | None:
     """Why a report needs a look, or None.
 
     Cells left missing because their run could be cut several ways are always named. A broken
-    rule is named only when a reading could explain it (text read by OCR, or cells placed by the
-    order of rows rather than beside their own label): where every cell was read on its own row,
-    a broken rule is the source's own and stands as a finding, not a doubt about the reading.
+    rule is named only when the reading could explain it: text read by OCR, a cell the rule relates
+    placed by the order of rows rather than beside its own label, or one not read at all. Where
+    every cell a rule relates was read on its own row, the break is the source's own and stands as
+    a finding, not as a doubt about the reading.
     """
     reasons = list(dict.fromkeys(notes))
-    if report.findings:
-        unsure = sorted({m for m in report.method.values() if m.endswith(_UNSURE)})
-        if recognized:
-            reasons.append(f"{len(report.findings)}处不合勾稽关系，且文字经OCR识别")
-        elif unsure:
-            reasons.append(f"{len(report.findings)}处不合勾稽关系，且部分单元格按{'/'.join(unsure)}读出")
+    doubtful = 0
+    for finding in report.findings:
+        keys = rule_cells(finding.rule, finding.key, report.template or "2021")
+        if recognized or any(k not in report.cells or (report.method.get(k) or "").endswith(_UNSURE) for k in keys):
+            doubtful += 1
+    if doubtful:
+        how = "文字经OCR识别" if recognized else "所涉单元格有未读出或按行序推定的"
+        reasons.append(f"{doubtful}处不合勾稽关系，且{how}")
     return "；".join(reasons) or None
 
 

@@ -226,16 +226,16 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
         run.pop(0)  # an empty second label column before the numbers
     if part == "requests" and not loose and 2 <= len(run) < len(cols) and all(t.kind == "number" for t in run) \
             and abs(run[-1].value - sum(t.value for t in run[:-1])) < 1e-6:
-        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 总计 is last. With two numbers the
-        # first is taken to be 自然人 (most requests come from people); with more, which columns the
-        # others fill is not known (自然人 may be the blank one), so only 总计 is read.
-        placed = (("natural_person", run[0]), ("total", run[-1])) if len(run) == 2 else (("total", run[-1]),)
-        for col, tok in placed:
-            key = f"{part}.{row}.{col}"
-            if key not in reading.cells:
-                reading.put(key, tok, method if method.endswith("-order") else method + "-order")
+        # Blank cells dropped ('56 | | | | | | 56' read as '56 56'): 总计 is last. Which columns the
+        # others fill is not known (even with two numbers 自然人 may be the blank one): only 总计 is read.
+        key = f"{part}.{row}.total"
+        if key not in reading.cells:
+            reading.put(key, run[-1], method if method.endswith("-order") else method + "-order")
+        reading.review.append(f"{part}.{row}：只印出{len(run)}个数（空白格被略去），除总计外无法确定所在列")
         return
     if (part == "requests" or loose) and len(run) < len(cols):
+        if part == "requests" and not loose and any(t.kind == "number" for t in run):
+            reading.review.append(f"{part}.{row}：只印出{len(run)}个数，无法确定所在列，未读")
         return  # a short run in a seven-column row, or one away from its label, cannot be placed
     for col, tok in zip(cols, run, strict=False):
         key = f"{part}.{row}.{col}"
@@ -562,7 +562,10 @@ def _order_groups(reading: Reading, events: list[Event], template: str) -> None:
             runs.setdefault(e.group, []).append(e)
     for item, found in runs.items():
         members = [r for r in rows if r.group.endswith(f"（{item}）项")]
-        if not members or len(found) != len(members) or any(r.key in named for r in members):
+        if not members or any(r.key in named for r in members):
+            continue
+        if len(found) != len(members):
+            reading.review.append(f"第二十条第（{item}）项：{len(found)}行数字，表中有{len(members)}行，行名未印出，未读")
             continue
         for row, e in zip(members, found, strict=True):
             _assign(reading, template, "proactive", row.key, e.run, "text-order", header=e.header)
