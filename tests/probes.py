@@ -231,4 +231,9 @@ def probes() -> list[Probe]:
     owed = {k: v for k, v in _req_gold(_REQ21, keys).items()}
     text = _doc(TITLE21, HEAD3 + lines)
     out.append(Probe("glued-unnumbered-single-other", text, owed))
+    # A spaced PDF text layer where one row of table 三 lost its spaces.
+    spaced = [LABELS[k] + " " + " ".join(str(v) for v in _REQ21[k]) for k in R21]
+    spaced[3] = LABELS[R21[3]] + _run(_REQ21[R21[3]])
+    text = _doc(TITLE21, HEAD3 + spaced)
+    out.append(Probe("one-glued-row-among-spaced", text, _req_gold(_REQ21, R21)))
     return out

@@ -218,7 +218,9 @@ def _assign(reading: Reading, template: str, part: str, row: str, run: list[Toke
         return
     header, run = without_subtotal(header, list(run))
     cols = ordered(cols, header)
-    if reading.split_runs and (glued := _glued_text(run, cols)) is not None:
+    # A run of a table 三 row's seven cells needs seven digits or more: no count is that large, so it is
+    # cut wherever it appears; elsewhere only when the document prints its rows that way.
+    if (reading.split_runs or part == "requests") and (glued := _glued_text(run, cols)) is not None:
         if not any(g.part == part and g.row == row for g in reading.glued):
             reading.glued.append(Glued(part, row, cols, glued, method))
         return
