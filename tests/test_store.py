@@ -42,3 +42,14 @@ def test_new_unchanged_changed(tmp_path):
     row = db["reports"].get(first.id)
     assert row["first_seen"].startswith("2024-01-25") and row["last_seen"].startswith("2024-02-01")
     assert row["cells_count"] == 2
+
+
+def test_needs_review_is_stored_and_cleared_with_the_reading(tmp_path):
+    """A glued run left missing is recorded on the report; the next clean reading clears it."""
+    db = open_db(tmp_path / "archive.db")
+    report = a_report(3)
+    report.needs_review = "requests.granted：数字连写“1230003”，有多种拆分都符合勾稽关系，7个单元格未读"
+    first = put(db, report, "aaa", "2024-01-25T00:00:00+00:00")
+    assert db["reports"].get(first.id)["needs_review"].startswith("requests.granted")
+    put(db, a_report(3), "bbb", "2024-01-26T00:00:00+00:00")
+    assert db["reports"].get(first.id)["needs_review"] is None
