@@ -36,6 +36,9 @@ class Report:
     method: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     text: str = ""
+    # Why the reading needs a person's look (cells left missing for ambiguity, a rule broken by a reading
+    # that was not sure), or None: a rule broken where every cell was read plainly is the source's own.
+    needs_review: str | None = None
 
     @property
     def is_report(self) -> bool:
@@ -54,6 +57,7 @@ class Report:
             "raw": self.raw,
             "method": self.method,
             "findings": [f.to_dict() for f in self.findings],
+            "needs_review": self.needs_review,
         }
         if with_text:
             out["text"] = self.text

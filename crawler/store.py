@@ -210,7 +210,9 @@ OPERATIONS_COLUMNS: dict[str, dict[str, type]] = {
     # list_url: the page the list linked when the report is its attachment
     "reports": {"list_date": str, "list_url": str,
                 # the file the numbers were read from, when not the page itself (docs/architecture.md)
-                "source_url": str, "source_document_id": int},
+                "source_url": str, "source_document_id": int,
+                # why the reading needs a person's look (Report.needs_review), or NULL
+                "needs_review": str},
     "crawl_runs": {"mode": str, "requests": int, "response_bytes": int, "not_modified": int,
                    "reports_skipped": int, "pages_unread": int},
     # pages_unread: list pages of a column that could not be read (an API that failed, a page that
@@ -320,6 +322,7 @@ def store_report(
         "cells_count": sum(1 for v in report.cells.values() if v is not None),
         "findings_count": len(report.findings), "text": report.text,
         "source_url": source_url, "source_document_id": source_document_id,
+        "needs_review": report.needs_review,
     }
     if existing:
         old = existing[0]
@@ -379,7 +382,7 @@ def update_reading(db: sqlite_utils.Database, report_id: int, report: Report) ->
         "template": report.template, "published": report.published,
         "published_source": report.published_source,
         "cells_count": sum(1 for v in report.cells.values() if v is not None),
-        "findings_count": len(report.findings), "text": report.text,
+        "findings_count": len(report.findings), "text": report.text, "needs_review": report.needs_review,
     })
     replace_cells_and_findings(db, report_id, report)
 

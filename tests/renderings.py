@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from crawler import schema
 
 TEXT_STYLES = ("pipe", "pipe-md", "cell-per-line-pipe", "cell-per-line-sep", "cell-per-paragraph",
-               "cell-per-line-bare", "cell-per-line-tab", "pdf-text")
+               "cell-per-line-bare", "cell-per-line-tab", "cell-per-line-empty", "cell-per-line-md", "pdf-text",
+               "pdf-glued", "pdf-glued-bare")
+# A PDF text layer that joins a row's numbers with no separator ('规范性文件898989', '210000021');
+# in pdf-glued-bare table 二's row labels are missing altogether (only its group headers are printed).
+GLUED_STYLES = ("pdf-glued", "pdf-glued-bare")
 HTML_STYLES = ("html-official", "html-trs", "html-flat")
 PROSE_STYLES = ("prose",)  # no tables: a few counts stated in the 总体情况 text
 STYLES = TEXT_STYLES + HTML_STYLES + PROSE_STYLES
 # Styles in which a blank cell leaves no trace: a row with one only carries nothing for sure.
-DROPS_BLANKS = frozenset({"cell-per-line-bare", "pdf-text"})
+DROPS_BLANKS = frozenset({"cell-per-line-bare", "pdf-text", *GLUED_STYLES})
 
 AGENCIES = (
     "贵州省铜仁市碧江区人民政府", "青岛市市场监督管理局", "石家庄市长安区建北街道办事处", "成都高新技术产业开发区管理委员会",
@@ -89,6 +93,7 @@ class Noise:
         self.unnumbered = rng.random() < 0.25
         self.full_width = rng.random() < 0.2
         self.units = rng.random() < 0.2
+        self.glued = style in GLUED_STYLES
         self.blank = "" if style in DROPS_BLANKS or rng.random() < 0.6 else rng.choice(("/", "—", "-"))
         # Layout variants seen in real reports (each a row order or column order the header states).
         self.single_other = rng.random() < 0.2  # 2021 report printing the 2019 form's one （六）其他处理 row
@@ -115,7 +120,7 @@ class Noise:
             text = str(value)
         if self.full_width:
             text = text.translate(_FULL_WIDTH)
-        if self.units and key.startswith("requests.") and self.rng.random() < 0.5:
+        if self.units and not self.glued and key.startswith("requests.") and self.rng.random() < 0.5:
             text += "件"
         return text
 
@@ -288,6 +293,10 @@ def _flat_lines(rows: list[Row], style: str) -> list[str]:
             out += [c, "|"] if c else ["|"]
     elif style == "cell-per-line-bare":
         out = [c for t in texts for c in t if c]
+    elif style == "cell-per-line-empty":  # one cell per line, a blank cell an empty line
+        out = [c for t in texts for c in t]
+    elif style == "cell-per-line-md":  # one cell per line as '| 25 |', a blank cell a lone '|'
+        out = [f"| {c} |" if c else "|" for t in texts for c in t]
     return out
 
 
@@ -333,6 +342,78 @@ def _pdf_lines(rows: list[Row], rng: random.Random, page: list[int], ambiguous: 
     return out
 
 
+def _glued_lines(rows: list[Row], rng: random.Random, bare: bool, ambiguous: set[str]) -> list[str]:
+    """Each row's printed numbers joined with no separator, after its label, on the next line, or inside a
+    wrapped label; ``bare``: table 二's rows without their labels. A row whose run can be cut into its
+    cells more than one way that its own arithmetic allows puts its cells in ``ambiguous``."""
+    out: list[str] = []
+    for row in rows:
+        labels = [c.text for c in row if not c.key and c.text]
+        values = [c for c in row if c.key]
+        if not values:
+            out.append(" ".join(labels))
+            continue
+        digits = "".join(c.text for c in values)
+        if not all(c.text for c in values) or count_cuts(digits, [c.key for c in values]) != 1:
+            ambiguous.update(c.key for c in values)
+        if bare and values[0].key.startswith("proactive."):
+            out.append(digits)
+            continue
+        label = " ".join(labels)
+        roll = rng.random()
+        if len(label) > 16 and roll < 0.2:
+            cut = rng.randint(6, len(label) - 4)
+            out += [label[:cut], digits, label[cut:]]
+        elif label and roll < 0.4:
+            out += [label, digits]
+        else:
+            out.append(label + digits)
+    return out
+
+
+def count_cuts(text: str, keys: list[str]) -> int:
+    """How many ways ``text`` cuts into the keys' cells (numbers with no leading zero; a sign only in a
+    change, a point only in an amount) such that each group's arithmetic holds: table 三's 总计 is the sum
+    of the applicants, table 四's the sum of the outcomes, table 二's cumulative counts are not below this
+    year's. Written apart from the extractor, to say which rows no reader can settle alone."""
+    cols = [k.rsplit(".", 1)[1] for k in keys]
+    rows = [k.rsplit(".", 1)[0] for k in keys]
+    text = unicodedata.normalize("NFKC", text)
+
+    def valid(piece: str, col: str) -> bool:
+        body = piece[1:] if col == "change" and piece[:1] in "+-" else piece
+        if col in ("amount", "amount_wan") and body.count(".") == 1:
+            whole, frac = body.split(".")
+            return whole.isdigit() and frac.isdigit() and (whole == "0" or whole[0] != "0")
+        return body.isdigit() and (body == "0" or body[0] != "0")
+
+    def holds(values: dict[str, float], row: str) -> bool:
+        if row.startswith(("requests.", "appeals.")):
+            return abs(values["total"] - sum(v for c, v in values.items() if c != "total")) < 1e-6
+        pairs = (("published", "total_published"), ("made", "total_published"), ("issued", "in_force"))
+        return all(values[a] <= values[b] for a, b in pairs if a in values and b in values)
+
+    def walk(pos: int, k: int, group: dict[str, float]) -> int:
+        if k == len(cols):
+            return int(pos == len(text))
+        found = 0
+        for end in range(pos + 1, len(text) + 1):
+            piece = text[pos:end]
+            if not valid(piece, cols[k]):
+                continue
+            here = {**group, cols[k]: float(piece)}
+            if k + 1 == len(cols) or rows[k + 1] != rows[k]:
+                if not holds(here, rows[k]):
+                    continue
+                here = {}
+            found += walk(end, k + 1, here)
+            if found > 1:
+                return found
+        return found
+
+    return walk(0, 0, {})
+
+
 def text_rendering(gold: dict, style: str, seed: int) -> Rendering:
     rng = random.Random(f"{seed}:{style}")
     noise = Noise(rng, style)
@@ -341,11 +422,13 @@ def text_rendering(gold: dict, style: str, seed: int) -> Rendering:
     sections = _sections(gold, template, noise)
     lines = _title_lines(rng, agency, year) + _overview(rng, agency, year, gold)
     page = [1]
-    ambiguous = _blank_dropped_rows(sections) if style in DROPS_BLANKS else set()
+    ambiguous = _blank_dropped_rows(sections) if style in DROPS_BLANKS and style not in GLUED_STYLES else set()
     for heading, rows in sections:
         lines.append(heading)
         if style == "pdf-text":
             lines += _pdf_lines(rows, rng, page, ambiguous)
+        elif style in GLUED_STYLES:
+            lines += _glued_lines(rows, rng, style == "pdf-glued-bare", ambiguous)
         elif style == "cell-per-paragraph":
             lines += [c.text for row in rows for c in row]  # a blank cell is an empty paragraph
         else:

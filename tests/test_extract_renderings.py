@@ -8,7 +8,10 @@ counts its sentences state. Cells a rendering leaves truly ambiguous (numbers
 between two labels after a row that printed none) are neither owed nor checked.
 In every style a cell the extractor gives must equal the gold (a blank gold
 cell is null or absent): absent is allowed where a reading is unsure, a wrong
-number never.
+number never. Rows printed as runs of digits with no separator (pdf-glued,
+pdf-glued-bare) owe the cells of runs that exactly one cut satisfies by the
+row's own arithmetic; the extractor may read more (rules 1 and 3 across rows)
+but never a wrong one, and must read at least 99 % of what is owed.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pytest
 from crawler.demo.generator import build_demo_web
 from crawler.exceptions import ExtractError
 from crawler.extract import extract_bytes
-from tests.renderings import STYLES, Rendering, render
+from tests.renderings import GLUED_STYLES, STYLES, Rendering, render
 
 N_GOLDS = 80
 
@@ -50,8 +53,8 @@ def compare(gold: dict, rendering: Rendering) -> tuple[int, int, list[str]]:
         problems.append(f"template/year {report.template}/{report.year} != {gold['template']}/{gold['year']}")
     right = 0
     for key, want in gold["cells"].items():
-        if key in rendering.ambiguous:
-            continue
+        if key in rendering.ambiguous and rendering.style not in GLUED_STYLES:
+            continue  # a run cut with no separator is owed nothing when ambiguous, but never read wrong
         if key in report.cells:
             got = report.cells[key]
             if _same(got, want):
@@ -82,15 +85,26 @@ def results() -> dict[str, tuple[int, int, list[str]]]:
     return out
 
 
+def ambiguous_cells(style: str) -> int:
+    """Gold cells of rows whose run admits more than one cut that the row's own arithmetic allows."""
+    return sum(len(render(gold, style, seed=n).ambiguous & gold["cells"].keys()) for n, gold in enumerate(golds()))
+
+
 def test_accuracy_per_rendering(capsys: pytest.CaptureFixture[str]) -> None:
     res = results()
     with capsys.disabled():
         print()
         for style, (right, total, problems) in res.items():
             kinds = Counter(p.split(":")[1].split()[0] for p in problems)
-            print(f"  {style:20s} {right}/{total} = {right / max(total, 1):.1%}  {dict(kinds)}")
-    failures = {s: p[:8] for s, (_, _, p) in res.items() if p}
+            print(f"  {style:20s} {right}/{total} = {right / max(total, 1):.2%}  {dict(kinds)}")
+        for style in GLUED_STYLES:
+            print(f"  {style:20s} cells of runs no reader can cut alone (not owed): {ambiguous_cells(style)}")
+    failures = {s: p[:8] for s, (_, _, p) in res.items() if p and s not in GLUED_STYLES}
     assert not failures, failures
+    for style in GLUED_STYLES:  # a run with no separator may stay missing where no cut is sure; never wrong
+        right, total, problems = res[style]
+        assert not [p for p in problems if "wrong" in p or "template" in p], problems[:8]
+        assert right / total >= 0.99, (style, right, total)
 
 
 def _hostile(page: bytes) -> dict[str, tuple[bytes, str]]:

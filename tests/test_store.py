@@ -67,3 +67,14 @@ def test_cells_stored_compactly_read_back_alike(tmp_path):
     stored = dict(db.execute("select key_id, raw from cell_values where report_id = ?", [rid]).fetchall())
     assert stored[TEMPLATE_KEY_IDS["requests.new_received.total"]] is None  # implied by the value
     assert db["report_versions"].get((rid, 1))["cells_json"] is None  # the current version's cells: the cells table
+
+
+def test_needs_review_is_stored_and_cleared_with_the_reading(tmp_path):
+    """A glued run left missing is recorded on the report; the next clean reading clears it."""
+    db = open_db(tmp_path / "archive.db")
+    report = a_report(3)
+    report.needs_review = "requests.granted：数字连写“1230003”，有多种拆分都符合勾稽关系，7个单元格未读"
+    first = put(db, report, "aaa", "2024-01-25T00:00:00+00:00")
+    assert db["reports"].get(first.id)["needs_review"].startswith("requests.granted")
+    put(db, a_report(3), "bbb", "2024-01-26T00:00:00+00:00")
+    assert db["reports"].get(first.id)["needs_review"] is None

@@ -155,7 +155,8 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                         "list_date": "网站列表页上标的日期", "body_id": "发布主体编号（bodies.id）",
                         "list_url": "列表页所链的网址",
                         "source_url": "数字读自的附件网址（报告只以附件发布时；网页本身为 url）",
-                        "source_document_id": "存档的附件（documents.id）；document_id 为网页"},
+                        "source_document_id": "存档的附件（documents.id）；document_id 为网页",
+                        "needs_review": "需人工核对（原因）：有单元格因读法不唯一而空缺，或不一致可能出自读取而非原文"},
             "facets": ["year", "template", "body_level"], "sort_desc": "id",
         },
         "findings": {

@@ -7,7 +7,7 @@ Layers (docs/architecture.md):
    become cells (textdoc.py);
 2. and 3. the token walker reads rows by label, pairing labels and numbers in
    order where a rendering scattered them (tokens.py, labels.py, tables.py);
-4. counts stated in sentences fill rows no table gave (prose.py).
+4. counts stated in sentences fill rows of a table the document does not print (prose.py).
 Template and year come from the document itself (meta.py).
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from crawler import schema
 from crawler.checks import check_report
 from crawler.exceptions import ExtractError
 from crawler.extract.decode import decode_bytes
@@ -82,7 +83,7 @@ def _documents(text: str, html: bool, url: str | None) -> tuple[Document, Docume
     if html:
         return html_document(text, url)
     doc = text_document(text)
-    doc.url = url
+    doc.url = url or doc.url
     return doc, doc
 
 
@@ -93,6 +94,8 @@ def _cells(body: Document, page: Document, template: str) -> Reading:
     prose = read_prose(body.text())
     given_rows = {k.rsplit(".", 1)[0] for k in reading.cells}
     for key, (value, words) in prose.items():
+        if key.split(".", 1)[0] in reading.parts_seen:
+            continue  # the table is printed: its cells are the table's, read or left missing, never the narrative's
         if key.rsplit(".", 1)[0] not in given_rows and key not in reading.cells:
             reading.cells[key] = value
             reading.raw[key] = words
@@ -142,7 +145,7 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
     report.agency = _agency(title, body, body_text, page)
     report.published, report.published_source = body.published, body.published_source
     if not report.published:
-        report.published, report.published_source = find_published(page.text(), url)
+        report.published, report.published_source = find_published(page.text(), url or body.url)
     if not (marks or looks_like_report(title, body_text)):
         return report  # not a report: metadata only
     template = detect_template(year, marks)
@@ -156,7 +159,48 @@ def _read(body: Document, page: Document, url: str | None) -> Report:
         repair_recognized_counts(reading.cells, reading.raw)
     report.cells, report.raw, report.method = reading.cells, reading.raw, reading.method
     report.findings = check_report(report.cells, template)
+    report.needs_review = review_reason(reading.review, report, body.recognized)
     return report
+
+
+#: Ways of reading a cell that are not its own label's row in a grid or a printed line.
+_UNSURE = ("-order", "prose")
+
+
+def rule_cells(rule: str, key: str, template: str) -> list[str]:
+    """The cells a broken rule relates (Finding.key names the column, row or group it was checked on)."""
+    part, row, col = key.split(".")
+    if rule == "1":
+        return [f"requests.{r}.{col}" for r in ("new_received", "carried_over", "results_total", "carried_forward")]
+    if rule == "3":
+        results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
+        return [f"requests.{r}.{col}" for r in (*results, "results_total")]
+    if rule == "2":
+        return [f"requests.{row}.{c}" for c in schema.REQUEST_COLUMNS]
+    if rule == "4":
+        return [f"appeals.{row}.{c}" for c in schema.APPEAL_COLUMNS]
+    return []
+
+
+def review_reason(notes: list[str], report: Report, recognized: bool) -> str | None:
+    """Why a report needs a look, or None.
+
+    Cells left missing because their run could be cut several ways are always named. A broken
+    rule is named only when the reading could explain it: text read by OCR, a cell the rule relates
+    placed by the order of rows rather than beside its own label, or one not read at all. Where
+    every cell a rule relates was read on its own row, the break is the source's own and stands as
+    a finding, not as a doubt about the reading.
+    """
+    reasons = list(dict.fromkeys(notes))
+    doubtful = 0
+    for finding in report.findings:
+        keys = rule_cells(finding.rule, finding.key, report.template or "2021")
+        if recognized or any(k not in report.cells or (report.method.get(k) or "").endswith(_UNSURE) for k in keys):
+            doubtful += 1
+    if doubtful:
+        how = "文字经OCR识别" if recognized else "所涉单元格有未读出或按行序推定的"
+        reasons.append(f"{doubtful}处不合勾稽关系，且{how}")
+    return "；".join(reasons) or None
 
 
 def _extract(data: bytes, name: str, filename: str | None, content_type: str | None, url: str | None) -> Report:

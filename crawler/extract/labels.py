@@ -60,7 +60,7 @@ ROW_ALIASES: dict[str, tuple[str, ...]] = {
     "fees": ("行政事业性收费",),
     "procurement": ("政府集中采购",),
     "new_received": ("本年新收政府信息公开申请数量", "本年新收"),
-    "carried_over": ("上年结转政府信息公开申请数量", "上年结转"),
+    "carried_over": ("上年结转政府信息公开申请数量", "上年结转", "上年度结转"),
     "granted": ("予以公开",),
     "partly_granted": ("部分公开",),
     "denied_state_secret": ("属于国家秘密",),
@@ -194,6 +194,7 @@ def _best_match(t: str, template: str, allow_other: bool, allow_total: bool) -> 
     """The best-scoring row for a normalised label (cached: reports repeat the same labels)."""
     counts = Counter(t)
     best: RowMatch | None = None
+    tied = False  # a fuzzy label as close to two rows ('政府信息公开申请数量') names neither
     for part, row, alias, alias_counts in _lexicon_counts(template):
         if alias == "其他" and (t != "其他" or not allow_other):
             continue
@@ -201,7 +202,11 @@ def _best_match(t: str, template: str, allow_other: bool, allow_total: bool) -> 
             continue
         s, how = _score(t, alias, counts, alias_counts)
         if s and (best is None or s > best.score):
-            best = RowMatch(part, row, s, how)
+            best, tied = RowMatch(part, row, s, how), False
+        elif s and best is not None and s == best.score and row != best.row:
+            tied = True
+    if best is not None and tied and best.how == "fuzzy":
+        return None
     return best
 
 

@@ -99,9 +99,13 @@ def strip_site_name(title: str | None) -> str | None:
     return t
 
 
+# A field name written before a title or an agency ('标题：某区…报告'): not part of the name.
+FIELD_PREFIX = re.compile(r"^\s*(?:标题|题目|文章标题|名称|发布机构|发文机关|来源|索引号)\s*[:：]\s*")
+
+
 def find_title(lines: list[str]) -> str | None:
     """The first short line near the top naming a report; an agency line above or below a bare title joins it."""
-    head = [normalize_width(s).strip().lstrip("#*•· ").strip() for s in lines[:40] if s.strip()]
+    head = [FIELD_PREFIX.sub("", normalize_width(s).strip().lstrip("#*•· ")).strip() for s in lines[:40] if s.strip()]
 
     def title_at(n: int) -> str | None:
         s = head[n]
@@ -193,7 +197,7 @@ _AGENCY_IN_TEXT = (
 def find_agency(title: str | None, text: str) -> str | None:
     """The body that reports: the title's words before the year, or a phrase of the text naming it."""
     if title:
-        t = _TITLE_PREFIX.sub("", arabic_years(strip_site_name(title) or ""))
+        t = _TITLE_PREFIX.sub("", arabic_years(strip_site_name(FIELD_PREFIX.sub("", normalize_width(title).strip())) or ""))
         t = re.sub(r"^关于", "", t)
         m = re.match(r"^(.{2,40}?)\s*\d{4}\s*年", t)
         if m:

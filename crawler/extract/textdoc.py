@@ -71,6 +71,29 @@ def _tab_terminated(lines: list[str]) -> bool:
     return ended >= 20 and ended >= 0.8 * len(tabbed)
 
 
+def _lone_number(s: str) -> bool:
+    from crawler.extract.values import value_kind
+
+    return bool(s) and len(s) <= 12 and value_kind(s) == "number"
+
+
+def _empty_line_cells(raw: list[str]) -> bool:
+    """One cell per line with a blank cell left as an empty line ('25', five empty lines, '25'): cells follow
+    each other with no empty line between, and empty lines sit beside a lone number again and again."""
+    filled = [n for n, s in enumerate(raw) if s.strip()]
+    if len(filled) < 40:
+        return False
+    gaps = [b - a - 1 for a, b in zip(filled, filled[1:], strict=False)]
+    between = sum(1 for (a, b), g in zip(zip(filled, filled[1:], strict=False), gaps, strict=True)
+                  if g and _cell_like(raw[a].strip()) and _cell_like(raw[b].strip())
+                  and (_lone_number(raw[a].strip()) or _lone_number(raw[b].strip())))
+    return between >= 3 and sum(1 for g in gaps if g == 0) >= 0.6 * len(gaps)
+
+
+def _cell_like(s: str) -> bool:
+    return len(s) <= 40 and "。" not in s
+
+
 def text_lines(text: str) -> list[Line]:
     """Split text into lines of cells; empty lines and page footers are dropped."""
     lines = text.replace("\f", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -78,11 +101,13 @@ def text_lines(text: str) -> list[Line]:
     style = _pipe_style(raw)
     borders = _markdown(raw)
     paragraphs = _paragraph_style(raw)
+    empty_cells = not paragraphs and _empty_line_cells(raw)
     if _tab_terminated(raw):
         raw = [("\x00" if s == "\t" else s[:-1]) if s.endswith("\t") else s for s in raw]
     out: list[Line] = []
     after_separator = False
     empty = 0
+    previous = ""
     for s in raw:
         if len(out) >= MAX_LINES:
             break
@@ -95,7 +120,10 @@ def text_lines(text: str) -> list[Line]:
         if paragraphs and empty >= 3 and empty % 2 == 1 and out:
             # An empty paragraph between two blank lines is an empty cell.
             out.extend(Line([""]) for _ in range((empty - 1) // 2))
+        elif empty_cells and empty and out and _cell_like(previous) and _cell_like(s.strip()):
+            out.extend(Line([""]) for _ in range(empty))  # each empty line between two cells is a blank one
         empty = 0
+        previous = s.strip()
         if _PAGE_FOOTER.match(s):
             continue
         if _ONLY_PIPES.match(s):
@@ -118,5 +146,47 @@ def text_lines(text: str) -> list[Line]:
     return out
 
 
+# A saved page's header block, as crawlers and clipping tools write it above the article text:
+# '标题: …', '发布时间: 2024-01-20', '原文链接: http://…' (one field a line, before the first other line).
+_HEADER_FIELD = re.compile(r"^\s*(标题|题目|文章标题|发布时间|发布日期|原文链接|原文地址|链接|网址|来源|发布机构|URL|Title|Date)"
+                           r"\s*[:：]\s*(.*?)\s*$", re.I)
+_ISO_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_FIELDS = {"标题": "title", "题目": "title", "文章标题": "title", "title": "title",
+           "发布时间": "published", "发布日期": "published", "date": "published",
+           "原文链接": "url", "原文地址": "url", "链接": "url", "网址": "url", "url": "url",
+           "来源": "agency", "发布机构": "agency"}
+
+
+def header_fields(text: str) -> tuple[dict[str, str], str]:
+    """The fields of a header block at the top of the text, and the text after it (unchanged when none)."""
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    n = 0
+    while n < len(lines) and n < 12:
+        s = lines[n]
+        if not s.strip():
+            n += 1
+            continue
+        m = _HEADER_FIELD.match(s)
+        if not m:
+            break
+        name = _FIELDS[m.group(1).lower() if m.group(1).isascii() else m.group(1)]
+        if m.group(2) and name not in fields:
+            fields[name] = m.group(2)
+        n += 1
+    if "title" not in fields or len(fields) < 2:
+        return {}, text  # one '标题:' line alone is a line of the text, not a block
+    return fields, "\n".join(lines[n:])
+
+
 def text_document(text: str) -> Document:
-    return Document(lines=text_lines(text))
+    fields, rest = header_fields(text)
+    doc = Document(lines=text_lines(rest))
+    doc.title = fields.get("title")
+    doc.agency = fields.get("agency")
+    if (m := _ISO_DATE.search(fields.get("published", ""))) is not None:
+        year, month, day = (int(g) for g in m.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            doc.published, doc.published_source = f"{year:04d}-{month:02d}-{day:02d}", "text"
+    doc.url = fields.get("url")
+    return doc

@@ -6,6 +6,7 @@ numbers ('1 0 0 0 0 0 1'), or only words; a grid cell is one token as it is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from crawler.extract.document import Line
@@ -40,6 +41,25 @@ def _split_text_cell(cell: str) -> tuple[str, list[str]]:
     return " ".join(parts), values
 
 
+# A row label with its cells' digits printed right after it, no separator: '规范性文件898989'.
+_GLUED_TAIL = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])([+-]?\d[\d.+-]*)$")
+_SHORT_ROWS = ("其他", "总计", "合计")
+_APPEAL_ROWS = ("行政复议", "未经复议直接起诉", "直接起诉", "复议后起诉")
+
+
+def _glued_label(label: str) -> tuple[str, str] | None:
+    """(label, run) when a label cell ends in digits and the words before them name a table row."""
+    from crawler.extract.labels import is_sentence, match_row, norm_label
+
+    m = _GLUED_TAIL.match(label)
+    if not m or is_sentence(label):
+        return None
+    words, run = m.group(1).strip(), m.group(2)
+    if norm_label(words) in _SHORT_ROWS or norm_label(words) in _APPEAL_ROWS or any(match_row(words, t) is not None for t in ("2021", "2019")):
+        return words, run
+    return None
+
+
 def _all_values(text: str) -> bool:
     parts = normalize_width(text).split()
     return len(parts) > 1 and all(value_kind(p) in ("number", "blank") for p in parts)
@@ -56,6 +76,8 @@ def tokenize(lines: list[Line]) -> list[Token]:
                 tokens.append(Token(kind, text, n, line.grid))
                 continue
             label, values = _split_text_cell(text)
+            if label and not values and (glued := _glued_label(label)) is not None:
+                label, values = glued[0], [glued[1]]
             if label:
                 tokens.append(Token("label", label, n, False))
             tokens.extend(Token(value_kind(v), v, n, False) for v in values)

@@ -1,0 +1,207 @@
+"""A row's cells printed with no separator ('规范性文件898989', '210000021'), split by what the report guarantees.
+
+A PDF text layer or a text dump of a Word page can join a row's numbers into
+one run of digits. The run is cut into the row's columns (each part a number
+as a cell prints it: no leading zero, a sign only where a column may be
+negative, a decimal point only in an amount), and a cut is kept only when the
+row's own arithmetic holds: in table 三 总计 = the six applicant columns, in
+table 四 总计 = 维持 + 纠正 + 其他 + 尚未审结, in table 二 a cumulative count is
+never below this year's (对外公开总数量 ≥ 本年新公开, 现行有效件数 ≥ 本年制发件数).
+Rules 1 and 3 then choose between the cuts of table 三's rows together. A
+cell is read only when every cut still standing gives it the same value;
+otherwise it stays missing and the reason is kept (never a guess).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from crawler import schema
+from crawler.checks import check_rule1, check_rule3
+
+_INT = re.compile(r"0|[1-9]\d*")
+_SIGNED = re.compile(r"[+-]?(?:0|[1-9]\d*)")
+_DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+#: A run a row's cells may have been joined into: digits, with a point or a sign where a column allows one.
+GLUED = re.compile(r"^[+-]?[0-9][0-9.+-]*$")
+MAX_CUTS = 64  # more cuts than this of one run: ambiguous anyway, stop looking
+MAX_STEPS = 200_000
+MAX_COMBINATIONS = 20_000
+
+
+def _pattern(col: str) -> re.Pattern[str]:
+    if col in ("amount", "amount_wan"):
+        return _DECIMAL
+    if col == "change":
+        return _SIGNED
+    return _INT
+
+
+def _value(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
+
+
+Check = Callable[[Sequence[int | float]], bool]
+
+
+def cuts(text: str, columns: Sequence[str], group_checks: Sequence[tuple[int, Check]] = ()) -> list[list[str]]:
+    """Every way to cut ``text`` into one part per column that the per-group checks accept.
+
+    ``group_checks``: (end, check) — once the parts up to index ``end`` (exclusive) are cut,
+    ``check`` is called with the values of the group that ends there.
+    """
+    ends = dict(group_checks)
+    starts = sorted([0] + [e for e, _ in group_checks])
+    out: list[list[str]] = []
+    steps = [0]
+
+    def group_start(end: int) -> int:
+        return max(s for s in starts if s < end)
+
+    def walk(pos: int, parts: list[str]) -> None:
+        steps[0] += 1
+        if len(out) > MAX_CUTS or steps[0] > MAX_STEPS:
+            return
+        k = len(parts)
+        if k == len(columns):
+            if pos == len(text):
+                out.append(list(parts))
+            return
+        left = len(columns) - k - 1  # each later part needs at least one character
+        for end in range(pos + 1, len(text) - left + 1):
+            piece = text[pos:end]
+            if not _pattern(columns[k]).fullmatch(piece):
+                if piece[0] == "0" and len(piece) > 1:
+                    break  # a leading zero only grows
+                continue
+            parts.append(piece)
+            check = ends.get(k + 1)
+            if check is None or check([_value(p) for p in parts[group_start(k + 1):k + 1]]):
+                walk(end, parts)
+            parts.pop()
+
+    walk(0, [])
+    if len(out) > MAX_CUTS or steps[0] > MAX_STEPS:
+        return out + [[]]  # too many to tell apart: the caller sees more than one cut
+    return out
+
+
+def _sum_check(columns: Sequence[str], total: str) -> Check:
+    at = list(columns).index(total)
+
+    def check(values: Sequence[int | float]) -> bool:
+        return abs(values[at] - (sum(values) - values[at])) < 1e-6
+    return check
+
+
+def _not_below(columns: Sequence[str], pairs: Sequence[tuple[str, str]]) -> Check:
+    index = {c: n for n, c in enumerate(columns)}
+
+    def check(values: Sequence[int | float]) -> bool:
+        return all(values[index[small]] <= values[index[big]] for small, big in pairs
+                   if small in index and big in index)
+    return check
+
+
+#: Table 二's cumulative columns are never below this year's.
+_PROACTIVE_PATTERN = (("published", "total_published"), ("made", "total_published"), ("issued", "in_force"))
+
+
+def row_check(part: str, columns: Sequence[str]) -> Check | None:
+    """The arithmetic one row guarantees, for its columns in printed order."""
+    if part == "requests" and "total" in columns and len(columns) == len(schema.REQUEST_COLUMNS):
+        return _sum_check(columns, "total")
+    if part == "appeals" and "total" in columns and len(columns) == len(schema.APPEAL_COLUMNS):
+        return _sum_check(columns, "total")
+    if part == "proactive":
+        return _not_below(columns, _PROACTIVE_PATTERN)
+    return None
+
+
+def row_cuts(part: str, text: str, columns: Sequence[str]) -> list[list[str]]:
+    check = row_check(part, columns)
+    return cuts(text, columns, [(len(columns), check)] if check else ())
+
+
+@dataclass
+class Glued:
+    """One row printed as a run with no separator, waiting for its cut."""
+
+    part: str
+    row: str
+    columns: tuple[str, ...]
+    text: str
+    method: str
+
+    def keys(self) -> list[str]:
+        return [f"{self.part}.{self.row}.{c}" for c in self.columns]
+
+
+def _joint(rows: list[Glued], options: list[list[list[str]]], cells: dict, template: str) -> list[tuple[int, ...]]:
+    """The combinations of table 三's cuts under which rules 1 and 3 hold (with the cells read otherwise)."""
+    sizes = [len(o) for o in options]
+    total = 1
+    for n in sizes:
+        total *= max(n, 1)
+    if total > MAX_COMBINATIONS or total <= 1:
+        return []
+    # A rule decides only where every row it relates is printed: a row not read is unknown, not 0.
+    known = {k.split(".")[1] for k in cells if k.startswith("requests.")} | {g.row for g in rows}
+    if "other_misc" in known and template == "2021":
+        known |= {"other_no_correction", "other_fee_unpaid"}  # one 其他处理 row stands for the three
+    results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
+    checks = []
+    if known >= {"new_received", "carried_over", "results_total", "carried_forward"}:
+        checks.append(check_rule1)
+    if known >= {*results, "results_total"}:
+        checks.append(check_rule3)
+    if not checks:
+        return []
+    keep = []
+    for combo in itertools.product(*[range(n) for n in sizes]):
+        trial = dict(cells)
+        for n, (g, pick) in enumerate(zip(rows, combo, strict=True)):
+            trial.update({k: _value(v) for k, v in zip(g.keys(), options[n][pick], strict=True)})
+        if not any(check(trial, template) for check in checks):
+            keep.append(combo)
+    return keep
+
+
+def resolve(glued: list[Glued], cells: dict, template: str) -> Iterator[tuple[str, int | float, Glued]]:
+    """(key, value, row) for each cell every standing cut agrees on; ``unresolved`` gets the rest."""
+    options = [row_cuts(g.part, g.text, g.columns) for g in glued]
+    requests = [n for n, g in enumerate(glued) if g.part == "requests" and len(options[n]) > 1
+                and all(options[n][k] for k in range(len(options[n])))]
+    if requests:
+        fixed = dict(cells)
+        for n, g in enumerate(glued):
+            if g.part == "requests" and len(options[n]) == 1:
+                fixed.update({k: _value(v) for k, v in zip(g.keys(), options[n][0], strict=True)})
+        rows = [glued[n] for n in requests]
+        standing = _joint(rows, [options[n] for n in requests], fixed, template)
+        if standing:  # none standing: the source breaks a rule itself; each row keeps its own cuts
+            for j, n in enumerate(requests):
+                options[n] = [options[n][i] for i in sorted({combo[j] for combo in standing})]
+    for g, opts in zip(glued, options, strict=True):
+        if not opts or any(not o for o in opts):
+            continue
+        for n, key in enumerate(g.keys()):
+            values = {_value(o[n]) for o in opts}
+            if len(values) == 1:
+                yield key, values.pop(), g
+
+
+def why_missing(glued: list[Glued], read: set[str]) -> list[str]:
+    """A sentence per glued row some of whose cells stayed missing."""
+    out = []
+    for g in glued:
+        missing = [k for k in g.keys() if k not in read]
+        if not missing:
+            continue
+        n = len(row_cuts(g.part, g.text, g.columns))
+        how = "没有一种拆分符合勾稽关系" if n == 0 else "有多种拆分都符合勾稽关系"
+        out.append(f"{g.part}.{g.row}：数字连写“{g.text}”，{how}，{len(missing)}个单元格未读")
+    return out
