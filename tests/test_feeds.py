@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 import sqlite_utils
-from crawler.datasette.setup import install_views
+from crawler.derive.views import install_views
 from datasette.utils import tilde_encode
 
 from crawler.checks import check_report

@@ -14,7 +14,7 @@ entry saying so.
 
 from __future__ import annotations
 
-from crawler.datasette.setup import cross_kinds
+from crawler.derive.views import cross_kinds
 
 
 def _utc(expr: str) -> str:
