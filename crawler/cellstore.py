@@ -23,7 +23,7 @@ import sqlite_utils
 from crawler import schema
 
 #: How a cell's raw text is stored: None when it is the integer value itself (the view prints it back);
-#: this empty blob when there was none while the value is an integer; else the text.
+#: this empty blob when there was none while there is a value; else the text.
 _NO_RAW = b""
 
 CELLS_VIEW = """
@@ -77,17 +77,25 @@ def ensure_cell_schema(db: sqlite_utils.Database) -> None:
 
 
 def _convert_old_cells(db: sqlite_utils.Database) -> None:
-    """An archive written before cells were compact: its rows move to cell_values, the old table goes."""
-    rows = db.execute("select report_id, key, value, raw, method from cells").fetchall()
-    by_report: dict[int, list[tuple[str, Any, Any, Any]]] = {}
-    for report_id, key, value, raw, method in rows:
-        by_report.setdefault(report_id, []).append((key, value, raw, method))
-    for report_id, cells in by_report.items():
-        insert_cells(db, report_id, cells)
+    """An archive written before cells were compact: its rows move to cell_values in one statement."""
+    keys = {r[0] for r in db.execute("select distinct key from cells").fetchall()}
+    _ids(db, "cell_keys", "key", keys - set(TEMPLATE_KEY_IDS))
+    _ids(db, "cell_methods", "method", {r[0] for r in db.execute(
+        "select distinct method from cells where method is not null").fetchall()})
+    db.execute(f"""insert into cell_values (report_id, key_id, value, raw, method_id)
+        select c.report_id, k.id, c.value,
+               case when c.value is null then c.raw
+                    when c.raw is null then x'{_NO_RAW.hex()}'
+                    when c.value = cast(c.value as integer) and c.raw = cast(cast(c.value as integer) as text)
+                         then null
+                    else c.raw end,
+               m.id
+        from cells c join cell_keys k on k.key = c.key left join cell_methods m on m.method = c.method""")
     db.execute("drop table cells")
-    # the current version's cells are now stored once, in cell_values
-    db.execute("update report_versions set cells_json = null "
-               "where exists (select 1 from reports r where r.id = report_id and r.version = report_versions.version)")
+    if _is_table(db, "report_versions"):  # the current version's cells are now stored once, in cell_values
+        db.execute("update report_versions set cells_json = null "
+                   "where exists (select 1 from reports r where r.id = report_id "
+                   "and r.version = report_versions.version)")
 
 
 def _ids(db: sqlite_utils.Database, table: str, column: str, names: set[str]) -> dict[str, int]:
@@ -120,11 +128,11 @@ def insert_cells(db: sqlite_utils.Database, report_id: int, cells: Iterable[tupl
     method_ids = _ids(db, "cell_methods", "method", {c[3] for c in cells if c[3] is not None})
     rows = []
     for key, value, raw, method in cells:
-        # the raw text is dropped when the value prints it back (see _stored_raw)
-        if value is not None and float(value).is_integer():
+        # the raw text is dropped when the value prints it back (the view's first case)
+        if value is not None:
             if raw is None:
                 raw = _NO_RAW
-            elif raw == str(int(value)):
+            elif float(value).is_integer() and raw == str(int(value)):
                 raw = None
         rows.append((report_id, key_ids[key], value, raw, method_ids.get(method)))
     db.conn.executemany("insert into cell_values (report_id, key_id, value, raw, method_id) values (?, ?, ?, ?, ?)",

@@ -108,6 +108,7 @@ def _sites_with_reports(db_path: str | Path) -> set[str]:
 def crawl_lock(db_path: str | Path):
     """One crawl per archive at a time: a second one (cron overlapping a slow night) stops at once."""
     lock_path = Path(f"{db_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)  # a new archive in a folder not made yet
     with open(lock_path, "w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -407,3 +407,12 @@ def test_file_only_reports_are_served_with_their_content_type(web, corpus):
             ctype, data = resp.headers["Content-Type"], resp.read()
         assert ctype == corpus.site(r.site).pages[r.attachment].headers["Content-Type"]
         assert ctype.startswith("application/") and len(data) > 1000
+
+
+def test_a_taken_demo_port_is_a_clear_error(corpus: DemoCorpus, web: DemoWeb):
+    """A second demo on the same port says which address is taken and how to choose another."""
+    from crawler.exceptions import NianbaoError
+
+    port = int(urlsplit(next(iter(web.bases.values()))).port)
+    with pytest.raises(NianbaoError, match=rf"cannot listen on 127\.0\.0\.\d+:{port} .*--web-port"):
+        DemoWeb(corpus, port=port).start()

@@ -320,3 +320,12 @@ def test_run_status():
     assert _run_status([ok]) == "ok"
     assert _run_status([ok, SiteResult("b", "trs", close_reason="shutdown")]) == "interrupted"
     assert _run_status([SiteResult("b", "trs", close_reason="shutdown", alarm="x")]) == "alarm"
+
+
+def test_crawl_lock_makes_the_archive_folder(tmp_path):
+    """`--db new/folder/archive.db`: the folder is made, not a FileNotFoundError."""
+    from crawler.runner import crawl_lock
+
+    db = tmp_path / "new" / "folder" / "archive.db"
+    with crawl_lock(db):
+        assert (tmp_path / "new" / "folder" / "archive.db.lock").exists()

@@ -51,7 +51,7 @@ def test_cells_stored_compactly_read_back_alike(tmp_path):
     report = Report(template="2021", year=2023,
                     cells={"requests.new_received.total": 12.0, "requests.granted.total": 3.0,
                            "proactive.fees.amount_wan": 1.5, "requests.carried_over.total": None,
-                           "custom.row.col": 7.0},
+                           "custom.row.col": 7.0, "proactive.fees.count": 2.5},
                     raw={"requests.new_received.total": "12", "requests.granted.total": "3件",
                          "proactive.fees.amount_wan": "1.5", "requests.carried_over.total": "-"},
                     method={"requests.new_received.total": "grid", "requests.granted.total": "prose"})
@@ -63,7 +63,8 @@ def test_cells_stored_compactly_read_back_alike(tmp_path):
                    "requests.granted.total": (3.0, "3件", "prose", "requests"),
                    "proactive.fees.amount_wan": (1.5, "1.5", None, "proactive"),
                    "requests.carried_over.total": (None, "-", None, "requests"),
-                   "custom.row.col": (7.0, None, None, "custom")}
+                   "custom.row.col": (7.0, None, None, "custom"),
+                   "proactive.fees.count": (2.5, None, None, "proactive")}
     stored = dict(db.execute("select key_id, raw from cell_values where report_id = ?", [rid]).fetchall())
     assert stored[TEMPLATE_KEY_IDS["requests.new_received.total"]] is None  # implied by the value
     assert db["report_versions"].get((rid, 1))["cells_json"] is None  # the current version's cells: the cells table
@@ -78,3 +79,26 @@ def test_needs_review_is_stored_and_cleared_with_the_reading(tmp_path):
     assert db["reports"].get(first.id)["needs_review"].startswith("requests.granted")
     put(db, a_report(3), "bbb", "2024-01-26T00:00:00+00:00")
     assert db["reports"].get(first.id)["needs_review"] is None
+
+
+def test_an_archive_with_the_old_cells_table_is_converted_alike(tmp_path):
+    """Cells written before they were compact read back the same through the `cells` view after open_db."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    old = [(1, "requests.new_received.total", "requests", "new_received", "total", 12.0, "12", "grid"),
+           (1, "requests.granted.total", "requests", "granted", "total", 3.0, "3件", "prose"),
+           (1, "proactive.fees.amount_wan", "proactive", "fees", "amount_wan", 1.5, None, None),
+           (1, "requests.carried_over.total", "requests", "carried_over", "total", None, "-", "grid"),
+           (1, "custom.row.col", "custom", "row", "col", 7.0, None, "split")]
+    conn = sqlite3.connect(path)
+    conn.execute("create table cells (report_id integer, key text, part text, row text, col text, "
+                 "value real, raw text, method text)")
+    conn.executemany("insert into cells values (?, ?, ?, ?, ?, ?, ?, ?)", old)
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    got = sorted(tuple(r) for r in db.execute(
+        "select report_id, key, part, row, col, value, raw, method from cells").fetchall())
+    assert got == sorted(old)
+    assert "cells" in db.view_names() and "cells" not in db.table_names()

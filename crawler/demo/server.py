@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 from crawler.demo.families import BASE_TOKEN
 from crawler.demo.model import DemoCorpus, DemoSite, Page, Request
 from crawler.demo.registry import registry_yaml
+from crawler.exceptions import NianbaoError
 
 if TYPE_CHECKING:
     from crawler.demo.faults import FaultPlan
@@ -110,6 +111,15 @@ def _handler_for(site: DemoSite, base_ref: list[str], web: DemoWeb | None = None
     return Handler
 
 
+def _bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> _Server:
+    """A demo server on host:port; a taken port is a NianbaoError naming it, not an OSError traceback."""
+    try:
+        return _Server((host, port), handler)
+    except OSError as e:
+        raise NianbaoError(f"demo web: cannot listen on {host}:{port} ({e.strerror or e}); "
+                           f"another demo running? choose another port with --web-port") from e
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -139,12 +149,13 @@ class DemoWeb:
         self.portals: dict[str, str] = {}  # slug → the portal's homepage URL (where discovery starts)
 
     def start(self) -> DemoWeb:
+        """Bind every site (and portal host); a port already taken raises DemoWebError naming it."""
         if self._servers:
             return self
         try:
             for i, site in enumerate(self.corpus.sites):
                 base_ref = [""]
-                server = _Server((host_for(i), self.port), _handler_for(site, base_ref, self))
+                server = _bind(host_for(i), self.port, _handler_for(site, base_ref, self))
                 host, port = server.server_address[:2]
                 base_ref[0] = f"http://{host}:{port}"
                 thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -164,8 +175,8 @@ class DemoWeb:
         extra = [s for s in self.corpus.sites if s.portal_pages]
         for k, site in enumerate(extra):
             www = DemoSite(site.slug, site.name, site.code, site.level, site.family, pages=dict(site.portal_pages))
-            server = _Server((portal_host_for(len(self.corpus.sites), k), self.port),
-                             _handler_for(www, [self.bases[site.slug]]))
+            server = _bind(portal_host_for(len(self.corpus.sites), k), self.port,
+                           _handler_for(www, [self.bases[site.slug]]))
             host, port = server.server_address[:2]
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                       name=f"demo-www-{site.slug}", daemon=True)
