@@ -178,3 +178,18 @@ def test_a_partial_body_name_is_offered_the_bodies_it_matches(get):
     timeline = get(f"/archive/{tilde_encode('机关历年年报')}.json", 机关="孟津区人民政府", _shape="objects").json()
     assert {r["机关"] for r in timeline["rows"]} == {"洛阳市孟津区人民政府"}
     assert [r["年度"] for r in timeline["rows"]] == [2019, 2020, 2021, 2022, 2023]
+
+
+def test_every_translated_phrase_is_in_a_template():
+    """A phrase no template holds translates nothing: Datasette's English would show (as 'Error 404' did)."""
+    from pathlib import Path
+
+    import datasette
+    import datasette_dashboards
+
+    from crawler.datasette.zh import TEMPLATE_PHRASES
+
+    folders = [Path(datasette.__file__).parent / "templates", Path(datasette_dashboards.__file__).parent / "templates",
+               Path(__file__).resolve().parents[1] / "crawler" / "datasette" / "templates"]
+    texts = [p.read_text(encoding="utf-8") for folder in folders for p in folder.rglob("*.html")]
+    assert [english for english, _ in TEMPLATE_PHRASES if not any(english in t for t in texts)] == []

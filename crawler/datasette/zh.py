@@ -86,7 +86,7 @@ TEMPLATE_PHRASES: tuple[tuple[str, str], ...] = (
     (""">dashboards</a>""", ">图表</a>"),
     ("<h1>Dashboards</h1>", "<h1>图表</h1>"),
     # error.html
-    ('<h1>Error {{ status }}</h1>', '<h1>出错了（{{ status }}）</h1>'),
+    ('{% else %}Error {{ status }}{% endif %}', '{% else %}出错了（{{ status }}）{% endif %}'),
 )
 
 # Words Datasette computes in Python: filter names, crumbs, show/hide, facet types.
