@@ -41,20 +41,16 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["zh"] = zh
 
 
-_YEARS: dict[int, list[str]] = {}  # per Datasette instance: the database is served immutable
-
-
 async def _years(datasette) -> list[str]:
+    """The years archived, asked on each page: the archive is written while served (an index answers it)."""
     from crawler.datasette.plugins.nianbao_links import _archive_db
 
-    if id(datasette) not in _YEARS:
-        try:
-            db = _archive_db(datasette)
-            rows = (await db.execute("select distinct year from report_facts order by year desc")).rows
-            _YEARS[id(datasette)] = [str(r[0]) for r in rows if r[0] is not None]
-        except Exception:  # no archive (or an empty one): no list, the field stays free text
-            return []
-    return _YEARS[id(datasette)]
+    try:
+        db = _archive_db(datasette)
+        rows = (await db.execute("select distinct year from report_facts order by year desc")).rows
+    except Exception:  # no archive (or an empty one): no list, the field stays free text
+        return []
+    return [str(r[0]) for r in rows if r[0] is not None]
 
 
 @hookimpl
