@@ -41,7 +41,8 @@ select
   cs.errors as errors,
   cs.errors_json as errors_json,
   (select max(c2.run_id) from crawl_sites c2 where c2.site = s.slug
-     and coalesce(c2.reports_seen, 0) + coalesce(c2.reports_skipped, 0) > 0) as last_run_with_reports,
+     and coalesce(c2.reports_seen, 0) - coalesce(c2.not_a_report, 0) + coalesce(c2.reports_skipped, 0) > 0)
+     as last_run_with_reports,
   (select count(*) from crawl_sites c3 where c3.site = s.slug and c3.alarm is not null) as alarms_total,
   (select count(*) from reports rp where rp.site = s.slug) as reports_archived
 from sites s
@@ -74,13 +75,18 @@ def site_alarm(result: Any, *, had_reports: bool) -> str | None:
     return alarm
 
 
+def yielded_reports(result: Any) -> int:
+    """Report pages the site gave this run (stored or skipped as unchanged); soft-404s and stubs are not."""
+    return result.reports_seen - (getattr(result, "not_a_report", 0) or 0) + result.reports_skipped
+
+
 def _yield_alarm(result: Any, *, had_reports: bool) -> str | None:
     """The alarm from what the site answered and yielded, before unread list pages are counted."""
     errors = {k: v for k, v in sorted(result.errors.items()) if v}
     kinds = ", ".join(f"{k} x{v}" for k, v in errors.items())
     if getattr(result, "hostile", 0):
         return f"{result.hostile} hostile answers: compression bomb or redirect off the public web ({kinds})"
-    if result.reports_seen + result.reports_skipped > 0:
+    if yielded_reports(result) > 0:
         return None
     if errors.get("waf_blocked"):
         return f"blocked by a WAF challenge, no reports ({kinds})"

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 import pytest
 import sqlite_utils
-from crawler.derive.views import install_views
 from datasette.utils import tilde_encode
 
 from crawler.checks import check_report
 from crawler.datasette.feeds import feed_queries
 from crawler.datasette.fixtures import REPORTS, build_fixture_db, report_cells
 from crawler.datasette.serve import make_datasette
+from crawler.derive.views import install_views
 from crawler.model import Report
 from crawler.store import store_report
 

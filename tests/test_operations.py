@@ -329,3 +329,11 @@ def test_crawl_lock_makes_the_archive_folder(tmp_path):
     db = tmp_path / "new" / "folder" / "archive.db"
     with crawl_lock(db):
         assert (tmp_path / "new" / "folder" / "archive.db.lock").exists()
+
+
+def test_a_site_that_now_answers_only_soft_404s_alarms():
+    """Pages read but carrying no report are not reports yielded: a column turned into stubs is an alarm."""
+    stubs = SiteResult("mengjin", "dateid", reports_seen=12, not_a_report=12, pages=14, requests=14)
+    assert site_alarm(stubs, had_reports=True) == "yielded reports before, none this run (report column emptied or moved?)"
+    some = SiteResult("mengjin", "dateid", reports_seen=12, not_a_report=11, pages=14, requests=14)
+    assert site_alarm(some, had_reports=True) is None

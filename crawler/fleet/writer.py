@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 STORED = ("new", "changed", "unchanged")
 #: Per-site counters summed over the workers; report outcomes are the writer's own (fleet_items).
-WORKER_COUNTERS = ("requests", "received_bytes", "not_modified", "reports_skipped", "pages_unread")
+WORKER_COUNTERS = ("requests", "received_bytes", "not_modified", "reports_skipped", "pages_unread", "hostile")
 
 
 def _id(entry_id: bytes | str) -> tuple[int, int]:
@@ -338,6 +338,8 @@ class Writer:
                 r.reports_seen += row["n"]
                 if row["outcome"] in STORED:
                     setattr(r, f"reports_{row['outcome']}", row["n"])
+                elif row["outcome"] == "not_a_report":
+                    r.not_a_report = row["n"]
                 elif row["outcome"].startswith("errors/"):
                     kind = row["outcome"][len("errors/"):]
                     r.errors[kind] = r.errors.get(kind, 0) + row["n"]
