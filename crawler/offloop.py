@@ -20,6 +20,7 @@ from crawler.exceptions import ExtractError
 from crawler.extract.bounded import Limits, shared_pool
 from crawler.items import ReportItem
 from crawler.model import Report
+from crawler.record import needs_reading
 
 logger = logging.getLogger(__name__)
 
@@ -34,22 +35,9 @@ def limits_from_settings(settings) -> Limits:
                   workers=settings.getint("NIANBAO_EXTRACT_WORKERS", d.workers))
 
 
-def _rows(db, sql: str, params: list) -> list[dict]:
-    return list(db.query(sql, params))
-
-
 def needs_extraction(db, item: ReportItem) -> bool:
-    """False when the pipeline will not read the bytes: the same bytes are stored for this URL already."""
-    sha = item.archive.get("sha256")
-    if not sha:
-        return True
-    url = item.page_url if item.page_url and item.page_url != item.url else item.url
-    current = _rows(db, "select document_sha256, source_url, cells_count from reports where url = ?", [url])
-    if current and current[0]["document_sha256"] == sha:
-        return False
-    if url != item.url:  # an attachment whose page already reads its own tables
-        return not (current and not current[0]["source_url"] and current[0]["cells_count"])
-    return not _rows(db, "select 1 from attachment_pages where url = ? and sha256 = ?", [url, sha])
+    """False when recording the item will not read its bytes (crawler.record decides, for both)."""
+    return needs_reading(db, item.archived_document(), item.origin())
 
 
 def _extract(item: ReportItem, limits: Limits) -> None:

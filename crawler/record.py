@@ -148,24 +148,38 @@ def _same_bytes(current: dict | None, sha: str | None) -> bool:
     return bool(current and sha and current["document_sha256"] == sha)
 
 
-def _without_reading(db: sqlite_utils.Database, doc: ArchivedDocument, origin: Origin) -> str | None:
-    """The outcome when the document need not be read (seen before, or not wanted); else None."""
+def needs_reading(db: sqlite_utils.Database, doc: ArchivedDocument, origin: Origin) -> bool:
+    """Whether recording `doc` will extract it (a read only: the crawl asks before it reads off the loop)."""
+    return _stored_reading(db, doc, origin) is None
+
+
+def _stored_reading(db: sqlite_utils.Database, doc: ArchivedDocument,
+                    origin: Origin) -> tuple[str, int | None] | None:
+    """(outcome, report id to touch) when the document need not be read (seen before, or not wanted)."""
     if _is_attachment(doc, origin):
         current = current_report(db, origin.page_url)
         if current and not current["source_url"] and current["cells_count"]:
-            return "attachment_unused"  # the page was read from its own tables
+            return "attachment_unused", None  # the page was read from its own tables
         if _same_bytes(current, doc.sha256):
-            touch_report(db, current["id"], doc.fetched_at)
-            return "unchanged"
+            return "unchanged", current["id"]
         return None
     current = current_report(db, doc.url)
     if _attached(current, doc.url) and doc.sha256 and known_attachment_page(db, doc.url, doc.sha256):
-        touch_report(db, current["id"], doc.fetched_at)
-        return "attachment_page"
+        return "attachment_page", current["id"]
     if not _attached(current, doc.url) and _same_bytes(current, doc.sha256):
-        touch_report(db, current["id"], doc.fetched_at)
-        return "unchanged"
+        return "unchanged", current["id"]
     return None
+
+
+def _without_reading(db: sqlite_utils.Database, doc: ArchivedDocument, origin: Origin) -> str | None:
+    """The outcome when the document need not be read, its report marked seen; else None."""
+    stored = _stored_reading(db, doc, origin)
+    if stored is None:
+        return None
+    outcome, report_id = stored
+    if report_id is not None:
+        touch_report(db, report_id, doc.fetched_at)
+    return outcome
 
 
 def _attached(current: dict | None, url: str) -> bool:
