@@ -22,6 +22,7 @@ column the portal no longer links, a column the registry does not have.
 
 from __future__ import annotations
 
+import http.client
 import socket
 import ssl
 import time
@@ -125,7 +126,7 @@ def check_sites(
         for column in site.columns:
             check = ColumnCheck(column.name, column.url, column.body_level)
             if fetch:
-                _pause(last_hit, urlsplit(column.url).hostname or "", delay)
+                pause_for_host(last_hit, urlsplit(column.url).hostname or "", delay)
                 _check_column(site, column, check, get)
             result.columns.append(check)
         if fetch and site.portal and any(c.outcome in _FAILED for c in result.columns):
@@ -167,7 +168,12 @@ def rediscover(site: Site, result: SiteCheck, get: Fetcher, delay: float) -> lis
     return lines
 
 
-def _pause(last_hit: dict[str, float], host: str, delay: float) -> None:
+#: What a fetch of a public page may raise: sockets, DNS, TLS and timeouts (all OSError), a server that
+#: breaks HTTP (IncompleteRead, BadStatusLine), a URL urllib cannot ask for (ValueError).
+NETWORK_ERRORS = (OSError, http.client.HTTPException, ValueError)
+
+
+def pause_for_host(last_hit: dict[str, float], host: str, delay: float) -> None:
     """Wait so that one host gets at most one request every ``delay`` seconds."""
     wait = last_hit.get(host, 0.0) + delay - time.monotonic()
     if wait > 0:
@@ -179,8 +185,8 @@ def _check_column(site: Site, column, check: ColumnCheck, get: Fetcher) -> None:
     """Fetch one column URL and fill ``check``."""
     try:
         status, headers, body, final_url = get(column.url)
-    except (urllib.error.URLError, TimeoutError, ssl.SSLError, ConnectionError, OSError) as e:
-        check.outcome, check.detail = "error", _network_reason(e)
+    except NETWORK_ERRORS as e:
+        check.outcome, check.detail = "error", network_reason(e)
         return
     check.status = status
     waf = waf_reason(status, body)
@@ -199,7 +205,7 @@ def _check_column(site: Site, column, check: ColumnCheck, get: Fetcher) -> None:
     _read_with_spider(site, column, check, status, headers, body, final_url)
 
 
-def _network_reason(e: BaseException) -> str:
+def network_reason(e: BaseException) -> str:
     """A short reason for a failed fetch."""
     reason = getattr(e, "reason", None) or e
     if isinstance(reason, TimeoutError):

@@ -264,6 +264,25 @@ def test_a_rerun_continues_where_it_stopped(web, tmp_path):
     assert len(asked) == len(set(asked))
 
 
+def test_a_broken_portal_is_recorded_and_the_next_one_discovered(web, tmp_path):
+    """A server that breaks HTTP (IncompleteRead) is an error of that portal, named with its URL; the run goes on."""
+    import http.client
+
+    plain = urllib_fetch(10)
+
+    def fetch(url: str):
+        if url.startswith("http://broken.gov.cn/"):
+            raise http.client.IncompleteRead(b"<html>")
+        return plain(url)
+
+    site = web.corpus.site("yiyang")
+    portals = [Portal("999999", "坏网站", "http://broken.gov.cn/", "broken"),
+               Portal(site.code, site.name, web.portals["yiyang"], "yiyang")]
+    broken, good = discover_portals(portals, state=DiscoveryState(tmp_path / "state"), fetch=fetch, delay=0.0)
+    assert broken.entry is None and broken.discovery.errors["http://broken.gov.cn/"].startswith("IncompleteRead")
+    assert len(good.entry["columns"]) == 5
+
+
 # --- the command and the registry entry -------------------------------------------------------------------
 
 

@@ -9,18 +9,21 @@ ends with what it has.
 
 from __future__ import annotations
 
-import re
-import ssl
-import time
 import urllib.error
 import urllib.robotparser
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.sites_check import USER_AGENT, Fetcher, urllib_fetch
-
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
-_NETWORK_ERRORS = (urllib.error.URLError, TimeoutError, ssl.SSLError, ConnectionError, OSError)
+from crawler.exceptions import ExtractError
+from crawler.extract.decode import decode_bytes
+from crawler.sites_check import (
+    NETWORK_ERRORS,
+    USER_AGENT,
+    Fetcher,
+    network_reason,
+    pause_for_host,
+    urllib_fetch,
+)
 
 
 class BudgetSpent(Exception):
@@ -50,23 +53,12 @@ class Page:
         return cls(d["url"], int(d["status"]), d.get("content_type", ""), d.get("text", ""), d.get("final_url", d["url"]))
 
 
-def decode(body: bytes, content_type: str) -> str:
-    """Page bytes as text: the header's charset, else a <meta> charset, else UTF-8 (GBK/GB2312 read as gb18030)."""
-    m = re.search(r"charset=([\w-]+)", content_type or "", re.I)
-    charset = m.group(1) if m else None
-    if not charset:
-        mm = _META_CHARSET_RE.search(body[:4096])
-        charset = mm.group(1).decode("ascii", "replace") if mm else "utf-8"
-    charset = charset.lower()
-    if charset.replace("-", "") in ("gbk", "gb2312", "gb18030", "cp936"):
-        charset = "gb18030"
+def decode(body: bytes, url: str) -> str:
+    """Page bytes as text by the extractor's one decoding rule (what the spiders read); undecodable, replaced."""
     try:
-        return body.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body.decode("gb18030", errors="replace")
+        return decode_bytes(body, url)
+    except ExtractError:
+        return body.decode("utf-8", errors="replace")
 
 
 class PoliteFetcher:
@@ -118,19 +110,14 @@ class PoliteFetcher:
     def _network(self, url: str) -> Page | None:
         if self.requests >= self.max_requests:
             raise BudgetSpent(url)
-        host = urlsplit(url).netloc
-        wait = self._last_hit.get(host, 0.0) + self.delay - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+        pause_for_host(self._last_hit, urlsplit(url).netloc, self.delay)
         self.requests += 1
         try:
             status, headers, body, final_url = self._fetch(url)
-        except _NETWORK_ERRORS as e:
-            self.errors[url] = f"{type(e).__name__}: {getattr(e, 'reason', e)}"
+        except NETWORK_ERRORS as e:
+            self.errors[url] = network_reason(e)
             return None
-        finally:
-            self._last_hit[host] = time.monotonic()
         ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-        page = Page(url, status, ctype, decode(body, ctype), final_url or url)
+        page = Page(url, status, ctype, decode(body, url), final_url or url)
         self.cache[url] = page.to_json()
         return page

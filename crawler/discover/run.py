@@ -4,6 +4,7 @@ continues from the answers it already has."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from crawler.discover.entry import DiscoveryState, Portal, entry_for
 from crawler.discover.fetch import PoliteFetcher
 from crawler.discover.walk import Discovery, discover_site
 from crawler.sites_check import Fetcher
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,7 +40,14 @@ def discover_portals(portals: Iterable[Portal], *, state: DiscoveryState | None 
         else:
             fetcher = PoliteFetcher(fetch, delay=delay, max_requests=max_requests, cache=saved.setdefault("pages", {}),
                                     timeout=timeout)
-            found = discover_site(portal.url, fetcher, entry=portal.entry or None)
+            try:
+                found = discover_site(portal.url, fetcher, entry=portal.entry or None)
+            except Exception as e:  # one portal's odd page must not end a national run; its answers are kept
+                logger.exception("%s: discovery failed at %s", portal.the_slug, portal.url)
+                found = Discovery(portal.url, requests=fetcher.requests, complete=False,
+                                  errors={portal.url: f"discovery failed: {type(e).__name__}: {e}"})
+            finally:
+                state.save(portal.the_slug, saved)  # the pages fetched so far: a re-run does not ask again
             entry = entry_for(portal, found, today) if found.columns else None
             saved.update(entry=entry, complete=found.complete,
                          requests=saved.get("requests", 0) + found.requests)
