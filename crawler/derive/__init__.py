@@ -11,6 +11,10 @@ only reads). `views.py` builds what Datasette reads; `labels.py` and
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from crawler.crossreport import rebuild_cross_findings
@@ -18,20 +22,34 @@ from crawler.derive.views import install_views
 from crawler.health import install_site_health
 from crawler.store import open_db, write_transaction
 
+logger = logging.getLogger(__name__)
+
 #: Tables and views refresh_derived makes; `nianbao serve` checks for them (it does not build them).
 DERIVED_MARKER = "report_facts"
 
 
 def refresh_derived(db_path: str | Path, today: dt.date) -> None:
-    """Bodies, cross-report findings (judged as of `today`), views and search indexes, from the archive."""
+    """Bodies, cross-report findings (judged as of `today`), views and search indexes, from the archive.
+
+    Each step is logged with its time: on a national archive this is minutes, not a pause.
+    """
     db = open_db(db_path)
     try:
-        with write_transaction(db):
+        with _timed("site health"), write_transaction(db):
             install_site_health(db)
-        rebuild_cross_findings(db, today=today)
-        install_views(db)
+        with _timed("bodies and cross-report findings"):
+            rebuild_cross_findings(db, today=today)
+        with _timed("views and search indexes"):
+            install_views(db)
     finally:
         db.close()
+
+
+@contextmanager
+def _timed(step: str) -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    logger.info("derived data: %s in %.1f s", step, time.monotonic() - started)
 
 
 def has_derived(db_path: str | Path) -> bool:
