@@ -193,6 +193,8 @@ def ingest(paths: tuple[Path, ...], db: Path) -> None:
     def say(r) -> None:
         if r.error:
             click.echo(f"{r.path}: {r.error}", err=True)
+        elif r.status == "not_a_report":
+            click.echo(f"{r.path}: not a report (no tables, no report text): archived only, not stored")
         else:
             click.echo(f"{r.path}: {r.status} (template {r.template}, year {r.year}, {r.cells} cells)")
 

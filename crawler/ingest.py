@@ -15,7 +15,6 @@ from crawler.extract.bounded import ExtractorPool, Limits
 from crawler.model import Report
 from crawler.record import ArchivedDocument, Origin, store_reading
 from crawler.settings import DOWNLOAD_MAXSIZE
-from crawler.substance import carries_report
 
 SKIP_SUFFIXES = {".json", ".py", ".pyc", ".db", ".gz"}
 MAX_INGEST_BYTES = DOWNLOAD_MAXSIZE  # a file the crawl would not download is not ingested either
@@ -24,7 +23,7 @@ MAX_INGEST_BYTES = DOWNLOAD_MAXSIZE  # a file the crawl would not download is no
 @dataclass
 class IngestResult:
     path: Path
-    status: str = ""  # new / changed / unchanged / not a report / not stored (archive busy)
+    status: str = ""  # an outcome of crawler.record (new, changed, unchanged, not_a_report, …)
     template: str | None = None
     year: int | None = None
     cells: int = 0
@@ -128,9 +127,6 @@ def _ingest_one(store: DocumentStore, path: Path, read: _Read) -> IngestResult:
         result.error = read.extract_error
         return result
     report = read.report
-    if report.template is None or not carries_report(report):  # a stub or soft-404 saved by hand
-        result.status = "not a report"
-        return result
     result.status = store_reading(store.db, doc, Origin(site=None, title=path.stem, file_is_source=False), report)
     result.template, result.year = report.template, report.year
     result.cells = sum(1 for v in report.cells.values() if v is not None)

@@ -59,3 +59,18 @@ def test_ingest_reports_each_file_and_stores_the_seed(tmp_path, seed_path):
     con = sqlite3.connect(db)
     assert con.execute("select count(*) from reports where url like 'file:%'").fetchone()[0] == 1
     assert con.execute("select count(*) from documents where source = 'file'").fetchone()[0] == 2
+
+
+def test_ingest_of_a_saved_soft_404_archives_it_and_stores_no_report(tmp_path):
+    import sqlite3
+
+    stub = tmp_path / "stub.html"
+    stub.write_text("<html><head><title>2023年政府信息公开工作年度报告</title></head>"
+                    "<body><h1>对不起，您访问的页面不存在</h1></body></html>", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(main, ["ingest", "--db", str(db), str(stub)])
+    assert result.exit_code == 0, result.output
+    assert f"{stub}: not a report (no tables, no report text): archived only, not stored" in result.output
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from reports").fetchone()[0] == 0
+    assert con.execute("select count(*) from documents where source = 'file'").fetchone()[0] == 1
