@@ -9,10 +9,12 @@ an ExtractError naming it and the reason. Each worker also sets RLIMIT_AS,
 so an allocation far past the bound fails inside it (MemoryError) rather
 than taking the machine's memory.
 
-``extract_bounded`` is the one call the write path needs; ``ExtractorPool.map``
-extracts many documents in parallel (re-extraction, fleet workers). Both are
-blocking and thread-safe: a Scrapy pipeline calls them through
-``deferToThread`` so the reactor keeps serving the other sites.
+``shared_pool().extract`` reads one document (the crawl, through
+crawler/offloop.py, and the fleet's workers); ``ExtractorPool.map`` reads many
+in parallel (reextract, ingest of a directory); ``extract_bounded`` is the
+one-off call for a script or a benchmark. All are blocking and thread-safe: a
+Scrapy pipeline calls them through ``deferToThread`` so the reactor keeps
+serving the other sites.
 """
 
 from __future__ import annotations

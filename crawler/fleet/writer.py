@@ -48,13 +48,12 @@ from crawler.fleet_ledger import (
 from crawler.health import site_alarm
 from crawler.incremental import ListDatePipeline, known_reports
 from crawler.model import Report
-from crawler.record import record_document
+from crawler.record import STORED_OUTCOMES, record_document
 from crawler.runner import SiteResult, _record_run
 from crawler.store import utcnow, write_transaction
 
 logger = logging.getLogger(__name__)
 
-STORED = ("new", "changed", "unchanged")
 #: Per-site counters summed over the workers; report outcomes are the writer's own (fleet_items).
 WORKER_COUNTERS = ("requests", "received_bytes", "not_modified", "reports_skipped", "pages_unread", "hostile")
 
@@ -270,7 +269,7 @@ class Writer:
         self.stats.items += 1
         self.stats.outcomes[outcome] += 1
         note_item(self.db, token, item.url, item.site, outcome)
-        if outcome not in STORED:
+        if outcome not in STORED_OUTCOMES:
             return None
         known = {item.url: item.list_date or ""}
         if item.list_url and item.list_url != item.url:
@@ -336,7 +335,7 @@ class Writer:
             for row in self.db.query("select outcome, count(*) n from fleet_items where run_token = ? and site = ? "
                                      "group by outcome", [token, s["slug"]]):
                 r.reports_seen += row["n"]
-                if row["outcome"] in STORED:
+                if row["outcome"] in STORED_OUTCOMES:
                     setattr(r, f"reports_{row['outcome']}", row["n"])
                 elif row["outcome"] == "not_a_report":
                     r.not_a_report = row["n"]
