@@ -77,6 +77,8 @@ def test_new_reports_by_region_and_level(archive):
     assert len(everything) == len(REPORTS)
     mengjin = read_feed(archive, "订阅新报告", 地区="孟津区")
     assert len(mengjin) == 6 and all("孟津区" in e["title"] for e in mengjin)
+    report_id = everything[0]["id"].rsplit(":", 1)[1]
+    assert f'<a href="/-/report/{report_id}">报告 {report_id}</a>' in everything[0]["content"]  # its own page
     departments = read_feed(archive, "订阅新报告", 类型="部门")
     assert len(departments) == 3
 

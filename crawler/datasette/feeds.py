@@ -27,7 +27,8 @@ def _region(alias: str = "f") -> str:
 
 
 def _report_link(alias: str = "f") -> str:
-    return f"'<a href=\"/archive/reports/' || {alias}.id || '\">报告 ' || {alias}.id || '</a>'"
+    """The report's own page (/-/report/<id>, whatever the archive's file is called)."""
+    return f"'<a href=\"/-/report/' || {alias}.id || '\">报告 ' || {alias}.id || '</a>'"
 
 
 def _source_link(alias: str = "f") -> str:
