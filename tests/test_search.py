@@ -164,3 +164,19 @@ def test_padding_that_the_time_limit_cannot_stop_is_refused(client):
     r = client("/archive.json", sql="select length(printf('%.*c', 1000000000, 'x'))")
     assert r.status_code == 400
     assert "not authorized" in r.json()["error"]
+
+
+def test_excel_download_of_a_question_says_when_rows_were_cut(tmp_path):
+    """A question answers at most max_returned_rows rows: the file says so in its last line."""
+    ds = make_datasette(build_fixture_db(tmp_path / "archive.db"))
+    ds._settings["max_returned_rows"] = ds.max_returned_rows = 2
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(ds.invoke_startup())
+        r = loop.run_until_complete(ds.client.get(
+            "/archive/" + tilde_encode("全文检索") + ".excel?" + urlencode({"词": "复议"})))
+    finally:
+        loop.close()
+    lines = r.content.decode("utf-8").lstrip("\ufeff").splitlines()
+    assert len(lines) == 1 + 2 + 1  # header, two rows, the notice
+    assert lines[-1] == "……只导出了前 2 行（每个问题最多返回这么多行）；请加条件缩小范围分批下载"

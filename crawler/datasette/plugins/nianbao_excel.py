@@ -72,7 +72,7 @@ async def _every_page(datasette, request):
         page = args + ([("_next", next_token)] if next_token else [])
         r = await datasette.client.get(path + "?" + urlencode(page))
         if r.status_code != 200:
-            raise ValueError(f"{path}: HTTP {r.status_code}")
+            raise ValueError(f"{path}：读取第 {'一' if first else '后续'} 页出错（HTTP {r.status_code}）")
         data = r.json()
         yield data["columns"], data["rows"]
         first = False
@@ -106,6 +106,8 @@ async def render_excel(datasette, request, database, table, query_name, columns,
         if truncated:
             writer.writerow([f"……超过 {max_bytes // 2**20} MB，其余行未导出；请加筛选条件分批下载"])
             break
+    if query_name and data.get("truncated"):  # a question answers at most max_returned_rows rows
+        writer.writerow([f"……只导出了前 {len(rows)} 行（每个问题最多返回这么多行）；请加条件缩小范围分批下载"])
     name = file_name(query_name or table or database, parse_qsl(request.query_string, keep_blank_values=True))
     return Response(out.getvalue().encode("utf-8"), status=200, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": content_disposition(name)})
