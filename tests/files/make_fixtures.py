@@ -67,11 +67,17 @@ def fixtures(corpus: DemoCorpus) -> list[tuple[str, str, str, bytes | None, str]
     ]
 
 
+#: Where the README's table of hand-written page shapes starts: a rewrite keeps it.
+SHAPES_MARKER = "| `*_shape_*` file | shape |"
+
+
 def main() -> None:
     lines = ["# Saved demo-web pages", "",
              "Bytes exactly as the demo web (crawler/demo) serves them, for the spider tests.",
              f"Regenerate with `.venv/bin/python tests/files/make_fixtures.py` (every demo site on port {PORT};",
-             "site N listens on 127.0.0.(11+N)). The `*_real_*` files are not from the demo web.", "",
+             "site N listens on 127.0.0.(11+N)). The `*_real_*` files are not from the demo web. The `*_shape_*` "
+             "files are written by hand in", "the shape of pages real sites serve (tests/test_page_shapes.py); "
+             "their hosts are placeholders.", "",
              "| file | URL | what |", "|---|---|---|"]
     with DemoWeb(port=PORT) as web:
         for name, slug, path, data, what in fixtures(web.corpus):
@@ -80,8 +86,11 @@ def main() -> None:
                 (HERE / name).write_bytes(r.read())
             method = "POST " if data else ""
             lines.append(f"| `{name}` | {method}{url} | {what} |")
-    (HERE / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {len(lines) - 8} fixtures to {HERE}")
+    written = len(lines) - 9
+    readme = HERE / "README.md"
+    _, marker, by_hand = readme.read_text(encoding="utf-8").partition(SHAPES_MARKER)  # kept as written
+    readme.write_text("\n".join(lines) + "\n" + ("\n" + marker + by_hand if marker else ""), encoding="utf-8")
+    print(f"wrote {written} fixtures to {HERE}")
 
 
 if __name__ == "__main__":
