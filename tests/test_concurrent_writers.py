@@ -1,7 +1,7 @@
-"""Two ingests and `nianbao serve` on one archive at once: writers wait their turn, readers stay right.
+"""Two ingests, a crawl and `nianbao serve` on one archive at once: writers wait their turn, readers stay right.
 
-Real processes: two `nianbao ingest` subprocesses and a real Datasette (`nianbao serve`), polled
-while the ingests write. A writer that cannot get the lock within the busy timeout exits 75 with
+Real processes: two `nianbao ingest` subprocesses, a `nianbao crawl` of one site of the demo web, and a
+real Datasette (`nianbao serve`), polled while they write. A writer that cannot get the lock within the busy timeout exits 75 with
 one line and stores nothing half way.
 """
 
@@ -54,7 +54,10 @@ def reports(shared_dir: Path) -> list[Path]:
     return sorted((shared_dir / "corpus" / "pages").glob("*.txt"))[:8]
 
 
-def test_two_ingests_and_serve_together(tmp_path: Path, reports: list[Path]):
+def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Path]):
+    from crawler.demo.registry import registry_yaml
+    from crawler.demo.server import DemoWeb
+
     db = tmp_path / "archive.db"
     first = subprocess.run([sys.executable, "-m", "crawler", "ingest", "--db", str(db), str(reports[0])],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -66,29 +69,41 @@ def test_two_ingests_and_serve_together(tmp_path: Path, reports: list[Path]):
         while count(port, "documents")[0] != 200:
             assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()[1][-2000:]
             time.sleep(0.2)
-        # two ingests with two files in common, started together
-        one = nianbao("ingest", "--db", str(db), *map(str, reports[:5]))
-        two = nianbao("ingest", "--db", str(db), *map(str, reports[3:]))
-        seen: list[tuple[int, int, int]] = []
-        while one.poll() is None or two.poll() is None:
-            (s1, documents), (s2, cells) = count(port, "documents"), count(port, "cells")
-            seen.append((s1, documents, cells)) if s2 == 200 else seen.append((s2, documents, cells))
-            time.sleep(0.05)
+        with DemoWeb() as web:
+            registry = tmp_path / "demo.yaml"
+            registry.write_text(registry_yaml(web.corpus, web.bases), encoding="utf-8")
+            crawled = [r for r in web.corpus.reports if r.site == "xigong"]
+            # a crawl of one demo site and two ingests with two files in common, started together
+            crawl = nianbao("crawl", "--db", str(db), "--sites", str(registry), "--site", "xigong")
+            one = nianbao("ingest", "--db", str(db), *map(str, reports[:5]))
+            two = nianbao("ingest", "--db", str(db), *map(str, reports[3:]))
+            seen: list[tuple[int, int, int]] = []
+            while one.poll() is None or two.poll() is None or crawl.poll() is None:
+                (s1, documents), (s2, cells) = count(port, "documents"), count(port, "cells")
+                seen.append((s1, documents, cells)) if s2 == 200 else seen.append((s2, documents, cells))
+                time.sleep(0.05)
         out_one, err_one = one.communicate()
         out_two, err_two = two.communicate()
+        _, err_crawl = crawl.communicate()
         final = (count(port, "documents")[1], count(port, "cells")[1], count(port, "reports")[1])
     finally:
         serve.terminate()
         serve.wait(timeout=20)
-    assert (one.returncode, two.returncode) == (0, 0), err_one + err_two
-    assert "Traceback" not in err_one + err_two
+    assert (one.returncode, two.returncode, crawl.returncode) == (0, 0, 0), err_one + err_two + err_crawl[-3000:]
+    assert "Traceback" not in err_one + err_two + err_crawl
     assert {s for s, _, _ in seen} == {200} and len(seen) >= 3
     documents = [d for _, d, _ in seen]
     cells = [c for _, _, c in seen]
     assert documents == sorted(documents) and cells == sorted(cells)  # never down while the ingests write
-    # every file stored once: eight documents, eight reports, and Datasette sees what the file holds
-    assert final == (8, db_count(db, "cells"), 8) == (db_count(db, "documents"), final[1], db_count(db, "reports"))
-    assert final[1] > 8 * 10
+    # every file and every crawled report stored once, and Datasette sees what the file holds
+    assert final == (db_count(db, "documents"), db_count(db, "cells"), db_count(db, "reports"))
+    assert final[2] == 8 + len(crawled)
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from documents where source = 'file'").fetchone()[0] == 8
+    assert con.execute("select count(distinct url) from reports").fetchone()[0] == final[2]
+    assert con.execute("select count(*) from reports where site = 'xigong'").fetchone()[0] == len(crawled)
+    con.close()
+    assert final[1] > final[2] * 10
     assert len((out_one + out_two).splitlines()) == 10  # one line per file per ingest, none dropped
 
 
