@@ -24,9 +24,12 @@ from tests.helpers import free_port
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def nianbao(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+def nianbao(*args: str, env: dict | None = None, log: Path | None = None) -> subprocess.Popen:
+    """`nianbao ARGS` as a process; a chatty one (serve, crawl) logs to a file: a full pipe would stall it."""
+    out = open(log, "w") if log else subprocess.PIPE  # noqa: SIM115 (closed with the process's end)
+    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, stdout=out,
+                            stderr=subprocess.STDOUT if log else subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
 
 
 def count(port: int, table: str) -> tuple[int, int]:
@@ -57,24 +60,27 @@ def reports(shared_dir: Path) -> list[Path]:
 def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Path]):
     from crawler.demo.registry import registry_yaml
     from crawler.demo.server import DemoWeb
+    from crawler.runner import DEMO_SETTINGS
 
     db = tmp_path / "archive.db"
     first = subprocess.run([sys.executable, "-m", "crawler", "ingest", "--db", str(db), str(reports[0])],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     port = free_port()
-    serve = nianbao("serve", "--db", str(db), "--port", str(port))
+    serve = nianbao("serve", "--db", str(db), "--port", str(port), log=tmp_path / "serve.log")
     try:
         deadline = time.monotonic() + 60
         while count(port, "documents")[0] != 200:
-            assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()[1][-2000:]
+            assert serve.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-2000:]
             time.sleep(0.2)
         with DemoWeb() as web:
             registry = tmp_path / "demo.yaml"
             registry.write_text(registry_yaml(web.corpus, web.bases), encoding="utf-8")
             crawled = [r for r in web.corpus.reports if r.site == "xigong"]
             # a crawl of one demo site and two ingests with two files in common, started together
-            crawl = nianbao("crawl", "--db", str(db), "--sites", str(registry), "--site", "xigong")
+            demo_pace = [a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]
+            crawl = nianbao("crawl", "--db", str(db), "--sites", str(registry), "--site", "xigong", *demo_pace,
+                            log=tmp_path / "crawl.log")
             one = nianbao("ingest", "--db", str(db), *map(str, reports[:5]))
             two = nianbao("ingest", "--db", str(db), *map(str, reports[3:]))
             seen: list[tuple[int, int, int]] = []
@@ -84,7 +90,8 @@ def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Pa
                 time.sleep(0.05)
         out_one, err_one = one.communicate()
         out_two, err_two = two.communicate()
-        _, err_crawl = crawl.communicate()
+        crawl.wait()
+        err_crawl = (tmp_path / "crawl.log").read_text()
         final = (count(port, "documents")[1], count(port, "cells")[1], count(port, "reports")[1])
     finally:
         serve.terminate()
