@@ -59,3 +59,36 @@ def test_a_run_whose_row_does_not_add_up_is_not_read() -> None:
     r = extract_bytes(_report(["一、本年新收政府信息公开申请数量2100000022"]).encode(), filename="a.txt")
     assert not [k for k in r.cells if k.startswith("requests.new_received.")]
     assert "没有一种拆分" in r.needs_review
+
+
+def test_a_long_run_costs_little_and_is_never_read() -> None:
+    """A part never runs past MAX_PART characters: 200 digits have no cut; 40 ones have too many to look at."""
+    assert row_cuts("requests", "1" * 200, REQ) == []
+    assert row_cuts("requests", "1" * 40, REQ) is None
+
+
+def test_rows_too_ambiguous_to_look_at_leave_the_others_alone() -> None:
+    """A run with too many cuts beside an ambiguous row: both stay missing, with the reason, no crash."""
+    from crawler.extract.split import Glued, resolve, why_missing
+
+    glued = [Glued("requests", "new_received", REQ, "1" * 40, "text"),
+             Glued("requests", "granted", REQ, "110000011", "text")]
+    read = dict((k, v) for k, v, _ in resolve(glued, {}, "2021"))
+    assert read == {"requests.granted.research": 0, "requests.granted.nonprofit": 0,
+                    "requests.granted.legal_services": 0, "requests.granted.other_org": 0,
+                    "requests.granted.total": 11}
+    assert why_missing(glued, set(read)) == [
+        f"requests.new_received：数字连写“{'1' * 40}”，拆分方式太多，无法判断，7个单元格未读",
+        "requests.granted：数字连写“110000011”，有多种拆分都符合勾稽关系，2个单元格未读"]
+
+
+def test_a_row_read_only_by_its_total_does_not_choose_a_cut() -> None:
+    """Rule 1 holds column by column; a row with only its 总计 read is unknown in the other columns, not 0."""
+    from crawler.extract.split import Glued, resolve
+
+    cells = {"requests.carried_over.total": 0, "requests.carried_forward.total": 0,
+             **{f"requests.results_total.{c}": v for c, v in zip(REQ, (1, 10, 0, 0, 0, 0, 11), strict=True)}}
+    glued = [Glued("requests", "new_received", REQ, "110000011", "text")]
+    read = {k: v for k, v, _ in resolve(glued, cells, "2021")}
+    assert "requests.new_received.natural_person" not in read and "requests.new_received.business" not in read
+    assert read["requests.new_received.total"] == 11

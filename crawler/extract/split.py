@@ -28,8 +28,10 @@ _DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 #: A run a row's cells may have been joined into: digits, with a point or a sign where a column allows one.
 GLUED = re.compile(r"^[+-]?[0-9][0-9.+-]*$")
 MAX_CUTS = 64  # more cuts than this of one run: ambiguous anyway, stop looking
-MAX_STEPS = 200_000
+MAX_STEPS = 200_000  # places tried in one run, all columns together
 MAX_COMBINATIONS = 20_000
+#: The longest a cell prints: no count in these reports reaches ten digits, nor an amount nine characters.
+MAX_PART = 9
 
 
 def _pattern(col: str) -> re.Pattern[str]:
@@ -47,31 +49,41 @@ def _value(text: str) -> int | float:
 Check = Callable[[Sequence[int | float]], bool]
 
 
-def cuts(text: str, columns: Sequence[str], group_checks: Sequence[tuple[int, Check]] = ()) -> list[list[str]]:
-    """Every way to cut ``text`` into one part per column that the per-group checks accept.
+def cuts(text: str, columns: Sequence[str],
+         group_checks: Sequence[tuple[int, Check]] = ()) -> list[list[str]] | None:
+    """Every way to cut ``text`` into one part per column that the per-group checks accept;
+    None when there are too many to look at (ambiguous, whatever they are).
 
     ``group_checks``: (end, check) — once the parts up to index ``end`` (exclusive) are cut,
-    ``check`` is called with the values of the group that ends there.
+    ``check`` is called with the values of the group that ends there. The walk is bounded by the
+    places it tries (MAX_STEPS), and a part never runs past MAX_PART characters, so a long run costs
+    little: one no column count can hold has no cut at all.
     """
+    if len(text) > len(columns) * MAX_PART:
+        return []
     ends = dict(group_checks)
     starts = sorted([0] + [e for e, _ in group_checks])
     out: list[list[str]] = []
-    steps = [0]
+    steps = 0
 
     def group_start(end: int) -> int:
         return max(s for s in starts if s < end)
 
-    def walk(pos: int, parts: list[str]) -> None:
-        steps[0] += 1
-        if len(out) > MAX_CUTS or steps[0] > MAX_STEPS:
-            return
+    def walk(pos: int, parts: list[str]) -> bool:
+        """False once the budget is spent (stop everywhere)."""
+        nonlocal steps
         k = len(parts)
         if k == len(columns):
             if pos == len(text):
                 out.append(list(parts))
-            return
-        left = len(columns) - k - 1  # each later part needs at least one character
-        for end in range(pos + 1, len(text) - left + 1):
+            return len(out) <= MAX_CUTS
+        left = len(columns) - k - 1  # the parts still to cut after this one: 1 to MAX_PART characters each
+        first = max(pos + 1, len(text) - left * MAX_PART)
+        last = min(pos + MAX_PART, len(text) - left)
+        for end in range(first, last + 1):
+            steps += 1
+            if steps > MAX_STEPS:
+                return False
             piece = text[pos:end]
             if not _pattern(columns[k]).fullmatch(piece):
                 if piece[0] == "0" and len(piece) > 1:
@@ -79,14 +91,21 @@ def cuts(text: str, columns: Sequence[str], group_checks: Sequence[tuple[int, Ch
                 continue
             parts.append(piece)
             check = ends.get(k + 1)
-            if check is None or check([_value(p) for p in parts[group_start(k + 1):k + 1]]):
-                walk(end, parts)
+            if (check is None or check([_value(p) for p in parts[group_start(k + 1):k + 1]])) and not walk(end, parts):
+                return False
             parts.pop()
+        return True
 
-    walk(0, [])
-    if len(out) > MAX_CUTS or steps[0] > MAX_STEPS:
-        return out + [[]]  # too many to tell apart: the caller sees more than one cut
+    if not walk(0, []):
+        return None  # too many to tell apart
     return out
+
+
+def describe(options: list[list[str]] | None) -> str:
+    """Why a run's cells stay missing, in the words the review note uses."""
+    if options is None:
+        return "拆分方式太多，无法判断"
+    return "没有一种拆分符合勾稽关系" if not options else "有多种拆分都符合勾稽关系"
 
 
 def _sum_check(columns: Sequence[str], total: str) -> Check:
@@ -121,7 +140,7 @@ def row_check(part: str, columns: Sequence[str]) -> Check | None:
     return None
 
 
-def row_cuts(part: str, text: str, columns: Sequence[str]) -> list[list[str]]:
+def row_cuts(part: str, text: str, columns: Sequence[str]) -> list[list[str]] | None:
     check = row_check(part, columns)
     return cuts(text, columns, [(len(columns), check)] if check else ())
 
@@ -148,8 +167,11 @@ def _joint(rows: list[Glued], options: list[list[list[str]]], cells: dict, templ
         total *= max(n, 1)
     if total > MAX_COMBINATIONS or total <= 1:
         return []
-    # A rule decides only where every row it relates is printed: a row not read is unknown, not 0.
-    known = {k.split(".")[1] for k in cells if k.startswith("requests.")} | {g.row for g in rows}
+    # A rule decides only where every row it relates is printed whole: a cell not read is unknown, not 0.
+    printed = {k.split(".")[1] for k in cells if k.startswith("requests.")}
+    known = {row for row in printed
+             if all(cells.get(f"requests.{row}.{c}") is not None for c in schema.REQUEST_COLUMNS)}
+    known |= {g.row for g in rows}
     if "other_misc" in known and template == "2021":
         known |= {"other_no_correction", "other_fee_unpaid"}  # one 其他处理 row stands for the three
     results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
@@ -173,12 +195,11 @@ def _joint(rows: list[Glued], options: list[list[list[str]]], cells: dict, templ
 def resolve(glued: list[Glued], cells: dict, template: str) -> Iterator[tuple[str, int | float, Glued]]:
     """(key, value, row) for each cell every standing cut agrees on; ``unresolved`` gets the rest."""
     options = [row_cuts(g.part, g.text, g.columns) for g in glued]
-    requests = [n for n, g in enumerate(glued) if g.part == "requests" and len(options[n]) > 1
-                and all(options[n][k] for k in range(len(options[n])))]
+    requests = [n for n, g in enumerate(glued) if g.part == "requests" and options[n] is not None and len(options[n]) > 1]
     if requests:
         fixed = dict(cells)
         for n, g in enumerate(glued):
-            if g.part == "requests" and len(options[n]) == 1:
+            if g.part == "requests" and options[n] is not None and len(options[n]) == 1:
                 fixed.update({k: _value(v) for k, v in zip(g.keys(), options[n][0], strict=True)})
         rows = [glued[n] for n in requests]
         standing = _joint(rows, [options[n] for n in requests], fixed, template)
@@ -186,7 +207,7 @@ def resolve(glued: list[Glued], cells: dict, template: str) -> Iterator[tuple[st
             for j, n in enumerate(requests):
                 options[n] = [options[n][i] for i in sorted({combo[j] for combo in standing})]
     for g, opts in zip(glued, options, strict=True):
-        if not opts or any(not o for o in opts):
+        if not opts:  # no cut, or too many to look at
             continue
         for n, key in enumerate(g.keys()):
             values = {_value(o[n]) for o in opts}
@@ -201,7 +222,6 @@ def why_missing(glued: list[Glued], read: set[str]) -> list[str]:
         missing = [k for k in g.keys() if k not in read]
         if not missing:
             continue
-        n = len(row_cuts(g.part, g.text, g.columns))
-        how = "没有一种拆分符合勾稽关系" if n == 0 else "有多种拆分都符合勾稽关系"
+        how = describe(row_cuts(g.part, g.text, g.columns))
         out.append(f"{g.part}.{g.row}：数字连写“{g.text}”，{how}，{len(missing)}个单元格未读")
     return out

@@ -23,7 +23,7 @@ from crawler.extract.headers import (
     without_subtotal,
 )
 from crawler.extract.labels import is_sentence, match_row
-from crawler.extract.split import GLUED, Glued, cuts, resolve, row_check, row_cuts, why_missing
+from crawler.extract.split import GLUED, Glued, cuts, describe, resolve, row_check, row_cuts, why_missing
 from crawler.extract.tokens import Token
 from crawler.extract.values import normalize_width
 from crawler.model import CellValue
@@ -401,7 +401,7 @@ def _put_appeals(reading: Reading, keys: list[str], run: list[Token]) -> bool:
     checks = [(end, check) for end in range(5, len(columns) + 1, 5)
               if (check := row_check("appeals", columns[end - 5:end])) is not None]
     options = cuts(text, columns, checks)
-    if options and all(options):
+    if options:
         for n, key in enumerate(keys):
             values = {o[n] for o in options}
             if len(values) == 1 and key not in reading.cells:
@@ -411,8 +411,7 @@ def _put_appeals(reading: Reading, keys: list[str], run: list[Token]) -> bool:
                 reading.method[key] = "split"
     missing = [k for k in keys if k not in reading.cells]
     if missing:
-        how = "没有一种拆分符合勾稽关系" if not options else "有多种拆分都符合勾稽关系"
-        reading.review.append(f"appeals：数字连写“{text}”，{how}，{len(missing)}个单元格未读")
+        reading.review.append(f"appeals：数字连写“{text}”，{describe(options)}，{len(missing)}个单元格未读")
     return True
 
 
@@ -579,7 +578,7 @@ def _cut_single(run: list[Token], cols: tuple[str, ...]) -> list[Token]:
     if text is None:
         return run
     options = row_cuts("requests", text, cols)
-    if len(options) != 1 or not options[0]:
+    if options is None or len(options) != 1:
         return run
     return [Token("number", part, run[0].line, False) for part in options[0]]
 
