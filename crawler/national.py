@@ -100,3 +100,10 @@ def write_national(units: list[NationalUnit], path: str | Path) -> None:
         writer.writeheader()
         for unit in sorted(units, key=lambda u: u.code):
             writer.writerow({n: getattr(unit, n) for n in FIELDNAMES})
+
+
+def site_domain(host: str) -> str:
+    """The registrable part of a host: kaihua.gov.cn for zwgk.kaihua.gov.cn, ly.com.cn for www.ly.com.cn, ly.com for www.ly.com."""
+    labels = host.lower().split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "org", "com", "edu", "net") and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.national import COUNTY_LEVELS, NationalUnit, load_national
+from crawler.national import COUNTY_LEVELS, NationalUnit, load_national, site_domain
 from crawler.registry import TRUSTS, Site, load_registry
 
 #: Trust of a unit, strongest first: an entry's trust, else whether the national list knows a portal.
@@ -216,13 +216,6 @@ def summarize(registry: Registry) -> Summary:
 
 
 # --- cross-checks -------------------------------------------------------------------------------
-
-def site_domain(host: str) -> str:
-    """The part of a host that names the site: three labels under .gov.cn (ly.gov.cn → lylc.gov.cn), else two."""
-    labels = host.lower().split(".")
-    keep = 3 if host.lower().endswith(".gov.cn") else 2
-    return ".".join(labels[-keep:])
-
 
 def foreign_hosts(registry: Registry) -> list[tuple[Site, str]]:
     """Entries none of whose hosts the national list gives to their unit, its city or its province.

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from crawler.discover.links import site_domain
 from crawler.discover.walk import Discovery
 from crawler.exceptions import RegistryError
+from crawler.national import FIELDNAMES, load_national, site_domain
 
 
 @dataclass(frozen=True)
@@ -74,17 +74,20 @@ def load_portals(path: str | Path) -> list[Portal]:
         return [Portal(str(r["code"]), str(r.get("name", "")), _portal_url(str(r["portal"])), str(r.get("slug", "")),
                        str(r.get("level", "")), str(r.get("source", "")))
                 for r in rows if isinstance(r, dict) and r.get("portal") and r.get("code")]
+    header = next(csv.reader(text.splitlines()[:1]), [])
+    if set(FIELDNAMES) <= set(header):  # sites/national.csv: read as the registry reads it
+        return [Portal(u.code, u.name, u.portal_url, level=u.level, source=u.source,
+                       entry=u.xxgk_entry if u.xxgk_entry and _same_site(u.xxgk_entry, u.portal_url) else "")
+                for u in load_national(path).values() if u.portal_url]
     out = []
     for i, row in enumerate(csv.DictReader(text.splitlines()), 2):
-        url = _portal_url(row.get("portal_url") or row.get("portal") or row.get("domain") or "")
+        url = _portal_url(row.get("portal") or row.get("domain") or "")
         code = (row.get("code") or "").strip()
         if not re.fullmatch(r"\d{6}", code):
             raise RegistryError(f"{path}: line {i}: code must be 6 digits (got {code!r})")
         if url:
-            entry = (row.get("xxgk_url") or "").strip() if row.get("xxgk_kind") == "xxgk_entry" else ""
             out.append(Portal(code, (row.get("name") or "").strip(), url, (row.get("slug") or "").strip(),
-                              (row.get("level") or "").strip(), (row.get("source") or "").strip(),
-                              entry if entry and _same_site(entry, url) else ""))
+                              (row.get("level") or "").strip(), (row.get("source") or "").strip()))
     return out
 
 

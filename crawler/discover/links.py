@@ -89,10 +89,3 @@ def page_links(text: str, base: str) -> list[Link]:
             seen.add(link.url)
             out.append(link)
     return out
-
-
-def site_domain(host: str) -> str:
-    """The registrable part of a host name: kaihua.gov.cn for zwgk.kaihua.gov.cn, ly.com for www.ly.com."""
-    labels = host.lower().split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "org", "com", "edu", "net") and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])

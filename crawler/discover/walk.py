@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from crawler.discover.family import family_of_page, is_detail_url, vote
 from crawler.discover.fetch import BudgetSpent, Page, PoliteFetcher
-from crawler.discover.links import Link, page_links, site_domain
+from crawler.discover.links import Link, page_links
 from crawler.discover.text import (
     body_level,
     is_annual_column,
@@ -34,6 +34,7 @@ from crawler.discover.text import (
     names_a_body,
     squeeze,
 )
+from crawler.national import site_domain
 from spiders.gkmlpt import api_url, parse_sid, parse_tree
 
 LEVEL_ORDER = ("government", "department", "town", "zone")
