@@ -259,6 +259,7 @@ def discover(codes: tuple[str, ...], provinces: tuple[str, ...], everything: boo
 def _echo_discovery(outcome) -> None:
     """One line per site, one indented line per column with its evidence."""
     p, d, entry = outcome.portal, outcome.discovery, outcome.entry
+    click.echo(f"[{outcome.number}/{outcome.of}] ", nl=False)
     if outcome.resumed:
         click.echo(f"{p.the_slug}\t{entry['family']}\t{len(entry['columns'])} column(s)\tfrom the saved state")
         return

@@ -3,6 +3,7 @@ distractors left, the family right, robots.txt and the request budget obeyed, a 
 
 from __future__ import annotations
 
+import json
 import statistics
 import urllib.parse
 from pathlib import Path
@@ -296,6 +297,10 @@ def test_cli_writes_a_registry_entry_with_evidence(web, tmp_path):
                                        "--delay", "0"])
     assert result.exit_code == 0, result.output
     assert "2 site(s): 2 with columns (9 columns)" in result.output
+    assert [line.split("\t")[0] for line in result.output.splitlines() if line.startswith("[")] == [
+        "[1/2] kaihua", "[2/2] yiyang"]  # a national run says how far it is
+    saved = json.loads((tmp_path / "s" / "yiyang.json").read_text(encoding="utf-8"))
+    assert saved["complete"] and saved["pages"] == {}  # a finished site keeps its entry, not its pages
     sites = {s.slug: s for s in load_registry(out)}
     assert (sites["yiyang"].family, sites["kaihua"].family) == ("generic", "hanweb")
     assert sites["kaihua"].portal == web.portals["kaihua"] and sites["kaihua"].discovered

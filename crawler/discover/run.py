@@ -24,6 +24,8 @@ class SiteOutcome:
     discovery: Discovery | None  # None when taken from the state of an earlier run
     entry: dict | None
     resumed: bool = False  # True when the entry came from the state, no request made
+    number: int = 0  # this portal's place in the run (from 1) …
+    of: int = 0  # … of this many
 
 
 def discover_portals(portals: Iterable[Portal], *, state: DiscoveryState | None = None, fetch: Fetcher | None = None,
@@ -32,8 +34,9 @@ def discover_portals(portals: Iterable[Portal], *, state: DiscoveryState | None 
                      progress: Callable[[SiteOutcome], None] | None = None) -> list[SiteOutcome]:
     """Discover each portal's columns; with ``state``, keep every answer so a re-run continues."""
     state = state or DiscoveryState(None)
+    portals = list(portals)
     out = []
-    for portal in portals:
+    for number, portal in enumerate(portals, 1):
         saved = state.load(portal.the_slug)
         if saved.get("entry") and saved.get("complete") and not force:
             outcome = SiteOutcome(portal, None, saved["entry"], resumed=True)
@@ -51,8 +54,11 @@ def discover_portals(portals: Iterable[Portal], *, state: DiscoveryState | None 
             entry = entry_for(portal, found, today) if found.columns else None
             saved.update(entry=entry, complete=found.complete,
                          requests=saved.get("requests", 0) + found.requests)
+            if found.complete:
+                saved["pages"] = {}  # a finished site is not asked again: its pages need not be kept
             state.save(portal.the_slug, saved)
             outcome = SiteOutcome(portal, found, entry)
+        outcome.number, outcome.of = number, len(portals)
         if progress:
             progress(outcome)
         out.append(outcome)
