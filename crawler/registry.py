@@ -52,6 +52,7 @@ class Evidence:
     url: str
     link_text: str | None = None
     page: str | None = None
+    recognised_by: str | None = None  # discovery: what the page showed, or that it was not fetched
 
 
 @dataclass
@@ -215,7 +216,8 @@ def _parse_evidence(path: Path, label: str, raw: Any) -> list[Evidence]:
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not item.get("url"):
             raise _fail(path, label, f"evidence {i} needs a url")
-        out.append(Evidence(url=str(item["url"]), link_text=_opt(item.get("link_text")), page=_opt(item.get("page"))))
+        out.append(Evidence(url=str(item["url"]), link_text=_opt(item.get("link_text")), page=_opt(item.get("page")),
+                            recognised_by=_opt(item.get("recognised_by"))))
     return out
 
 

@@ -16,7 +16,7 @@ from crawler.demo.generator import build_demo_web
 from crawler.demo.portals import DISTRACTOR_PATHS
 from crawler.demo.server import DemoWeb
 from crawler.discover import PoliteFetcher, discover_site
-from crawler.discover.entry import DiscoveryState, Portal, load_portals
+from crawler.discover.entry import DiscoveryState, Portal, entry_for, load_portals
 from crawler.discover.family import family_of_page
 from crawler.discover.links import anchors, page_links, script_menu_links
 from crawler.discover.run import discover_portals
@@ -309,6 +309,7 @@ def test_cli_writes_a_registry_entry_with_evidence(web, tmp_path):
     assert (ev.url, ev.link_text, ev.page) == (web.bases["yiyang"] + "/xxgk/ndbg/bm/01/index.html", "宜阳县农业农村局",
                                                web.bases["yiyang"] + "/xxgk/ndbg/bm/index.html")
     assert [e.url for e in sites["kaihua"].evidence] == [c.url for c in sites["kaihua"].columns]
+    assert all(e.recognised_by for s in sites.values() for e in s.evidence)  # each column says how it was known
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert [e["code"] for e in raw["sites"]] == ["330824", "410327"]
 
@@ -396,6 +397,8 @@ def test_many_department_columns_sampled_within_budget():
     assert [c.url for c in d.columns] == [f"http://www.z.gov.cn/nb/bm/{i:02d}/index.html" for i in range(1, 41)]
     assert {c.body_level for c in d.columns} == {"department"}
     assert [c.reports for c in d.columns[:4]] == [1, 1, 1, 0] and d.columns[3].sign.startswith("like its 3")
+    evidence = entry_for(Portal("999999", "z县", "http://www.z.gov.cn/"), d)["evidence"]
+    assert "not fetched" in evidence[3]["recognised_by"] and "not fetched" not in evidence[0]["recognised_by"]
 
 
 def test_a_report_page_is_not_a_column():

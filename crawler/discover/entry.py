@@ -115,7 +115,9 @@ def entry_for(portal: Portal, found: Discovery, today: dt.date | None = None) ->
         "allowed_domains": found.hosts,
         "portal": found.portal,
         "columns": [{"name": c.name, "body_level": c.body_level, "url": c.url} for c in found.columns],
-        "evidence": [{"url": c.url, "link_text": c.text, "page": c.page} for c in found.columns],
+        # how each column was recognised: its list's CMS, or "like its N sibling columns (not fetched …)"
+        "evidence": [{"url": c.url, "link_text": c.text, "page": c.page, "recognised_by": c.sign}
+                     for c in found.columns],
         "settings": {},
         "source": f"discovered from the portal {found.portal}" + (f" ({portal.source})" if portal.source else ""),
         "discovered": (today or dt.date.today()).isoformat(),
