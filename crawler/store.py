@@ -45,6 +45,8 @@ def busy_timeout_ms() -> int:
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open archive.db for writing: WAL (readers never block, nor see half a write), a busy timeout, the schema."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # a new archive in a folder not made yet
     db = sqlite_utils.Database(path)
     db.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     db.conn.execute("PRAGMA journal_mode = WAL")

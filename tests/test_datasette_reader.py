@@ -193,3 +193,17 @@ def test_every_translated_phrase_is_in_a_template():
                Path(__file__).resolve().parents[1] / "crawler" / "datasette" / "templates"]
     texts = [p.read_text(encoding="utf-8") for folder in folders for p in folder.rglob("*.html")]
     assert [english for english, _ in TEMPLATE_PHRASES if not any(english in t for t in texts)] == []
+
+
+def test_report_page_counts_days_late_as_the_cross_report_finding_does():
+    """A report with no printed date, late by when it was first seen: the page says what 跨报告问题 says."""
+    from crawler.datasette.report_page import _published_vs_deadline
+
+    report = {"id": 7, "year": 2023, "body_level": None, "published": None}
+    late = {"kind": "late", "report_id": 7, "deadline": "2024-01-31", "published": "2024-03-02",
+            "published_source": "first_seen", "days_late": 31}
+    assert _published_vs_deadline(report, {"level": "department"}, [late]) == {
+        "deadline": "2024-01-31", "days_late": 31, "published": "2024-03-02", "published_source": "first_seen"}
+    on_time = {**report, "body_level": "department", "published": "2024-01-20"}
+    assert _published_vs_deadline(on_time, None, []) == {"deadline": "2024-01-31", "days_late": 0}
+    assert _published_vs_deadline({**report, "body_level": "department"}, None, []) == {"deadline": "2024-01-31"}

@@ -9,7 +9,6 @@ the printed total of that column (（七）总计), the figure the rule disputes
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -101,17 +100,19 @@ def laid_out(template: str, cells: dict[str, dict], findings: list[dict]) -> lis
     return parts
 
 
-def _published_vs_deadline(report: dict) -> dict:
-    year, level = report.get("year"), report.get("body_level")
+def _published_vs_deadline(report: dict, body: dict | None, cross: list[dict]) -> dict:
+    """The deadline, and days late as 跨报告问题 counts them (its `late` finding), so the two never disagree."""
+    year = report.get("year")
+    level = report.get("body_level") or (body or {}).get("level")
     if not year or not level:
         return {}
-    due = deadline(level, year)
-    out = {"deadline": due.isoformat()}
-    try:
-        when = dt.date.fromisoformat((report.get("published") or "")[:10])
-    except ValueError:
-        return out
-    out["days_late"] = max((when - due).days, 0)
+    late = next((c for c in cross if c["kind"] == "late" and c["report_id"] == report["id"]), None)
+    if late is not None:
+        return {"deadline": late["deadline"], "days_late": late["days_late"], "published": late["published"],
+                "published_source": late["published_source"]}
+    out = {"deadline": deadline(level, year).isoformat()}
+    if (report.get("published") or "")[:10]:
+        out["days_late"] = 0
     return out
 
 
@@ -151,7 +152,7 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
         "report": report, "facts": facts[0] if facts else {}, "body": body,
         "body_level": labels.BODY_LEVELS.get(report.get("body_level") or "", labels.UNKNOWN_BODY_LEVEL),
         "template_label": labels.TEMPLATE_LABELS.get(template, "非报告"),
-        "dates": _published_vs_deadline(report), "versions": versions, "changes": changes,
+        "dates": _published_vs_deadline(report, body, cross), "versions": versions, "changes": changes,
         "parts": laid_out(template, cells, findings), "findings": findings, "cross": cross,
         "siblings": siblings, "rule_names": RULE_NAMES,
     }
