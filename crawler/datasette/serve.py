@@ -6,7 +6,6 @@ and the benchmark start `serve_command_args(...)` as a subprocess.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -35,20 +34,22 @@ SETTINGS = {
 }
 
 
-def metadata_path(db_path: str | Path) -> Path:
-    """Where the generated metadata for this database is written: a fresh private directory (mode 0700).
+def metadata_path(db_path: str | Path, folder: str | Path | None = None) -> Path:
+    """Where the generated metadata for this database is written: `folder`, else a fresh private one (0700).
 
     A fixed, guessable /tmp path could be created beforehand by another user
     and its metadata (canned queries, plugin settings) swapped in.
     """
-    folder = Path(tempfile.mkdtemp(prefix="nianbao-datasette-"))
+    folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="nianbao-datasette-"))
     return folder / f"metadata-{Path(db_path).stem}.yml"
 
 
-def serve_command_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    """The full `datasette serve` command line; writes the metadata file it names."""
+def serve_command_args(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
+                       metadata_dir: str | Path | None = None) -> list[str]:
+    """The full `datasette serve` command line; writes the metadata file it names (in `metadata_dir`,
+    else in a fresh private directory the caller removes)."""
     db_path = Path(db_path)
-    meta = write_metadata(metadata_path(db_path), db_name=db_path.stem)
+    meta = write_metadata(metadata_path(db_path, metadata_dir), db_name=db_path.stem)
     args = [
         sys.executable, "-m", "datasette", "serve", str(db_path),
         "--host", host, "--port", str(port),
@@ -76,7 +77,11 @@ def make_datasette(db_path: str | Path):
 
 def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve until interrupted (Ctrl-C or SIGTERM); returns Datasette's exit code, never leaves it running."""
-    args = serve_command_args(db_path, host, port)
+    with tempfile.TemporaryDirectory(prefix="nianbao-datasette-") as metadata_dir:  # private (0700), removed after
+        return _serve(serve_command_args(db_path, host, port, metadata_dir))
+
+
+def _serve(args: list[str]) -> int:
     proc = subprocess.Popen(args)
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -94,4 +99,3 @@ def run_datasette(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001
                 proc.kill()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-        shutil.rmtree(Path(args[args.index("--metadata") + 1]).parent, ignore_errors=True)
