@@ -180,3 +180,20 @@ def test_excel_download_of_a_question_says_when_rows_were_cut(tmp_path):
     lines = r.content.decode("utf-8").lstrip("\ufeff").splitlines()
     assert len(lines) == 1 + 2 + 1  # header, two rows, the notice
     assert lines[-1] == "……只导出了前 2 行（每个问题最多返回这么多行）；请加条件缩小范围分批下载"
+
+
+def test_serving_removes_its_private_metadata_folder(tmp_path, monkeypatch):
+    """The metadata lives in a 0700 folder while Datasette runs, and goes with it."""
+    from crawler.datasette import serve
+
+    seen = {}
+
+    def fake_serve(args: list[str]) -> int:
+        meta = Path(args[args.index("--metadata") + 1])
+        seen["meta"], seen["mode"] = meta, stat.S_IMODE(meta.parent.stat().st_mode)
+        return 0
+
+    monkeypatch.setattr(serve, "_serve", fake_serve)
+    assert serve.run_datasette(tmp_path / "archive.db") == 0
+    assert seen["mode"] == 0o700 and seen["meta"].name == "metadata-archive.yml"
+    assert not seen["meta"].parent.exists()
