@@ -113,6 +113,10 @@ def test_two_polite_workers_fetch_every_url_once_and_store_every_report_once(fle
         assert "Deprecat" not in fleet.output(name)
     done = [json.loads((fleet.workdir / f"{w}.json").read_text()) for w in ("w1", "w2")]
     assert all(d["documents"] > 0 for d in done), done  # both workers took part
+    con = sqlite3.connect(fleet.db)  # the run's end refreshed what Datasette reads
+    assert con.execute("select count(*) from report_facts").fetchone() == con.execute(
+        "select count(*) from reports").fetchone()
+    con.close()
 
 
 def test_a_second_night_skips_reports_whose_list_entry_is_unchanged(fleet, demo):

@@ -30,7 +30,8 @@ def writer(redis_url: str, db: Path, consumer: str | None, prefix: str, until_do
         stats = w.run(until_done=until_done)
     finally:
         w.close()
-    refresh_derived(db, today=dt.date.today())
+    if stats.items and not stats.runs_finished:  # each finished run refreshed already (Writer._finish)
+        refresh_derived(db, today=dt.date.today())
     click.echo(f"writer: {stats.entries} entries, {stats.documents} documents, {stats.items} report items "
                f"({dict(stats.outcomes)}), {stats.reclaimed} reclaimed, {stats.skipped} already stored; "
                f"runs finished: {stats.runs_finished}")

@@ -20,6 +20,7 @@ worker alive) it writes crawl_runs / crawl_sites for the whole fleet.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -32,6 +33,7 @@ from types import SimpleNamespace
 import redis
 
 from crawler.archive import Stored
+from crawler.derive import refresh_derived
 from crawler.documents import DocumentStore
 from crawler.exceptions import ArchiveBusy, ExtractError
 from crawler.fleet.keys import Keys, resilient
@@ -352,6 +354,7 @@ class Writer:
             results.append(r)
         _record_run(self.db_path, run_id, results, started)
         finish_fleet_run(self.db, token)
+        refresh_derived(self.db_path, today=dt.date.today())  # a service writer: Datasette sees each run
         self.stats.runs_finished.append(run_id)
         logger.info("fleet run %s finished: crawl_runs %d", token, run_id)
 
