@@ -159,14 +159,6 @@ def response_text(response: Response, encoding: str | None = None) -> str:
     return response.body.decode("utf-8", errors="replace")
 
 
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def anchor_title(a: Selector) -> str:
     """A list link's title: its ``title`` attribute, else its text."""
     title = clean(a.attrib.get("title"))
@@ -301,11 +293,12 @@ class ReportSpider(scrapy.Spider):
         raise NotImplementedError
 
     def selector(self, response: Response) -> Selector | Response:
-        """The response to query; re-read as GBK when its UTF-8 declaration is wrong (see response_text)."""
-        if (isinstance(response, TextResponse) and (response.encoding or "").lower().replace("-", "") == "utf8"
-                and not _is_utf8(response.body)):
-            return Selector(text=self.text(response))
-        return response
+        """The response to query, re-read by the one decoding rule where Scrapy's reading differs (a page that
+        declares one charset and is written in another)."""
+        if not isinstance(response, TextResponse):
+            return response
+        text = self.text(response)
+        return response if text == response.text else Selector(text=text)
 
     def site_of(self, response: Response) -> Site | None:
         """The registry entry a response belongs to."""
@@ -314,8 +307,7 @@ class ReportSpider(scrapy.Spider):
     def text(self, response: Response) -> str:
         """The response text, honouring a site's ``settings.encoding``."""
         site = self.site_of(response)
-        encoding = site.settings.get("encoding") if site else None
-        return response_text(response, encoding)
+        return response_text(response, site.settings.get("encoding") if site else None)
 
     def carry(self, response: Response, **extra: Any) -> dict[str, Any]:
         """The meta to pass on from a list response: site, column, body level, column URL."""

@@ -149,3 +149,14 @@ def test_navigation_links_are_not_reports(spider):
     start = next(spider.start_requests())
     out = list(spider.parse_column(HtmlResponse(url=COLUMN, body=html, encoding="utf-8", request=start)))
     assert [r.url for r in out if r.callback.__name__ == "parse_report"] == [BASE + "webinfo/2024/01/1.htm"]
+
+
+def test_a_page_written_in_utf8_that_declares_gb2312_is_queried_right():
+    """Scrapy trusts the declared charset; the spider queries the page as the one decoding rule reads it."""
+    from scrapy.http import HtmlResponse, Request
+
+    body = ('<html><head><meta charset="gb2312"></head><body>'
+            '<a href="/nb/1.html">邓州市2023年政府信息公开工作年度报告</a></body></html>').encode()
+    response = HtmlResponse(COLUMN, body=body, headers={"Content-Type": "text/html; charset=gb2312"},
+                            request=Request(COLUMN, meta={"site": "dengzhou"}))
+    assert make_spider().selector(response).css("a::text").get() == "邓州市2023年政府信息公开工作年度报告"
