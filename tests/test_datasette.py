@@ -304,3 +304,20 @@ def test_the_file_a_report_was_read_from_is_a_link():
         assert f'href="{url}"' in str(render_cell({}, url, column, table, "archive", ds))
     for column, table in (("文件原件", "报告一览"), ("source_document_id", "reports")):
         assert 'href="/-/original/7"' in str(render_cell({}, 7, column, table, "archive", ds))
+
+
+def test_no_question_reads_every_cell(fixture_db):
+    """A question that names the `cells` view twice makes SQLite build it whole (13 M rows at 200,000 reports):
+    each question's plan looks cells up by report, never materialises the view."""
+    import re
+
+    from crawler.datasette.plugins.nianbao_bodies import BODY_NAME_FUNCTION, _body_name
+    from crawler.search import register_functions
+
+    conn = sqlite3.connect(fixture_db)
+    conn.create_function(BODY_NAME_FUNCTION, 1, _body_name, deterministic=True)
+    register_functions(conn)
+    for name, q in metadata.build_metadata("archive")["databases"]["archive"]["queries"].items():
+        params = {p: "2023" if "年度" in p else "孟津" for p in re.findall(r":(\w+)", q["sql"])}
+        plan = [row[3] for row in conn.execute("explain query plan " + q["sql"], params)]
+        assert not [step for step in plan if step.startswith("MATERIALIZE cells")], name

@@ -69,7 +69,10 @@ def _year_report(year_param: str) -> str:
 
 
 def two_years(n) -> str:
-    """One body's two years cell by cell; candidate bodies instead when the name is ambiguous."""
+    """One body's two years cell by cell; candidate bodies instead when the name is ambiguous.
+
+    It reads cell_values by its key (report, key id): the `cells` view named twice would be materialised whole.
+    """
     return f"""with {_chosen_body()},
 a as (select {_year_report('第一年度')} as id),
 c as (select {_year_report('第二年度')} as id)
@@ -77,9 +80,9 @@ select * from (select (select display_name from bodies where id = (select id fro
   l.part_label as 部分, l.label as 项目,
   {n('ca.value')} as 第一年度数值, {n('cb.value')} as 第二年度数值, {n('cb.value - ca.value')} as 变化,
   (select id from a) as 第一年度报告, (select id from c) as 第二年度报告
-from cell_labels l
-left join cells ca on ca.report_id = (select id from a) and ca.key = l.key
-left join cells cb on cb.report_id = (select id from c) and cb.key = l.key
+from cell_labels l join cell_keys k on k.key = l.key
+left join cell_values ca on ca.report_id = (select id from a) and ca.key_id = k.id
+left join cell_values cb on cb.report_id = (select id from c) and cb.key_id = k.id
 where exists (select 1 from one) and (ca.value is not null or cb.value is not null)
 order by l.rowid)
 union all
