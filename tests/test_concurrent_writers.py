@@ -98,6 +98,8 @@ def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Pa
         serve.wait(timeout=20)
     assert (one.returncode, two.returncode, crawl.returncode) == (0, 0, 0), err_one + err_two + err_crawl[-3000:]
     assert "Traceback" not in err_one + err_two + err_crawl
+    print(f"\n{len(seen) * 2} Datasette reads while two ingests and a crawl wrote: statuses "
+          f"{sorted({s for s, _, _ in seen})}, documents {seen[0][1]} → {seen[-1][1]}, cells {seen[0][2]} → {seen[-1][2]}")
     assert {s for s, _, _ in seen} == {200} and len(seen) >= 3
     documents = [d for _, d, _ in seen]
     cells = [c for _, _, c in seen]
