@@ -14,6 +14,7 @@ otherwise it stays missing and the reason is kept (never a guess).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -141,8 +142,17 @@ def row_check(part: str, columns: Sequence[str]) -> Check | None:
 
 
 def row_cuts(part: str, text: str, columns: Sequence[str]) -> list[list[str]] | None:
+    """The cuts of one row's run by its own arithmetic (None: too many to look at)."""
+    found = _row_cuts(part, text, tuple(columns))
+    return None if found is None else [list(c) for c in found]
+
+
+@functools.lru_cache(maxsize=4096)
+def _row_cuts(part: str, text: str, columns: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
+    """Cached: a document's trial readings ask for the same rows' cuts again and again."""
     check = row_check(part, columns)
-    return cuts(text, columns, [(len(columns), check)] if check else ())
+    found = cuts(text, columns, [(len(columns), check)] if check else ())
+    return None if found is None else tuple(tuple(c) for c in found)
 
 
 @dataclass
