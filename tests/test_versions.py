@@ -49,3 +49,12 @@ def test_changed_report_gets_a_version_and_its_cell_changes(shared_dir, tmp_path
     assert {c["key"]: (c["old_value"], c["new_value"]) for c in changes} == expected
     assert {(c["old_version"], c["new_version"]) for c in changes} == {(1, 2)}
     assert query(db, "select count(*) n from reports where version > 1")[0]["n"] == 1
+    # the second crawl's silent edit is in the journalist's feed, with the cells it changed
+    from tests.test_feeds import read_feed
+
+    (entry,) = read_feed(db, "订阅悄悄修改")
+    assert entry["id"] == f"nianbao:edit:{report['id']}:2"
+    def shown(v: float | None) -> str:
+        return "空" if v is None else f"{v:g}"
+
+    assert all(f"：{shown(a)} → {shown(b)}</li>" in entry["content"] for a, b in expected.values())

@@ -14,6 +14,7 @@ entry saying so.
 
 from __future__ import annotations
 
+from crawler.derive.sqltext import as_integer
 from crawler.derive.views import cross_kinds
 
 
@@ -90,8 +91,8 @@ SILENT_EDITS = f"""select 'nianbao:edit:' || ch.report_id || ':' || ch.new_versi
   coalesce(f.agency, f.site_name) || ' ' || f.year || '年报告被改动：' || count(*) || ' 个数字' as atom_title,
   {_utc('max(ch.changed_at)')} as atom_updated,
   '<p>第 ' || ch.old_version || ' 版 → 第 ' || ch.new_version || ' 版</p><ul>' ||
-  group_concat('<li>' || coalesce(l.label, ch.key) || '：' || coalesce(ch.old_value, '空') || ' → ' ||
-  coalesce(ch.new_value, '空') || '</li>', '') || '</ul><p>' || {_report_link()} || '</p>' || {_source_link()} as atom_content_html
+  group_concat('<li>' || coalesce(l.label, ch.key) || '：' || coalesce({as_integer('ch.old_value')}, '空') || ' → ' ||
+  coalesce({as_integer('ch.new_value')}, '空') || '</li>', '') || '</ul><p>' || {_report_link()} || '</p>' || {_source_link()} as atom_content_html
 from cell_changes ch join report_facts f on f.id = ch.report_id
 left join cell_labels l on l.key = ch.key
 where {_region()} and (:类型 = '' or f.body_level_label = :类型)
