@@ -79,6 +79,8 @@ def test_new_reports_by_region_and_level(archive):
     assert len(mengjin) == 6 and all("孟津区" in e["title"] for e in mengjin)
     report_id = everything[0]["id"].rsplit(":", 1)[1]
     assert f'<a href="/-/report/{report_id}">报告 {report_id}</a>' in everything[0]["content"]  # its own page
+    by_body = read_feed(archive, "订阅新报告", 地区="东城区财政局")  # a body's name, as the body questions match it
+    assert [e["title"] for e in by_body] == ["北京市东城区财政局 2023年报告"]
     departments = read_feed(archive, "订阅新报告", 类型="部门")
     assert len(departments) == 3
 

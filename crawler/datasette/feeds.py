@@ -14,6 +14,7 @@ entry saying so.
 
 from __future__ import annotations
 
+from crawler.datasette.body_questions import body_match
 from crawler.derive.sqltext import as_integer
 from crawler.derive.views import cross_kinds
 
@@ -23,8 +24,11 @@ def _utc(expr: str) -> str:
 
 
 def _region(alias: str = "f") -> str:
+    """The report is in that province, city or district, or by a body with that name in any year
+    (the match the body questions use, crawler/datasette/body_questions.py)."""
     return (f"(:地区 = '' or {alias}.province = :地区 or {alias}.city = :地区 or {alias}.district = :地区 "
-            f"or {alias}.agency like '%' || :地区 || '%')")
+            f"or {alias}.id in (select r.id from reports r join bodies b on b.id = r.body_id "
+            f"where {body_match('地区')}))")
 
 
 def _report_link(alias: str = "f") -> str:
@@ -80,9 +84,7 @@ where {_region()} and (:类型 = '' or x.rule = :类型)"""
   coalesce('<p>' || {_report_link()} || '</p>', '') || {_source_link()} as atom_content_html
 from cross_findings c left join bodies b on b.id = c.body_id left join sites s on s.slug = b.site
 left join report_facts f on f.id = c.report_id left join reports r on r.id = c.report_id
-where (:地区 = '' or f.province = :地区 or f.city = :地区 or f.district = :地区
-  or b.display_name like '%' || :地区 || '%' or b.name like '%' || :地区 || '%'
-  or b.aliases like '%' || :地区 || '%' or s.name like '%' || :地区 || '%')
+where (:地区 = '' or f.province = :地区 or f.city = :地区 or f.district = :地区 or {body_match('地区')})
   and (:类型 = '' or {kind} = :类型 or c.kind = :类型)"""
     return f"{rules}\nunion all\n{cross}"
 
