@@ -1,9 +1,14 @@
-"""Helpers shared by the end-to-end tests: free ports, database snapshots."""
+"""Helpers shared by the end-to-end tests: free ports, a served archive, database snapshots."""
 
 from __future__ import annotations
 
 import socket
 import sqlite3
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -40,3 +45,33 @@ def snapshot(db_path: Path) -> dict[str, set]:
         }
     finally:
         con.close()
+
+
+@contextmanager
+def served_datasette(db_path: Path, log_path: Path | None = None, timeout: float = 60) -> Iterator[str]:
+    """A real `datasette serve` on the archive, as `nianbao serve` starts it: its base URL while it runs."""
+    from crawler.datasette.serve import serve_command_args
+
+    port = free_port()
+    log = log_path.open("w") if log_path else subprocess.DEVNULL
+    proc = subprocess.Popen(serve_command_args(db_path, "127.0.0.1", port), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"datasette did not start on {db_path} (log: {log_path})") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log_path:
+            log.close()

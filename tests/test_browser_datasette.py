@@ -10,10 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -21,7 +18,7 @@ import pytest
 from datasette.utils import to_css_class
 
 from crawler.datasette.fixtures import build_fixture_db
-from crawler.datasette.serve import serve_command_args
+from tests.helpers import served_datasette
 
 pytestmark = pytest.mark.slow
 
@@ -43,24 +40,8 @@ def _free_port() -> int:
 def base_url(tmp_path_factory):
     """A real `datasette serve` on the fixture archive, stopped after the module."""
     db = build_fixture_db(tmp_path_factory.mktemp("browser") / "archive.db")
-    port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "datasette.log").open("w")
-    proc = subprocess.Popen(serve_command_args(db, "127.0.0.1", port), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"datasette did not start: see {log.name}")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with served_datasette(db, tmp_path_factory.getbasetemp() / "datasette.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -23,8 +20,8 @@ import sqlite_utils
 
 from crawler import schema
 from crawler.bodies import body_name, load_aliases
-from crawler.datasette.serve import serve_command_args
-from tests.test_browser_datasette import CHROMIUM, LAUNCH_ARGS, _free_port, col, shot
+from tests.helpers import served_datasette
+from tests.test_browser_datasette import CHROMIUM, LAUNCH_ARGS, col, shot
 from tests.test_e2e_demo import free_port, run_demo
 
 pytestmark = pytest.mark.slow
@@ -51,24 +48,8 @@ def db(archive):
 
 @pytest.fixture(scope="module")
 def base_url(archive, tmp_path_factory):
-    port = _free_port()
-    log = (tmp_path_factory.getbasetemp() / "datasette-reporter.log").open("w")
-    proc = subprocess.Popen(serve_command_args(archive, "127.0.0.1", port), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"datasette did not start: see {log.name}")
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with served_datasette(archive, tmp_path_factory.getbasetemp() / "datasette-reporter.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,23 +2,20 @@
 
 Uses the server, browser and page fixtures of test_browser_datasette (one
 Datasette subprocess on the fixture archive; no request may leave 127.0.0.1,
-no JavaScript error). The feed test serves its own copy of the archive twice:
-before and after a second crawl.
+no JavaScript error). The feed test serves its own copy of the archive, read
+before and after a second crawl writes to it.
 """
 
 from __future__ import annotations
 
-import subprocess
-import time
-import urllib.request
 from urllib.parse import quote, unquote
 
 import pytest
 
 from crawler.datasette.fixtures import build_fixture_db
-from crawler.datasette.serve import serve_command_args
 from tests import test_browser_datasette as shared
-from tests.test_browser_datasette import _free_port, col, shot
+from tests.helpers import served_datasette
+from tests.test_browser_datasette import col, shot
 from tests.test_feeds import second_crawl
 
 # The same server, browser and page fixtures as the other browser tests.
@@ -76,49 +73,30 @@ def test_download_a_year_for_excel(page, base_url):
     assert lines[1].split(",")[header.index("存档原件")].startswith(base_url + "/-/original/")
 
 
-def _serve(db):
-    port = _free_port()
-    proc = subprocess.Popen(serve_command_args(db, "127.0.0.1", port), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=2)
-            return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("datasette did not start")
-            time.sleep(0.2)
-
-
 def test_subscribe_and_read_a_new_finding_after_a_second_crawl(browser, tmp_path):
+    """One Datasette for both nights: the archive is served read-only but live, so the second crawl's
+    finding is in the feed with no restart."""
     db = build_fixture_db(tmp_path / "archive.db")
     feed_path = "/archive/" + quote("订阅新发现") + "?" + quote("地区") + "=" + quote("孟津区") + \
         "&" + quote("类型") + "=2"
-    for crawl in (1, 2):
-        if crawl == 2:
-            second_crawl(db)
-        proc, url = _serve(db)
-        try:
-            context = browser.new_context(locale="zh-CN")
-            pg = context.new_page()
-            outside: list[str] = []
-            pg.on("request", lambda r, seen=outside: r.url.startswith(("http://127.0.0.1", "data:", "about:"))
-                  or seen.append(r.url))
-            pg.goto(url + feed_path)
-            href = pg.locator("p.export-links a", has_text="atom").first.get_attribute("href")
-            assert ".atom?" in href
+    with served_datasette(db) as url:
+        context = browser.new_context(locale="zh-CN")
+        pg = context.new_page()
+        outside: list[str] = []
+        pg.on("request", lambda r, seen=outside: r.url.startswith(("http://127.0.0.1", "data:", "about:"))
+              or seen.append(r.url))
+        pg.goto(url + feed_path)
+        href = pg.locator("p.export-links a", has_text="atom").first.get_attribute("href")
+        assert ".atom?" in href
+        for night in (1, 2):
+            if night == 2:
+                second_crawl(db)
             feed = pg.request.get(url + href)
             assert feed.status == 200 and feed.headers["content-type"].startswith("application/xml")
             xml = feed.text()
-            if crawl == 1:
+            if night == 1:
                 assert "暂无条目" in xml and "违反规则2" not in xml
             else:
                 assert "洛阳市孟津区人民政府 2019年报告：违反规则2" in xml
-            assert outside == []
-            context.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        assert outside == []
+        context.close()
