@@ -93,7 +93,8 @@ class Paging(NamedTuple):
 
 _SUBJECT_RE = re.compile(r"(政府|政务)?信息公开|政务公开")
 _REPORT_RE = re.compile(r"年度报告|年报|年度工作报告|工作报告")
-_STRICT_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告")
+#: The words that name an annual report (a title's, a column's: crawler/discover reads links with it too).
+ANNUAL_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告")
 _DECOY_RE = re.compile(
     r"通知|指南|要点|编制|格式|模板|样本|范本|解读|培训|意见|方案|办法|规定|制度|目录|征求|征集|"
     r"公告|答复|申请表|统计表|企业年报|工商年报|年报公示|财务|预算|决算|通报|考核|填报|法治政府|法治建设"
@@ -112,13 +113,13 @@ def is_report_title(title: str | None, *, loose: bool = False) -> bool:
     if _DECOY_RE.search(t):
         return False
     if _SUBJECT_RE.search(t):
-        if _STRICT_REPORT_RE.search(t):
+        if ANNUAL_REPORT_RE.search(t):
             return True
         # 政务公开工作报告 / 信息公开工作报告 with a year is the same document under an older name.
         if _REPORT_RE.search(t) and re.search(r"(19|20)\d{2}", t):
             return True
     # Loose: 年度报告/年报 alone, with a year (a bare "政府信息公开年报" is a column link, not a report).
-    return loose and bool(_STRICT_REPORT_RE.search(t)) and bool(re.search(r"(19|20)\d{2}", t))
+    return loose and bool(ANNUAL_REPORT_RE.search(t)) and bool(re.search(r"(19|20)\d{2}", t))
 
 
 def is_decoy(title: str | None) -> bool:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from spiders.base import is_report_title
+from spiders.base import ANNUAL_REPORT_RE, is_report_title
 
-_ANNUAL_RE = re.compile(r"年报|年度报告|年度工作报告")
 # Words that name a subject other than 政府信息公开: a link carrying one is never a 年报 column.
 DISTRACTOR_RE = re.compile(
     r"公报|统计年鉴|统计信息|统计数据|统计年报|统计资料|预算|决算|预决算|政府工作报告|国民经济|社会发展统计|法治|法制|"
@@ -52,7 +51,7 @@ def is_report_link(text: str) -> bool:
 def is_annual_column(text: str) -> bool:
     """A link naming a 年报 column (政府信息公开年报, 区政府年报, 部门年度报告…), not a report, not a distractor."""
     t = squeeze(text)
-    if not t or not _ANNUAL_RE.search(t) or is_distractor(t) or _NOT_COLUMN_RE.search(t) \
+    if not t or not ANNUAL_REPORT_RE.search(t) or is_distractor(t) or _NOT_COLUMN_RE.search(t) \
             or re.search(r"(19|20)\d{2}", t):
         return False
     if re.search(r"信息公开|政务公开", t):
@@ -64,7 +63,7 @@ def is_xxgk_entry(text: str) -> bool:
     """A link into the 信息公开 platform or one of its trees (政府信息公开, 法定主动公开内容…)."""
     t = squeeze(text)
     return bool(t) and len(t) <= 16 and bool(_XXGK_RE.search(t)) and not is_distractor(t) \
-        and not _ANNUAL_RE.search(t)
+        and not ANNUAL_REPORT_RE.search(t)
 
 
 def names_a_body(text: str) -> bool:
@@ -76,7 +75,7 @@ def names_a_body(text: str) -> bool:
 
 def body_level(text: str, default: str = "government") -> str:
     """The body level a column's name says: zone, department, town, government (``default`` when it says none)."""
-    t = _ANNUAL_RE.sub("", squeeze(text))
+    t = ANNUAL_REPORT_RE.sub("", squeeze(text))
     t = re.sub(r"政府信息公开|政务信息公开|信息公开|政务公开|工作", "", t)
     if _ZONE_RE.search(t):
         return "zone"
