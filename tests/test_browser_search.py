@@ -61,7 +61,7 @@ def test_list_search_box_two_characters(page, base_url):
 def test_download_a_year_for_excel(page, base_url):
     page.goto(base_url + "/archive/" + quote("报告一览") + "?" + quote("年度") + "=2023")
     with page.expect_download() as info:
-        page.locator("p.export-links a", has_text="excel").first.click()
+        page.locator("p.export-links a", has_text="Excel 表格").first.click()
     download = info.value
     assert download.suggested_filename == "报告一览-年度2023.csv"
     data = open(download.path(), "rb").read()
@@ -86,7 +86,7 @@ def test_subscribe_and_read_a_new_finding_after_a_second_crawl(browser, tmp_path
         pg.on("request", lambda r, seen=outside: r.url.startswith(("http://127.0.0.1", "data:", "about:"))
               or seen.append(r.url))
         pg.goto(url + feed_path)
-        href = pg.locator("p.export-links a", has_text="atom").first.get_attribute("href")
+        href = pg.locator("p.export-links a", has_text="订阅（Atom）").first.get_attribute("href")
         assert ".atom?" in href
         for night in (1, 2):
             if night == 2:

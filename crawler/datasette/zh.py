@@ -34,6 +34,9 @@ TEMPLATE_PHRASES: tuple[tuple[str, str], ...] = (
     ('>remove</a>]', '>去掉</a>]'),
     ('<span class="underlined">View and edit SQL</span>', '<span class="underlined">查看并修改 SQL</span>'),
     ('<p class="export-links">This data as ', '<p class="export-links">本页数据：'),
+    # the output formats by name (json, excel: crawler/datasette/plugins/nianbao_excel.py, atom)
+    ('<a href="{{ url }}">{{ name }}</a>{{ ", " if not loop.last }}',
+     '<a href="{{ url }}">{{ name|zh }}</a>{{ "，" if not loop.last }}'),
     ('(<a href="#export">advanced</a>)', '（<a href="#export">更多导出方式</a>）'),
     ('These facets timed out: ', '以下分面超时：'),
     ('>Next page</a>', '>下一页</a>'),
@@ -91,6 +94,8 @@ TEMPLATE_PHRASES: tuple[tuple[str, str], ...] = (
 
 # Words Datasette computes in Python: filter names, crumbs, show/hide, facet types.
 WORDS = {
+    "excel": "Excel 表格",
+    "atom": "订阅（Atom）",
     "home": "首页",
     "archive": "年报档案",
     "hide": "隐藏",
