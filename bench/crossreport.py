@@ -28,8 +28,8 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: bench/datasette.py would shadow the datasette package
 
-from crawler.crossreport import rebuild_cross_findings  # noqa: E402
-from crawler.crossreport.score import findings_on_clean_bodies, score, table  # noqa: E402
+from crawler.derive.crossreport import rebuild_cross_findings  # noqa: E402
+from crawler.derive.crossreport.score import findings_on_clean_bodies, score, table  # noqa: E402
 
 
 def _port() -> int:
@@ -84,7 +84,7 @@ def screenshot(db_path: Path, out: Path) -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from crawler.datasette.serve import serve_command_args
+    from crawler.publish.serve import serve_command_args
 
     port = _port()
     proc = subprocess.Popen(serve_command_args(db_path, "127.0.0.1", port), stdout=subprocess.DEVNULL,

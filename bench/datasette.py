@@ -37,14 +37,14 @@ sys.path.insert(0, str(ROOT))
 from datasette.utils import tilde_encode  # noqa: E402
 
 from crawler import schema  # noqa: E402
-from crawler.cellstore import TEMPLATE_KEY_IDS  # noqa: E402
-from crawler.checks import check_report  # noqa: E402
-from crawler.datasette.feeds import feed_queries  # noqa: E402
-from crawler.datasette.queries import canned_queries  # noqa: E402
-from crawler.datasette.serve import serve_command_args  # noqa: E402
 from crawler.derive.regions import load_regions  # noqa: E402
 from crawler.derive.views import install_views  # noqa: E402
-from crawler.store import ensure_schema  # noqa: E402
+from crawler.extract.checks import check_report  # noqa: E402
+from crawler.publish.feeds import feed_queries  # noqa: E402
+from crawler.publish.queries import canned_queries  # noqa: E402
+from crawler.publish.serve import serve_command_args  # noqa: E402
+from crawler.record.cellstore import TEMPLATE_KEY_IDS  # noqa: E402
+from crawler.record.store import ensure_schema  # noqa: E402
 
 YEAR = 2023
 DEPARTMENTS = ("公安局", "财政局", "教育局", "自然资源局", "住房和城乡建设局", "卫生健康委员会", "市场监督管理局",
@@ -152,7 +152,7 @@ def build(db_path: Path, n_reports: int, seed: int = 2023) -> None:
             "insert into reports (id, site, url, title, agency, body_level, year, template, published, "
             "cells_count, findings_count, text, version, first_seen, last_seen) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, '2024-03-01', '2024-03-01')", reports)
-        # cells as archive.db stores them (crawler/cellstore.py): the cells view reads them back
+        # cells as archive.db stores them (crawler/record/cellstore.py): the cells view reads them back
         conn.executemany("insert into cell_values (report_id, key_id, value, raw) values (?, ?, ?, x'')", cells)
         conn.executemany("insert into findings (report_id, rule, key, detail, expected, actual) "
                          "values (?, ?, ?, ?, ?, ?)", findings)

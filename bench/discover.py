@@ -28,7 +28,7 @@ sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the inc
 
 from crawler.demo.portals import DISTRACTOR_PATHS  # noqa: E402
 from crawler.demo.server import DemoWeb  # noqa: E402
-from crawler.discover import PoliteFetcher, discover_site  # noqa: E402
+from crawler.sites.discover import PoliteFetcher, discover_site  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ a fixed delay per response:
 5. the writer fed already-extracted reports (as workers stream them: the demo
    corpus's readings, repeated under new URLs): a
    document record and a report item with its reading per report, stored
-   through crawler/record.py in batches; reports per second (aim >= 500).
+   through crawler/record/document.py in batches; reports per second (aim >= 500).
 
 Workers extract (each in its own bounded extraction process), so on a
 machine with fewer cores than workers the crawl is CPU-bound: the ratio
@@ -266,9 +266,9 @@ def writer_inserts(work: Path, n: int) -> dict:
 
 def demo_readings() -> list:
     """The demo corpus's readings as workers stream them: its reports' cells (checked), ~5,000 characters of text."""
-    from crawler.checks import check_report
     from crawler.demo.server import DemoWeb
-    from crawler.model import Report
+    from crawler.extract.checks import check_report
+    from crawler.extract.model import Report
 
     out = []
     for r in DemoWeb().corpus.reports:
@@ -290,7 +290,7 @@ def writer_reports(work: Path, n: int, batch: int) -> dict:
     from dataclasses import replace as dc_replace
 
     from crawler.fleet.sink import item_fields
-    from crawler.items import ReportItem
+    from crawler.spiders.items import ReportItem
 
     run_dir = work / "reports"
     run_dir.mkdir()

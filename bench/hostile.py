@@ -101,7 +101,7 @@ BASE_EXTRACT = EXTRACT.format(imp="from crawler.extract import extract_bytes",
                               call="extract_bytes(p.read_bytes(), filename=p.name)")
 OURS_EXTRACT = EXTRACT.format(imp="from crawler.extract.bounded import extract_bounded",
                               call="extract_bounded(p.read_bytes(), filename=p.name)")
-READ_BACK = ("import sys\nfrom crawler.archive import read_record_payload\n"
+READ_BACK = ("import sys\nfrom crawler.archive.warc import read_record_payload\n"
              "try:\n    ctype, body = read_record_payload(sys.argv[1], int(sys.argv[2]))\n    print('read:', len(body))\n"
              "except Exception as e:\n    print('error:', type(e).__name__, str(e)[:150])\n")
 
@@ -125,7 +125,7 @@ def write_bombs(tmp: Path, only: set[str]) -> dict[str, list[str]]:
         bombs.big_text_file(tmp / "big.txt")
         made["text"] = [str(tmp / "big.txt")]
     if "gzip" in only:
-        from crawler.archive import WarcArchive
+        from crawler.archive.warc import WarcArchive
 
         warc = WarcArchive(tmp / "warc", fsync=False)
         stored = warc.write_exchange(

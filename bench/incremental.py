@@ -34,8 +34,7 @@ from crawler.demo.faults import FaultPlan, add_reports, edit_report  # noqa: E40
 from crawler.demo.hits import HitLog  # noqa: E402
 from crawler.demo.server import DemoWeb  # noqa: E402
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-        "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=WARNING"]
+FAST = ["--settings-module", "crawler.settings.demo"]
 GOAL = 0.05
 
 

@@ -1,4 +1,4 @@
-"""How many cells' printed figures the report page can mark in their original (crawler/datasette/locate.py).
+"""How many cells' printed figures the report page can mark in their original (crawler/publish/locate.py).
 
     python bench/locate_cells.py --db demo.db [--reports 25] [--cells 8]
 
@@ -17,9 +17,9 @@ from collections import Counter
 
 from bs4 import BeautifulSoup
 
-from crawler.archive import read_payload
-from crawler.datasette.locate import MARK_ID, mark_html, mark_text
+from crawler.archive.warc import read_payload
 from crawler.extract.decode import decode_bytes
+from crawler.publish.locate import MARK_ID, mark_html, mark_text
 
 
 def main() -> None:

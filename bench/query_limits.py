@@ -65,11 +65,11 @@ def main() -> None:
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout whose serve_command_args to run")
     args = ap.parse_args()
     sys.path.insert(0, str(args.root))
-    from crawler.datasette.serve import serve_command_args
+    from crawler.publish.serve import serve_command_args
 
     db = args.db
     if db is None:
-        from crawler.datasette.fixtures import build_fixture_db
+        from crawler.publish.fixtures import build_fixture_db
         db = build_fixture_db(Path(tempfile.mkdtemp()) / "archive.db")
     port = _free_port()
     proc = subprocess.Popen(serve_command_args(db, "127.0.0.1", port), cwd=args.root,

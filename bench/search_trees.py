@@ -35,7 +35,7 @@ PAGES = [("全文检索 行政复议", "全文检索", {"词": "行政复议"}),
 def _time_tree(tree: Path, db: Path, runs: int) -> dict[str, tuple[float, float, int]]:
     """label → (p50, p95, bytes) for one checkout (its crawler package imported in a child process)."""
     code = (f"import sys; sys.path.insert(0, {str(tree)!r}); "
-            "from crawler.datasette.serve import serve_command_args; "
+            "from crawler.publish.serve import serve_command_args; "
             f"print('\\x00'.join(serve_command_args({str(db)!r}, '127.0.0.1', int(sys.argv[1]))))")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

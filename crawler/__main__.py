@@ -1,5 +1,5 @@
 """`python -m crawler` is the same CLI as `nianbao`."""
 
-from crawler.cli import main
+from crawler.cli.main import main
 
 main()

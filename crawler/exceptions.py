@@ -10,15 +10,15 @@ class ExtractError(NianbaoError):
 
 
 class RegistryError(NianbaoError):
-    """The site registry is malformed (raised by crawler.registry)."""
+    """The site registry is malformed (raised by crawler.sites.registry)."""
 
 
 class ArchiveError(NianbaoError):
-    """A WARC file or the documents table is unreadable (raised by crawler.archive)."""
+    """A WARC file or the documents table is unreadable (raised by crawler.archive.warc)."""
 
 
 class CrawlFailed(NianbaoError):
-    """A crawl finished but a site alarmed (raised by crawler.runner)."""
+    """A crawl finished but a site alarmed (raised by crawler.crawl.runner)."""
 
 
 class ArchiveBusy(NianbaoError):

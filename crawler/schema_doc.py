@@ -1,4 +1,4 @@
-"""docs/schema.md, written from crawler/schema.py and crawler/checks.py so the two never disagree.
+"""docs/schema.md, written from crawler/schema.py and crawler/extract/checks.py so the two never disagree.
 
 `python -m crawler.schema_doc > docs/schema.md`; a test fails when the file is stale.
 """
@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from crawler import schema
-from crawler.checks import RULES
+from crawler.extract.checks import RULES
 
 INTRO = """# The report and its canonical cell names
 

@@ -50,7 +50,7 @@ def snapshot(db_path: Path) -> dict[str, set]:
 @contextmanager
 def served_datasette(db_path: Path, log_path: Path | None = None, timeout: float = 60) -> Iterator[str]:
     """A real `datasette serve` on the archive, as `nianbao serve` starts it: its base URL while it runs."""
-    from crawler.datasette.serve import serve_command_args
+    from crawler.publish.serve import serve_command_args
 
     port = free_port()
     log = log_path.open("w") if log_path else subprocess.DEVNULL

@@ -6,8 +6,8 @@ import gzip
 import subprocess
 import sys
 
-from crawler.archive import iter_warc_records, read_payload, repair_warc
-from crawler.documents import DocumentStore
+from crawler.archive.documents import DocumentStore
+from crawler.archive.warc import iter_warc_records, read_payload, repair_warc
 
 PAGE = "<html><body><p>孟津区2023年政府信息公开工作年度报告</p></body></html>".encode()
 
@@ -92,7 +92,7 @@ def test_killed_writer_leaves_a_marker_and_the_next_one_repairs(tmp_path):
 
     script = (
         "import os, sys\n"
-        "from crawler.documents import DocumentStore\n"
+        "from crawler.archive.documents import DocumentStore\n"
         "s = DocumentStore(sys.argv[1])\n"
         "for i in range(3):\n"
         "    s.record_exchange(url=f'http://127.0.0.11/{i}.html', site='x', method='GET', request_headers=[],\n"

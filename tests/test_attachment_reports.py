@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
+from crawler.crawl.pipelines import store_report_item
 from crawler.demo.attachments import make_attachment
-from crawler.items import ReportItem
-from crawler.pipelines import store_report_item
-from crawler.store import open_db
+from crawler.record.store import open_db
+from crawler.spiders.items import ReportItem
 
 PAGE_URL = "http://127.0.0.1/zwgk/ndbg/202401/t20240125_1.html"
 FILE_URL = "http://127.0.0.1/zwgk/ndbg/202401/P020240125000001.docx"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.bodies import Alias, body_name, load_aliases, name_from_title, normalize_name
+from crawler.derive.bodies import Alias, body_name, load_aliases, name_from_title, normalize_name
 
 
 def test_normalisation_rules():

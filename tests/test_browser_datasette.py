@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 import pytest
 from datasette.utils import to_css_class
 
-from crawler.datasette.fixtures import build_fixture_db
+from crawler.publish.fixtures import build_fixture_db
 from tests.helpers import served_datasette
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ import sqlite_utils
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from crawler import schema
-from crawler.bodies import body_name, load_aliases
+from crawler.derive.bodies import body_name, load_aliases
 from tests.helpers import served_datasette
 from tests.test_browser_datasette import CHROMIUM, LAUNCH_ARGS, col, shot
 from tests.test_e2e_demo import free_port, run_demo

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from crawler.datasette.fixtures import build_fixture_db
+from crawler.publish.fixtures import build_fixture_db
 from tests import test_browser_datasette as shared
 from tests.helpers import served_datasette
 from tests.test_browser_datasette import col, shot

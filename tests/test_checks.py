@@ -1,7 +1,7 @@
 """The four consistency rules on hand-made cells (docs/schema.md)."""
 
 from crawler import schema
-from crawler.checks import check_report
+from crawler.extract.checks import check_report
 
 
 def zero_report(template: str) -> dict:

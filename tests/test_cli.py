@@ -8,7 +8,7 @@ import sys
 
 from click.testing import CliRunner
 
-from crawler.cli import main
+from crawler.cli.main import main
 
 
 def test_extract_prints_canonical_json(seed_path):

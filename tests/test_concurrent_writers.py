@@ -60,7 +60,6 @@ def reports(shared_dir: Path) -> list[Path]:
 def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Path]):
     from crawler.demo.registry import registry_yaml
     from crawler.demo.server import DemoWeb
-    from crawler.runner import DEMO_SETTINGS
 
     db = tmp_path / "archive.db"
     first = subprocess.run([sys.executable, "-m", "crawler", "ingest", "--db", str(db), str(reports[0])],
@@ -78,8 +77,8 @@ def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Pa
             registry.write_text(registry_yaml(web.corpus, web.bases), encoding="utf-8")
             crawled = [r for r in web.corpus.reports if r.site == "xigong"]
             # a crawl of one demo site and two ingests with two files in common, started together
-            demo_pace = [a for k, v in DEMO_SETTINGS.items() for a in ("-s", f"{k}={v}")]
-            crawl = nianbao("crawl", "--db", str(db), "--sites", str(registry), "--site", "xigong", *demo_pace,
+            crawl = nianbao("crawl", "--db", str(db), "--sites", str(registry), "--site", "xigong",
+                            "--settings-module", "crawler.settings.tests",
                             log=tmp_path / "crawl.log")
             one = nianbao("ingest", "--db", str(db), *map(str, reports[:5]))
             two = nianbao("ingest", "--db", str(db), *map(str, reports[3:]))

@@ -26,8 +26,9 @@ from tests.helpers import free_port, snapshot
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
-        "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=WARNING"]
+# The test profile, fsync on (a kill must find every record written), two requests per site (kills land mid-run).
+FAST = ["--settings-module", "crawler.settings.tests", "-s", "NIANBAO_WARC_FSYNC=True",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "RETRY_TIMES=3"]
 KILLS = 4
 
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 import pytest
 import sqlite_utils
 
-from crawler.bodies import body_name, load_aliases, normalize_name
-from crawler.crossreport import KINDS, rebuild_cross_findings
-from crawler.crossreport.score import finding_keys, findings_on_clean_bodies, gold_keys, score
 from crawler.demo.generator import build_demo_web
+from crawler.derive.bodies import body_name, load_aliases, normalize_name
+from crawler.derive.crossreport import KINDS, rebuild_cross_findings
+from crawler.derive.crossreport.score import finding_keys, findings_on_clean_bodies, gold_keys, score
 from tests.test_e2e_demo import free_port, run_demo
 
 pytestmark = pytest.mark.slow
@@ -94,7 +94,7 @@ QUERIES = {"carry_over": "与上年不衔接", "text_vs_table": "正文与表格
 def test_datasette_canned_queries_link_reports_and_originals(crawled):
     from datasette.utils import tilde_encode
 
-    from crawler.datasette.serve import make_datasette
+    from crawler.publish.serve import make_datasette
 
     db, _, path = crawled
     ds = make_datasette(path)
@@ -134,7 +134,7 @@ def test_missing_question_goes_through_bodies_and_agrees_with_findings(crawled):
     """某年无报告的机关 = 未发布 = the planted gaps, year by year; no renamed body is ever accused."""
     from datasette.utils import tilde_encode
 
-    from crawler.datasette.serve import make_datasette
+    from crawler.publish.serve import make_datasette
 
     db, corpus, path = crawled
     ds = make_datasette(path)
@@ -185,7 +185,7 @@ def test_every_cross_finding_has_its_region(crawled):
 def test_a_partial_name_finds_the_body_or_its_candidates(crawled):
     from datasette.utils import tilde_encode
 
-    from crawler.datasette.serve import make_datasette
+    from crawler.publish.serve import make_datasette
 
     _, _, path = crawled
     ds = make_datasette(path)

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from crawler.crossreport import rebuild_cross_findings
-from crawler.crossreport.deadlines import deadline
-from crawler.crossreport.narrative import read_statements
-from crawler.model import Report
-from crawler.store import open_db, store_report
+from crawler.derive.crossreport import rebuild_cross_findings
+from crawler.derive.crossreport.deadlines import deadline
+from crawler.derive.crossreport.narrative import read_statements
+from crawler.extract.model import Report
+from crawler.record.store import open_db, store_report
 
 TODAY = dt.date(2024, 11, 1)
 
@@ -155,7 +155,7 @@ def test_statements_in_chinese_numerals():
 def test_body_command_prints_the_timeline(db, tmp_path):
     from click.testing import CliRunner
 
-    from crawler.cli import main
+    from crawler.cli.main import main
 
     put(db, 2020, agency="孟津县教育局", cells=_cells(5, 0, 2), published="2021-01-20")
     put(db, 2021, cells=_cells(4, 3, 0), published="2022-02-20")

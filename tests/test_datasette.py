@@ -1,6 +1,6 @@
 """The Datasette layer through its JSON API: views, facets, search, canned queries, original documents.
 
-One fixture archive (crawler.datasette.fixtures) served in-process with the
+One fixture archive (crawler.publish.fixtures) served in-process with the
 same metadata, plugins and settings as `nianbao serve`.
 """
 
@@ -15,11 +15,11 @@ import pytest
 import sqlite_utils
 from datasette.utils import tilde_encode
 
-from crawler.datasette import metadata, queries
-from crawler.datasette.fixtures import build_fixture_db
-from crawler.datasette.serve import make_datasette, serve_command_args
 from crawler.derive import labels
 from crawler.derive.views import install_views, tokens_for_short_terms
+from crawler.publish import metadata, queries
+from crawler.publish.fixtures import build_fixture_db
+from crawler.publish.serve import make_datasette, serve_command_args
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_install_views_is_idempotent(fixture_db, tmp_path):
     install_views(db)
     after = {v: list(db.query(f"select * from [{v}]")) for v in db.view_names()}
     assert after == before
-    assert set(db.view_names()) == {"cells",  # the compact cell_values read back (crawler/cellstore.py)
+    assert set(db.view_names()) == {"cells",  # the compact cell_values read back (crawler/record/cellstore.py)
                                     "报告一览", "不一致的报告", "各地报告分布", "跨报告问题", *(v for v, _, _ in labels.WIDE_VIEWS)}
 
 
@@ -201,7 +201,7 @@ def test_every_view_column_is_described():
     tables = metadata.build_metadata()["databases"]["archive"]["tables"]
     conn = sqlite3.connect(":memory:")
     db = sqlite_utils.Database(conn)
-    from crawler.store import ensure_schema
+    from crawler.record.store import ensure_schema
 
     ensure_schema(db)
     install_views(db)
@@ -295,7 +295,7 @@ def test_the_file_a_report_was_read_from_is_a_link():
     """报告文件 opens the government's file; 文件原件 the archived copy, on every report view and reports."""
     from types import SimpleNamespace
 
-    from crawler.datasette.plugins.nianbao_links import render_cell
+    from crawler.publish.plugins.nianbao_links import render_cell
 
     urls = SimpleNamespace(path=lambda p: "/" + p)
     ds = SimpleNamespace(urls=urls)
@@ -311,8 +311,8 @@ def test_no_question_reads_every_cell(fixture_db):
     each question's plan looks cells up by report, never materialises the view."""
     import re
 
-    from crawler.datasette.plugins.nianbao_bodies import BODY_NAME_FUNCTION, _body_name
-    from crawler.search import register_functions
+    from crawler.publish.plugins.nianbao_bodies import BODY_NAME_FUNCTION, _body_name
+    from crawler.publish.search import register_functions
 
     conn = sqlite3.connect(fixture_db)
     conn.create_function(BODY_NAME_FUNCTION, 1, _body_name, deterministic=True)

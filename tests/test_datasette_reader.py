@@ -1,6 +1,6 @@
 """What a reader sees: Chinese everywhere, the report page, a figure marked in its original, the map's popup.
 
-The fixture archive (crawler.datasette.fixtures) served in-process, as in
+The fixture archive (crawler.publish.fixtures) served in-process, as in
 tests/test_datasette.py; the crawled demo is read in a browser by
 tests/test_browser_reporter.py.
 """
@@ -16,10 +16,10 @@ import pytest
 import sqlite_utils
 from datasette.utils import tilde_encode
 
-from crawler.datasette.fixtures import build_fixture_db
-from crawler.datasette.locate import MARK_ID, mark_html, mark_text
-from crawler.datasette.serve import make_datasette
-from crawler.datasette.zh import zh
+from crawler.publish.fixtures import build_fixture_db
+from crawler.publish.locate import MARK_ID, mark_html, mark_text
+from crawler.publish.serve import make_datasette
+from crawler.publish.zh import zh
 
 ENGLISH = ("sorted by", "contains", "Run SQL", "Custom SQL query", "Data license", ">home<", "- column -",
            "REPORT_SCHEMA", "Powered by", "Query parameters", "rows where", "Apply", "This data as")
@@ -187,17 +187,17 @@ def test_every_translated_phrase_is_in_a_template():
     import datasette
     import datasette_dashboards
 
-    from crawler.datasette.zh import TEMPLATE_PHRASES
+    from crawler.publish.zh import TEMPLATE_PHRASES
 
     folders = [Path(datasette.__file__).parent / "templates", Path(datasette_dashboards.__file__).parent / "templates",
-               Path(__file__).resolve().parents[1] / "crawler" / "datasette" / "templates"]
+               Path(__file__).resolve().parents[1] / "crawler" / "publish" / "templates"]
     texts = [p.read_text(encoding="utf-8") for folder in folders for p in folder.rglob("*.html")]
     assert [english for english, _ in TEMPLATE_PHRASES if not any(english in t for t in texts)] == []
 
 
 def test_report_page_counts_days_late_as_the_cross_report_finding_does():
     """A report with no printed date, late by when it was first seen: the page says what 跨报告问题 says."""
-    from crawler.datasette.report_page import _published_vs_deadline
+    from crawler.publish.report_page import _published_vs_deadline
 
     report = {"id": 7, "year": 2023, "body_level": None, "published": None}
     late = {"kind": "late", "report_id": 7, "deadline": "2024-01-31", "published": "2024-03-02",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.dateid import DATEID_RE, DateidSpider
-from spiders.testing import one_site, response_for
+from crawler.spiders.dateid import DATEID_RE, DateidSpider
+from tests.saved_pages import one_site, response_for
 
 COLUMN = "http://www.mengjin.gov.cn/zwgk/zfxxgknb/index.html"
 HOST = "http://www.mengjin.gov.cn"

@@ -18,11 +18,11 @@ import pytest
 from lxml import html as lxml_html
 
 from crawler import schema
-from crawler.checks import check_report
 from crawler.demo.generator import build_demo_web
 from crawler.demo.model import DemoCorpus, Page
 from crawler.demo.registry import registry_yaml
 from crawler.demo.server import DemoWeb, resolve
+from crawler.extract.checks import check_report
 
 ROOT = Path(__file__).resolve().parents[1]
 

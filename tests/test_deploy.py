@@ -20,8 +20,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "deploy" / "nianbao-crawl.sh"
-FAST = ("-s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=False -s CONCURRENT_REQUESTS_PER_DOMAIN=4 "
-        "-s LOG_LEVEL=WARNING --site yiyang")
+FAST = "--settings-module crawler.settings.tests --site yiyang"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Discovery (crawler/discover): the demo portals' columns found exactly, each portal shape, the
+"""Discovery (crawler/sites/discover): the demo portals' columns found exactly, each portal shape, the
 distractors left, the family right, robots.txt and the request budget obeyed, a re-run resumed."""
 
 from __future__ import annotations
@@ -15,14 +15,20 @@ from click.testing import CliRunner
 from crawler.demo.generator import build_demo_web
 from crawler.demo.portals import DISTRACTOR_PATHS
 from crawler.demo.server import DemoWeb
-from crawler.discover import PoliteFetcher, discover_site
-from crawler.discover.entry import DiscoveryState, Portal, entry_for, load_portals
-from crawler.discover.family import family_of_page
-from crawler.discover.links import anchors, page_links, script_menu_links
-from crawler.discover.run import discover_portals
-from crawler.discover.text import body_level, is_annual_column, is_distractor, is_report_link, is_xxgk_entry
-from crawler.registry import load_registry
-from crawler.sites_check import check_sites, urllib_fetch
+from crawler.sites.check import check_sites, urllib_fetch
+from crawler.sites.discover import PoliteFetcher, discover_site
+from crawler.sites.discover.entry import DiscoveryState, Portal, entry_for, load_portals
+from crawler.sites.discover.family import family_of_page
+from crawler.sites.discover.links import anchors, page_links, script_menu_links
+from crawler.sites.discover.run import discover_portals
+from crawler.sites.discover.text import (
+    body_level,
+    is_annual_column,
+    is_distractor,
+    is_report_link,
+    is_xxgk_entry,
+)
+from crawler.sites.registry import load_registry
 
 FILES = Path(__file__).parent / "files"
 
@@ -288,7 +294,7 @@ def test_a_broken_portal_is_recorded_and_the_next_one_discovered(web, tmp_path):
 
 
 def test_cli_writes_a_registry_entry_with_evidence(web, tmp_path):
-    from crawler.cli import main
+    from crawler.cli.main import main
 
     portals = web.write_portals(tmp_path / "portals.yaml")
     out = tmp_path / "discovered.yaml"
@@ -417,7 +423,7 @@ def test_a_report_page_is_not_a_column():
 
 
 def test_select_by_code_province_or_all():
-    from crawler.discover.entry import select_portals
+    from crawler.sites.discover.entry import select_portals
 
     units = [Portal("410308", "孟津区", "http://a/"), Portal("410105", "金水区", "http://b/"),
              Portal("330824", "开化县", "http://c/")]
@@ -427,7 +433,7 @@ def test_select_by_code_province_or_all():
 
 
 def test_cli_one_portal_url(web, tmp_path):
-    from crawler.cli import main
+    from crawler.cli.main import main
 
     out = tmp_path / "one.yaml"
     result = CliRunner().invoke(main, ["sites", "discover", "--portal", web.portals["jinshui"], "--code", "410105",

@@ -158,7 +158,7 @@ def test_warc_files_are_valid(demo_db):
 
 
 def test_datasette_answers_for_the_seed_agency(demo_db):
-    from crawler.datasette.serve import serve_command_args
+    from crawler.publish.serve import serve_command_args
 
     port = free_port()
     args = serve_command_args(demo_db["path"], "127.0.0.1", port)

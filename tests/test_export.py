@@ -7,9 +7,9 @@ import sys
 
 from click.testing import CliRunner
 
-from crawler.archive import iter_warc_records
-from crawler.cli import main
-from crawler.documents import DocumentStore
+from crawler.archive.documents import DocumentStore
+from crawler.archive.warc import iter_warc_records
+from crawler.cli.main import main
 
 
 def build_archive(tmp_path):

@@ -14,10 +14,10 @@ import zipfile
 import pytest
 
 from crawler import schema
-from crawler.checks import check_report
 from crawler.demo.attachments import make_attachment
 from crawler.exceptions import ExtractError
 from crawler.extract import extract_bytes
+from crawler.extract.checks import check_report
 from crawler.extract.files import read_file, sniff
 from crawler.extract.files.office import convert
 from tests.conftest import ROOT

@@ -15,13 +15,13 @@ import pytest
 import sqlite_utils
 from datasette.utils import tilde_encode
 
-from crawler.checks import check_report
-from crawler.datasette.feeds import feed_queries
-from crawler.datasette.fixtures import REPORTS, build_fixture_db, report_cells
-from crawler.datasette.serve import make_datasette
 from crawler.derive.views import install_views
-from crawler.model import Report
-from crawler.store import store_report
+from crawler.extract.checks import check_report
+from crawler.extract.model import Report
+from crawler.publish.feeds import feed_queries
+from crawler.publish.fixtures import REPORTS, build_fixture_db, report_cells
+from crawler.publish.serve import make_datasette
+from crawler.record.store import store_report
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -101,7 +101,7 @@ def demo_corpus():
 def _send_report(client, keys: Keys, tmp_path, corpus, index: int, worker: str, reading=None) -> dict:
     """What a worker sends for one fetched report page: its document record, then its item (with its reading)."""
     from crawler.fleet.sink import StreamDocumentStore, item_fields
-    from crawler.items import ReportItem
+    from crawler.spiders.items import ReportItem
 
     gold = corpus.reports[index]
     page = next(s for s in corpus.sites if s.slug == gold.site).pages[gold.path]
@@ -220,13 +220,13 @@ def test_crawl_with_redis_runs_a_fleet_worker_and_never_opens_the_db(monkeypatch
     from click.testing import CliRunner
 
     import crawler.fleet.worker as worker
-    from crawler.cli import main
+    from crawler.cli.main import main
     from crawler.fleet.worker import WorkerResult
 
     seen = {}
 
-    def fake_run_worker(db, sites, *, redis_url, registry_name, settings, incremental):
-        seen.update(db=db, sites=[s.slug for s in sites], redis=redis_url, settings=settings)
+    def fake_run_worker(db, sites, *, redis_url, registry_name, settings, settings_module, incremental):
+        seen.update(db=db, sites=[s.slug for s in sites], redis=redis_url, settings=settings, module=settings_module)
         return WorkerResult("w", "run", documents=3, reports=2, close_reasons={"dateid": "finished"})
 
     monkeypatch.setattr(worker, "run_worker", fake_run_worker)
@@ -238,9 +238,9 @@ def test_crawl_with_redis_runs_a_fleet_worker_and_never_opens_the_db(monkeypatch
         "columns": [{"name": "年报", "body_level": "government", "url": "http://www.mengjin.gov.cn/list/1.html"}],
         "settings": {}, "source": "test", "checked": "2026-11-26", "guessed": False}]}, allow_unicode=True))
     result = CliRunner().invoke(main, ["crawl", "--db", str(db), "--sites", str(registry), "-s", "DOWNLOAD_DELAY=5"],
-                                env={"NIANBAO_REDIS": "redis://127.0.0.1:1/0"})
+                                env={"NIANBAO_REDIS": "redis://127.0.0.1:1/0", "SCRAPY_SETTINGS_MODULE": "crawler.settings.demo"})
     assert result.exit_code == 0, result.output
     assert seen == {"db": db, "sites": ["mengjin"], "redis": "redis://127.0.0.1:1/0",
-                    "settings": {"DOWNLOAD_DELAY": "5"}}
+                    "settings": {"DOWNLOAD_DELAY": "5"}, "module": "crawler.settings.demo"}
     assert "3 documents, 2 report items" in result.output
     assert not db.exists()

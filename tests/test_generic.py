@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from crawler.items import ReportItem
-from spiders.base import is_report_title, parse_date
-from spiders.generic import GenericSpider
-from spiders.testing import one_site, response_for
+from crawler.spiders.base import is_report_title, parse_date
+from crawler.spiders.generic import GenericSpider
+from crawler.spiders.items import ReportItem
+from tests.saved_pages import one_site, response_for
 
 COLUMN = "http://www.dengzhou.gov.cn/zl/zfxxgk/zfxxgknb/index.htm"
 BASE = "http://www.dengzhou.gov.cn/zl/zfxxgk/zfxxgknb/"

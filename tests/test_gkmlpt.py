@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.gkmlpt import (
+from crawler.spiders.gkmlpt import (
     GkmlptSpider,
     article_date,
     attachment_urls,
@@ -12,7 +12,7 @@ from spiders.gkmlpt import (
     parse_tree,
     report_categories,
 )
-from spiders.testing import file_response, one_site, response_for
+from tests.saved_pages import file_response, one_site, response_for
 
 COLUMN = "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/index"
 API = "https://www.dabu.gov.cn/mzdpshzzf/gkmlpt/api/all/2590"

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from spiders.hanweb import HanwebSpider, parse_param, total_records
-from spiders.testing import file_response, one_site, response_for
+from crawler.spiders.hanweb import HanwebSpider, parse_param, total_records
+from tests.saved_pages import file_response, one_site, response_for
 
 COLUMN = "http://www.nbjb.gov.cn/col/col1229214366/index.html"
 HOST = "http://www.nbjb.gov.cn"

@@ -14,16 +14,16 @@ import zlib
 import brotli
 import pytest
 
-from crawler.content_encoding import decode_body
+from crawler.archive.content_encoding import decode_body
+from crawler.archive.documents import DocumentStore
+from crawler.crawl.guards import redirect_kind
 from crawler.demo import bombs
 from crawler.demo.faults import _not_there
 from crawler.demo.model import DemoSite
-from crawler.documents import DocumentStore
 from crawler.exceptions import ExtractError, PayloadTooLarge
 from crawler.extract import extract_bytes
 from crawler.extract.bounded import Document, ExtractorPool, Limits, extract_bounded
-from crawler.guards import redirect_kind
-from crawler.substance import carries_report
+from crawler.extract.substance import carries_report
 
 MB = 2**20
 
@@ -65,7 +65,7 @@ def _archive_bomb(tmp_path, bomb: bytes) -> tuple[DocumentStore, int]:
 
 @pytest.mark.timeout(60)
 def test_archived_bomb_is_never_inflated_when_read_back(tmp_path, bomb):
-    from crawler.archive import read_payload
+    from crawler.archive.warc import read_payload
 
     store, doc_id = _archive_bomb(tmp_path, bomb)
     with pytest.raises(PayloadTooLarge):
@@ -79,7 +79,7 @@ def test_archived_bomb_is_never_inflated_when_read_back(tmp_path, bomb):
 
 @pytest.mark.timeout(60)
 def test_original_raw_refuses_a_bomb(tmp_path, bomb):
-    from crawler.datasette.serve import make_datasette
+    from crawler.publish.serve import make_datasette
 
     store, doc_id = _archive_bomb(tmp_path, bomb)
     store.warc.close()
@@ -214,7 +214,7 @@ def test_pool_replaces_a_worker_a_document_left_large():
 
 
 def test_ingest_refuses_a_file_over_the_cap(tmp_path, monkeypatch):
-    from crawler import ingest
+    from crawler.record import ingest
 
     big = tmp_path / "big.txt"
     bombs.big_text_file(big, 3 * MB)
@@ -227,8 +227,8 @@ def test_ingest_refuses_a_file_over_the_cap(tmp_path, monkeypatch):
 # -- the alarm ------------------------------------------------------------------------------
 
 def test_hostile_answers_alarm_even_beside_reports():
-    from crawler.health import site_alarm
-    from crawler.runner import SiteResult
+    from crawler.crawl.health import site_alarm
+    from crawler.crawl.runner import SiteResult
 
     bombed = SiteResult("a", "generic", reports_seen=3, hostile=1, errors={"too_large": 1})
     assert "hostile" in site_alarm(bombed, had_reports=True)

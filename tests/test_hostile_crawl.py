@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 N_SOFT = 10_000
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+FAST = ["--settings-module", "crawler.settings.tests", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
         "-s", "RETRY_TIMES=0", "-s", "LOG_LEVEL=ERROR"]
 
 

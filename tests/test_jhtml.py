@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.jhtml import JHTML_RE, JhtmlSpider
-from spiders.testing import one_site, response_for
+from crawler.spiders.jhtml import JHTML_RE, JhtmlSpider
+from tests.saved_pages import one_site, response_for
 
 COLUMN = "http://public.jinshui.gov.cn/D42Y/index.jhtml"
 HOST = "http://public.jinshui.gov.cn"

@@ -1,4 +1,4 @@
-"""The national registry (sites/national.csv) and how it joins the YAML entries (crawler.units)."""
+"""The national registry (sites/national.csv) and how it joins the YAML entries (crawler.sites.units)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli_sites import sites
+from crawler.cli.sites import sites
 from crawler.exceptions import RegistryError
-from crawler.national import load_national
-from crawler.national_build import build_national, build_national_file
-from crawler.registry import Evidence, load_registry
-from crawler.units import foreign_hosts, load_units, merge_entries, summarize
+from crawler.sites.national import load_national
+from crawler.sites.national_build import build_national, build_national_file
+from crawler.sites.registry import Evidence, load_registry
+from crawler.sites.units import foreign_hosts, load_units, merge_entries, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL = ROOT / "sites" / "national.csv"
@@ -301,7 +301,7 @@ def test_every_verified_real_entry_has_evidence():
 
 
 def test_crawl_refuses_a_unit_without_columns(tmp_path):
-    from crawler.cli import main
+    from crawler.cli.main import main
 
     result = CliRunner().invoke(main, ["crawl", "--db", str(tmp_path / "a.db"), "--sites", str(REAL),
                                        "--site", "110101"])

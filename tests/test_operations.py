@@ -14,16 +14,16 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.crawl.health import install_site_health, site_alarm
+from crawler.crawl.middlewares import SiteHealthMiddleware, error_kind, is_waf_challenge
+from crawler.crawl.runner import SiteResult
 from crawler.demo.faults import Fault, FaultPlan, add_reports, build_variant, edit_report
 from crawler.demo.generator import build_demo_web, build_site
 from crawler.demo.server import DemoWeb
-from crawler.health import install_site_health, site_alarm
-from crawler.middlewares import SiteHealthMiddleware, error_kind, is_waf_challenge
-from crawler.runner import SiteResult
-from crawler.store import open_db
-from spiders.base import load_known_urls, response_text
-from spiders.dateid import DateidSpider
-from spiders.testing import one_site, response_for
+from crawler.record.store import open_db
+from crawler.spiders.base import load_known_urls, response_text
+from crawler.spiders.dateid import DateidSpider
+from tests.saved_pages import one_site, response_for
 
 COLUMN = "http://www.mengjin.gov.cn/zwgk/zfxxgknb/index.html"
 
@@ -237,7 +237,7 @@ def test_mutations_add_reports_and_edit_one_keeping_every_url(shared_dir):
 def test_crawl_cli_options():
     from click.testing import CliRunner
 
-    from crawler.cli import main
+    from crawler.cli.main import main
 
     out = CliRunner().invoke(main, ["crawl", "--help"]).output
     for option in ("--full", "--user-agent", "--alarm-exit / --no-alarm-exit", "-s, --set"):
@@ -253,7 +253,7 @@ def test_polite_defaults():
     assert 1 <= s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2 and s.getfloat("DOWNLOAD_DELAY") >= 1
     assert s.getint("DOWNLOAD_TIMEOUT") <= 120 and 0 < s.getint("DOWNLOAD_MAXSIZE") <= 100 * 2**20
     assert "nianbao" in s["USER_AGENT"] and s["NIANBAO_CONTACT_URL"] in s["USER_AGENT"]
-    assert "crawler.incremental.ListDatePipeline" in s.getdict("ITEM_PIPELINES")
+    assert "crawler.crawl.incremental.ListDatePipeline" in s.getdict("ITEM_PIPELINES")
 
 
 def test_result_fields_are_recorded():
@@ -264,7 +264,7 @@ def test_result_fields_are_recorded():
 def test_operations_doc_covers_the_crawl_options_and_error_kinds():
     from pathlib import Path
 
-    from crawler.cli import crawl
+    from crawler.cli.main import crawl
     from crawler.demo.faults import ERROR_KIND
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "operations.md").read_text(encoding="utf-8")
@@ -278,9 +278,9 @@ def test_operations_doc_covers_the_crawl_options_and_error_kinds():
 
 
 def test_attachment_reports_are_known_by_the_listed_page(tmp_path):
-    from crawler.documents import DocumentStore
-    from crawler.incremental import ListDatePipeline, known_reports
-    from crawler.items import ReportItem
+    from crawler.archive.documents import DocumentStore
+    from crawler.crawl.incremental import ListDatePipeline, known_reports
+    from crawler.spiders.items import ReportItem
 
     db_path = tmp_path / "archive.db"
     store = DocumentStore(db_path)
@@ -289,7 +289,7 @@ def test_attachment_reports_are_known_by_the_listed_page(tmp_path):
     pipeline = ListDatePipeline(store)
     pdf = ReportItem(site="s", url="http://x/a/report.pdf", title="t", list_date="2025-01-20", body_level=None,
                      column=None)
-    pdf.list_url = "http://x/a.html"  # what spiders/base.py sets on an attachment's item
+    pdf.list_url = "http://x/a.html"  # what crawler/spiders/base.py sets on an attachment's item
     page = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-01-21", body_level=None,
                       column=None)
     failed = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-02-01", body_level=None,
@@ -314,7 +314,7 @@ def test_attachment_requests_carry_the_listed_page():
 
 
 def test_run_status():
-    from crawler.runner import _run_status
+    from crawler.crawl.runner import _run_status
 
     ok = SiteResult("a", "dateid", close_reason="finished")
     assert _run_status([ok]) == "ok"
@@ -324,7 +324,7 @@ def test_run_status():
 
 def test_crawl_lock_makes_the_archive_folder(tmp_path):
     """`--db new/folder/archive.db`: the folder is made, not a FileNotFoundError."""
-    from crawler.runner import crawl_lock
+    from crawler.crawl.runner import crawl_lock
 
     db = tmp_path / "new" / "folder" / "archive.db"
     with crawl_lock(db):

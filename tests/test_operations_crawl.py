@@ -26,8 +26,7 @@ from crawler.demo.server import DemoWeb
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-        "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "RETRY_MAX_DELAY=1", "-s", "LOG_LEVEL=WARNING"]
+FAST = ["--settings-module", "crawler.settings.tests"]
 
 
 @pytest.fixture

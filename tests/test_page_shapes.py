@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from scrapy.http import Request
 
-from spiders.generic import GenericSpider
-from spiders.testing import FILES, one_site, response_for
-from spiders.trs import TrsSpider, is_report_page_url
+from crawler.spiders.generic import GenericSpider
+from crawler.spiders.trs import TrsSpider, is_report_page_url
+from tests.saved_pages import FILES, one_site, response_for
 
 
 def _lists(out):
@@ -198,8 +198,8 @@ def test_a_page_that_declares_more_entries_than_it_can_reach_counts_them_unread(
 
 
 def test_unread_pages_raise_the_site_alarm():
-    from crawler.health import site_alarm
-    from crawler.runner import SiteResult
+    from crawler.crawl.health import site_alarm
+    from crawler.crawl.runner import SiteResult
 
     ok = SiteResult("fj", "trs", reports_seen=5, pages=6, requests=6)
     assert site_alarm(ok, had_reports=True) is None
@@ -211,8 +211,8 @@ def test_unread_pages_raise_the_site_alarm():
 
 
 def test_pages_unread_reach_crawl_sites(tmp_path):
-    from crawler.runner import SiteResult, _record_run
-    from crawler.store import open_db
+    from crawler.crawl.runner import SiteResult, _record_run
+    from crawler.record.store import open_db
 
     db_path = tmp_path / "archive.db"
     db = open_db(db_path)

@@ -1,12 +1,12 @@
-"""crawler.record: whether a document will be read is decided in one place, for the crawl and the store."""
+"""crawler.record.document: whether a document will be read is decided in one place, for the crawl and the store."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from crawler.record import ArchivedDocument, Origin, needs_reading, record_document
-from crawler.store import open_db
+from crawler.record.document import ArchivedDocument, Origin, needs_reading, record_document
+from crawler.record.store import open_db
 
 FILES = Path(__file__).parent / "files"
 

@@ -1,4 +1,4 @@
-"""crawler.registry.load_registry: placeholders, validation, errors that name file, entry and reason."""
+"""crawler.sites.registry.load_registry: placeholders, validation, errors that name file, entry and reason."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.exceptions import RegistryError
-from crawler.registry import Column, Site, domain_allowed, load_registry
+from crawler.sites.registry import Column, Site, domain_allowed, load_registry
 
 GOOD = """
 sites:
@@ -173,7 +173,7 @@ def test_domain_allowed():
     assert not domain_allowed("evilhouma.gov.cn", ["houma.gov.cn"])
 
 
-# --- crawler.sites_check and `nianbao sites` -------------------------------------------------
+# --- crawler.sites.check and `nianbao sites` -------------------------------------------------
 
 FILES = Path(__file__).resolve().parent / "files"
 
@@ -199,7 +199,7 @@ def _site(family: str, url: str, guessed: bool, slug: str = "s") -> Site:
 
 
 def test_check_sites_outcomes():
-    from crawler.sites_check import check_sites
+    from crawler.sites.check import check_sites
 
     ok = "http://www.hunnan.gov.cn/zwgk/zfxxgknb/index.html"
     gone = "http://www.mengjin.gov.cn/zfxxgk/zfxxgknb/"
@@ -231,7 +231,7 @@ def test_check_sites_outcomes():
 
 
 def test_check_sites_without_fetch():
-    from crawler.sites_check import check_sites
+    from crawler.sites.check import check_sites
 
     def never(url):
         raise AssertionError("fetched")
@@ -243,7 +243,7 @@ def test_check_sites_without_fetch():
 def test_cli_sites_list_and_check(good, tmp_path):
     from click.testing import CliRunner
 
-    from crawler.cli_sites import sites
+    from crawler.cli.sites import sites
 
     path = write(tmp_path, ENTRY.format(**OK))
     runner = CliRunner()
@@ -265,7 +265,7 @@ def test_cli_sites_list_and_check(good, tmp_path):
 def test_cli_sites_check_bad_registry(tmp_path):
     from click.testing import CliRunner
 
-    from crawler.cli import main
+    from crawler.cli.main import main
 
     path = write(tmp_path, ENTRY.format(**{**OK, "family": "wordpress"}))
     result = CliRunner().invoke(main, ["sites", "check", "--no-fetch", "--registry", str(path)])

@@ -1,6 +1,6 @@
 """One search for every box: terms of any length, several words, phrases, snippets; bounded queries.
 
-The query grammar (crawler.search) on its own, then through the fixture
+The query grammar (crawler.publish.search) on its own, then through the fixture
 archive served in-process exactly as `nianbao serve` serves it.
 """
 
@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 import pytest
 from datasette.utils import tilde_encode
 
-from crawler import search
-from crawler.datasette.fixtures import build_fixture_db
-from crawler.datasette.serve import make_datasette, metadata_path, serve_command_args
+from crawler.publish import search
+from crawler.publish.fixtures import build_fixture_db
+from crawler.publish.serve import make_datasette, metadata_path, serve_command_args
 
 
 def test_terms_words_and_phrases():
@@ -184,7 +184,7 @@ def test_excel_download_of_a_question_says_when_rows_were_cut(tmp_path):
 
 def test_serving_removes_its_private_metadata_folder(tmp_path, monkeypatch):
     """The metadata lives in a 0700 folder while Datasette runs, and goes with it."""
-    from crawler.datasette import serve
+    from crawler.publish import serve
 
     seen = {}
 

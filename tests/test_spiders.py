@@ -19,8 +19,8 @@ import yaml
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
-from crawler.registry import FAMILIES, domain_allowed, load_registry
-from spiders.base import ReportSpider
+from crawler.sites.registry import FAMILIES, domain_allowed, load_registry
+from crawler.spiders.base import ReportSpider
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRIES = [p for p in (ROOT / "sites" / "real.yaml", ROOT / "sites" / "demo.yaml") if p.exists()]
@@ -41,7 +41,7 @@ def _entries():
 
 @pytest.fixture(scope="module")
 def spider_loader() -> SpiderLoader:
-    return SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["spiders"]}))
+    return SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["crawler.spiders"]}))
 
 
 def test_real_registry_exists():
@@ -144,7 +144,7 @@ def test_requests_survive_a_disk_queue(spider_loader, family, url, name):
 
     from scrapy.utils.request import request_from_dict
 
-    from spiders.testing import one_site, response_for
+    from tests.saved_pages import one_site, response_for
 
     spider = spider_loader.load(family)(sites=[one_site(family, [url])])
     start = next(spider.start_requests())

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crawler.cellstore import TEMPLATE_KEY_IDS
-from crawler.checks import check_report
-from crawler.model import Report
-from crawler.store import open_db, store_report, write_transaction
+from crawler.extract.checks import check_report
+from crawler.extract.model import Report
+from crawler.record.cellstore import TEMPLATE_KEY_IDS
+from crawler.record.store import open_db, store_report, write_transaction
 
 
 def a_report(new_received: int) -> Report:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from scrapy.http import Request
 
-from crawler.items import ReportItem
-from spiders.testing import FILES, file_response, one_site, response_for
-from spiders.trs import TrsSpider, is_tdate_url
+from crawler.spiders.items import ReportItem
+from crawler.spiders.trs import TrsSpider, is_tdate_url
+from tests.saved_pages import FILES, file_response, one_site, response_for
 
 COLUMN = "http://www.hunnan.gov.cn/zwgk/zfxxgknb/index.html"
 BASE = "http://www.hunnan.gov.cn/zwgk/zfxxgknb/"

@@ -1,4 +1,4 @@
-"""archive.db is written only inside crawler.store.write_transaction (the one write path)."""
+"""archive.db is written only inside crawler.record.store.write_transaction (the one write path)."""
 
 from __future__ import annotations
 

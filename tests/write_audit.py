@@ -4,7 +4,7 @@
 
 Every connection sqlite-utils opens gets a SQLite authorizer that notes each
 INSERT / UPDATE / DELETE / CREATE / DROP / ALTER prepared outside
-crawler.store.write_transaction. Prints the violations as JSON on the last line.
+crawler.record.store.write_transaction. Prints the violations as JSON on the last line.
 A subprocess, because Scrapy's reactor starts once per process.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawler.store import is_writing
+from crawler.record.store import is_writing
 
 WRITES = {getattr(sqlite3, name): name for name in (
     "SQLITE_INSERT", "SQLITE_UPDATE", "SQLITE_DELETE", "SQLITE_CREATE_TABLE", "SQLITE_CREATE_INDEX",
@@ -52,21 +52,21 @@ def install() -> None:
 
 def main(db: Path, site: str, files: list[Path]) -> None:
     install()
+    from crawler.cli.demo import DEMO_REGISTRY
+    from crawler.crawl.runner import crawl
     from crawler.demo.server import DemoWeb
-    from crawler.demo_run import DEMO_REGISTRY
     from crawler.derive import refresh_derived
-    from crawler.ingest import ingest_paths
-    from crawler.reextract import reextract_all
-    from crawler.registry import load_registry
-    from crawler.runner import DEMO_SETTINGS, crawl
-    from crawler.store import open_db
+    from crawler.record.ingest import ingest_paths
+    from crawler.record.reextract import reextract_all
+    from crawler.record.store import open_db
+    from crawler.sites.registry import load_registry
 
     today = dt.date(2026, 1, 1)
     with DemoWeb() as web:
         sites = [s for s in load_registry(DEMO_REGISTRY, bases=web.bases) if s.slug == site]
         # patient with a loaded machine: every page must arrive for the counts to be exact
         crawl(db, sites, registry_name="sites/demo.yaml",
-              settings={**DEMO_SETTINGS, "DOWNLOAD_TIMEOUT": 180, "RETRY_TIMES": 3})
+              settings_module="crawler.settings.tests", settings={"DOWNLOAD_TIMEOUT": 180, "RETRY_TIMES": 3})
     refresh_derived(db, today)
     ingest_paths(db, files)
     refresh_derived(db, today)

@@ -1,6 +1,6 @@
 """Realistic small numbers for one report's tables, from a seeded RNG.
 
-The numbers obey the four consistency rules of crawler/checks.py unless a
+The numbers obey the four consistency rules of crawler/extract/checks.py unless a
 rule is planted broken on purpose; ``plant`` breaks exactly the rule asked
 for and no other, so the gold's ``planted_findings`` is the whole truth.
 """

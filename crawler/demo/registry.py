@@ -14,7 +14,7 @@ from crawler.demo.model import DemoCorpus
 
 CHECKED = "2026-11-26"
 _HEADER = ("# The embedded demo web (crawler/demo): six imitated district sites on loopback.\n"
-           "# {base} and {host} are filled per site from DemoWeb.bases (crawler/registry.py).\n"
+           "# {base} and {host} are filled per site from DemoWeb.bases (crawler/sites/registry.py).\n"
            "# Regenerate: python -m crawler.demo --registry sites/demo.yaml\n")
 
 

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from crawler.crossreport import rebuild_cross_findings
+from crawler.crawl.health import install_site_health
+from crawler.derive.crossreport import rebuild_cross_findings
 from crawler.derive.views import install_views
-from crawler.health import install_site_health
-from crawler.store import open_db, write_transaction
+from crawler.record.store import open_db, write_transaction
 
 logger = logging.getLogger(__name__)
 

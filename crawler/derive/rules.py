@@ -1,8 +1,8 @@
-"""The four arithmetic rules (crawler.checks.RULES) by name, so a reader never has to decode "规则 3"."""
+"""The four arithmetic rules (crawler.extract.checks.RULES) by name, so a reader never has to decode "规则 3"."""
 
 from __future__ import annotations
 
-from crawler import checks
+from crawler.extract import checks
 
 RULE_NAMES = {
     "1": "申请收支相抵",

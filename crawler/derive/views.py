@@ -31,7 +31,7 @@ from crawler.derive.map_popup import map_popup
 from crawler.derive.regions import MUNICIPALITIES, load_regions
 from crawler.derive.rules import rule_rows
 from crawler.derive.sqltext import as_integer, quoted
-from crawler.store import write_transaction
+from crawler.record.store import write_transaction
 
 REPORT_COLUMNS = ("id", "site", "url", "title", "agency", "body_level", "year", "template", "published",
                   "document_id", "findings_count", "cells_count", "source_url", "source_document_id")
@@ -283,7 +283,7 @@ def install_trigram_fts(db: sqlite_utils.Database) -> None:
 
     `content=reports` is written unquoted so that Datasette does not take it
     for the reports table's own search: `?_search=` goes through
-    crawler.search (any term length), not Datasette's trigram-only match.
+    crawler.publish.search (any term length), not Datasette's trigram-only match.
     """
     if "content=reports," in _fts_sql(db, "reports_fts").replace(" ", ""):
         return
@@ -353,13 +353,13 @@ def _links(alias: str = "f") -> list[str]:
 
 
 def cross_kinds() -> dict[str, str]:
-    from crawler.crossreport.finding import KINDS
+    from crawler.derive.crossreport.finding import KINDS
 
     return dict(KINDS)
 
 
 def _cross_view() -> str:
-    """Cross-report findings (crawler/crossreport) in readable form: between years, text vs table, dates."""
+    """Cross-report findings (crawler/derive/crossreport) in readable form: between years, text vs table, dates."""
     kinds = " ".join(f"when '{k}' then '{v}'" for k, v in cross_kinds().items())
     kind = f"case c.kind {kinds} else c.kind end" if kinds else "c.kind"
     return (

@@ -17,8 +17,8 @@ import re
 from pathlib import Path
 
 from crawler import schema
-from crawler.checks import check_report
 from crawler.exceptions import ExtractError
+from crawler.extract.checks import check_report
 from crawler.extract.decode import decode_bytes
 from crawler.extract.document import Document
 from crawler.extract.htmldoc import MAX_TABLES, html_document, looks_like_html, too_many_tables
@@ -32,13 +32,13 @@ from crawler.extract.meta import (
     strip_site_name,
     template_marks,
 )
+from crawler.extract.model import Report
 from crawler.extract.prose import read_prose
 from crawler.extract.simplify import to_simplified
 from crawler.extract.tables import Reading, read_tables
 from crawler.extract.textdoc import text_document
 from crawler.extract.tokens import tokenize
 from crawler.extract.values import drop_invisible
-from crawler.model import Report
 from crawler.schema import DECIMAL_CELLS
 
 __all__ = ["extract_bytes", "extract_path"]

@@ -10,7 +10,7 @@ so an allocation far past the bound fails inside it (MemoryError) rather
 than taking the machine's memory.
 
 ``shared_pool().extract`` reads one document (the crawl, through
-crawler/offloop.py, and the fleet's workers); ``ExtractorPool.map`` reads many
+crawler/crawl/offloop.py, and the fleet's workers); ``ExtractorPool.map`` reads many
 in parallel (reextract, ingest of a directory); ``extract_bounded`` is the
 one-off call for a script or a benchmark. All are blocking and thread-safe: a
 Scrapy pipeline calls them through ``deferToThread`` so the reactor keeps
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.exceptions import ExtractError
-from crawler.model import Report
+from crawler.extract.model import Report
 
 POLL_SECONDS = 0.02
 STARTUP_SECONDS = 60.0  # loading the extractor in a new worker (not counted against a document)

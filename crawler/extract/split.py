@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from crawler import schema
-from crawler.checks import check_rule1, check_rule3
+from crawler.extract.checks import check_rule1, check_rule3
 
 _INT = re.compile(r"0|[1-9]\d*")
 _SIGNED = re.compile(r"[+-]?(?:0|[1-9]\d*)")

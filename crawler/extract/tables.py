@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler import schema
-from crawler.checks import check_report
+from crawler.extract.checks import check_report
 from crawler.extract.headers import (
     appeal_order,
     applicant_order,
@@ -23,10 +23,10 @@ from crawler.extract.headers import (
     without_subtotal,
 )
 from crawler.extract.labels import is_sentence, match_row
+from crawler.extract.model import CellValue
 from crawler.extract.split import GLUED, Glued, cuts, describe, resolve, row_check, row_cuts, why_missing
 from crawler.extract.tokens import Token
 from crawler.extract.values import normalize_width
-from crawler.model import CellValue
 
 # A group header of table 二: '第二十条第（五）项' names the item whose rows follow.
 _ITEM = re.compile(r"第\s*[（(]\s*([一二三四五六七八九十]+)\s*[)）]\s*项")

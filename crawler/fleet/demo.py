@@ -17,20 +17,9 @@ from pathlib import Path
 import yaml
 
 from crawler.demo.hits import HitLog
-from crawler.runner import DEMO_SETTINGS
+from crawler.settings.overrides import as_set_args
 
 ROOT = Path(__file__).resolve().parents[2]
-
-#: Worker settings for the loopback demo web: no delays, short leases so faults heal quickly.
-DEMO_FLEET_SETTINGS = {
-    **DEMO_SETTINGS,
-    "LOG_LEVEL": "WARNING",
-    "NIANBAO_FLEET_LEASE": 8,
-    "NIANBAO_FLEET_WORKER_TTL": 6,
-    "NIANBAO_FLEET_SLOT_TTL": 4,
-    "NIANBAO_WARC_FSYNC": False,
-}
-
 
 def write_registry(web, path: Path, slugs: list[str] | None = None) -> Path:
     """The demo registry with the live bases, optionally only some sites."""
@@ -43,12 +32,6 @@ def write_registry(web, path: Path, slugs: list[str] | None = None) -> Path:
     return path
 
 
-def _set_args(settings: dict) -> list[str]:
-    import json
-
-    return [a for k, v in settings.items() for a in ("--set", f"{k}={json.dumps(v)}")]
-
-
 class LocalFleet:
     """The writer and workers as child processes (`python -m crawler.fleet …`)."""
 
@@ -58,7 +41,7 @@ class LocalFleet:
         self.registry = registry
         self.db = db
         self.workdir = Path(workdir)
-        self.settings = DEMO_FLEET_SETTINGS | (settings or {})
+        self.settings = settings or {}
         self.prefix = prefix
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -78,7 +61,8 @@ class LocalFleet:
         return self._spawn(name, ["worker", "--redis", self.redis_url, "--sites", str(self.registry),
                                   "--db", str(self.db), "--prefix", self.prefix,
                                   "--json-out", str(self.workdir / f"{name}.json"),
-                                  *_set_args(self.settings | (settings or {}))])
+                                  "--settings-module", "crawler.settings.fleet_demo",
+                                  *as_set_args(self.settings | (settings or {}))])
 
     def wait(self, names: list[str] | None = None, timeout: float = 300) -> dict[str, int]:
         deadline = time.monotonic() + timeout

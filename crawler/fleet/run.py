@@ -20,7 +20,7 @@ from typing import Any
 import redis
 
 from crawler.fleet.keys import Keys
-from crawler.store import utcnow
+from crawler.record.store import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +59,17 @@ class FleetRun:
         if self.client.hsetnx(self.keys.run, "token", token):
             started = utcnow()
             self.client.hset(self.keys.run, mapping={
-                "started": started, "registry": registry, "spiders": json.dumps(spiders)})
+                "started": started, "registry": registry, "crawler.spiders": json.dumps(spiders)})
             self.client.xadd(self.keys.stream, {
                 "kind": "run_start", "run": token, "started": started, "registry": registry,
-                "spiders": json.dumps(spiders),
+                "crawler.spiders": json.dumps(spiders),
                 "sites": json.dumps([site_record(s) for s in sites], ensure_ascii=False)})
             logger.info("fleet run %s started by %s", token, self.worker)
         else:
             token = self.client.hget(self.keys.run, "token").decode()
-            known = json.loads(self.client.hget(self.keys.run, "spiders") or b"[]")
+            known = json.loads(self.client.hget(self.keys.run, "crawler.spiders") or b"[]")
             if set(spiders) - set(known):
-                self.client.hset(self.keys.run, "spiders", json.dumps(sorted(set(known) | set(spiders))))
+                self.client.hset(self.keys.run, "crawler.spiders", json.dumps(sorted(set(known) | set(spiders))))
             logger.info("worker %s joined fleet run %s", self.worker, token)
         self.token = token
         self.heartbeat()

@@ -11,7 +11,7 @@ archived copy a 304 stands for may sit on another machine.
 `StreamPipeline` replaces ReportPipeline on a worker: the worker reads each
 report item itself, in its bounded extraction process (crawler/extract/bounded.py,
 off Scrapy's loop), and streams the reading (cells, findings, text) with the
-item's metadata but not its body: the writer only stores (crawler/record.py
+item's metadata but not its body: the writer only stores (crawler/record/document.py
 with the reading given), so one writer keeps up with many workers.
 When the writer falls behind (stream longer than NIANBAO_FLEET_STREAM_MAX),
 the pipeline waits, which slows the worker down instead of filling Redis.
@@ -26,14 +26,14 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 
-from crawler.archive import Stored, WarcArchive, archive_dir_for
-from crawler.documents import DocumentStore, Validators
+from crawler.archive.documents import DocumentStore, Validators
+from crawler.archive.warc import Stored, WarcArchive, archive_dir_for
 from crawler.exceptions import ExtractError
 from crawler.extract.bounded import Limits, shared_pool
+from crawler.extract.model import Report
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.politeness import pause
-from crawler.items import ReportItem
-from crawler.model import Report
+from crawler.spiders.items import ReportItem
 
 _shared: dict[tuple, StreamDocumentStore] = {}
 _lock = threading.Lock()
@@ -169,7 +169,7 @@ class StreamPipeline:
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.threads import deferToThread
 
-        from crawler.offloop import limits_from_settings
+        from crawler.crawl.offloop import limits_from_settings
 
         reading = await maybe_deferred_to_future(
             deferToThread(read_item, item, limits_from_settings(self.crawler.settings)))

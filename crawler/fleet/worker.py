@@ -1,6 +1,6 @@
 """`nianbao crawl --redis URL`: one worker of a fleet, same spiders and registry as a single crawl.
 
-Differences from crawler/runner.py's single-machine crawl, all in settings:
+Differences from crawler/crawl/runner.py's single-machine crawl, all in settings:
 the scheduler and fingerprints are in Redis (crawler/fleet/scheduler.py),
 politeness is fleet-wide (crawler/fleet/politeness.py) so Scrapy's own
 per-process delay and AutoThrottle are off, and documents and report items
@@ -18,9 +18,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.spiderloader import SpiderLoader
 
+from crawler.crawl.runner import project_settings
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import FleetRun, worker_id
-from crawler.runner import project_settings
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def fleet_settings(base: Any, redis_url: str, *, prefix: str, worker: str, run: 
     spider_mws = dict(base.getdict("SPIDER_MIDDLEWARES"))
     spider_mws["crawler.fleet.seed.SeedOnceMiddleware"] = 10
     pipelines = dict(base.getdict("ITEM_PIPELINES"))
-    pipelines["crawler.pipelines.ReportPipeline"] = None
+    pipelines["crawler.crawl.pipelines.ReportPipeline"] = None
     pipelines["crawler.fleet.sink.StreamPipeline"] = 300
     return {
         "NIANBAO_FLEET_REDIS": redis_url,
@@ -69,8 +69,8 @@ def fleet_settings(base: Any, redis_url: str, *, prefix: str, worker: str, run: 
 
 
 def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, registry_name: str = "",
-               settings: dict[str, Any] | None = None, prefix: str = "nianbao",
-               incremental: bool = True) -> WorkerResult:
+               settings: dict[str, Any] | None = None, settings_module: str | None = None,
+               prefix: str = "nianbao", incremental: bool = True) -> WorkerResult:
     """Crawl as one worker until the fleet's frontier is empty; blocking; one call per process.
 
     `db_path` only places the WARC directory (archive/ beside it, or
@@ -82,10 +82,10 @@ def run_worker(db_path: str | Path, sites: Iterable[Any], *, redis_url: str, reg
     keys = Keys(prefix)
     client = resilient(redis_url)
     me = worker_id()
-    base = project_settings(db_path, settings)
+    base = project_settings(db_path, settings, settings_module)
     run = FleetRun(client, keys, me, base.getfloat("NIANBAO_FLEET_WORKER_TTL", 30.0))
     token = run.join(registry_name, sites)
-    # {url: list date}, as crawler.incremental.known_reports gives a single-machine crawl
+    # {url: list date}, as crawler.crawl.incremental.known_reports gives a single-machine crawl
     known = ({u.decode(): (d.decode() or None) for u, d in client.hgetall(keys.known).items()}
              if incremental else {})
     for k, v in fleet_settings(base, redis_url, prefix=prefix, worker=me, run=token).items():

@@ -4,9 +4,9 @@ It reads the workers' stream as consumer group `writer` and applies each
 entry with the single-machine code: a document record through
 DocumentStore.add_document (one row per url + sha256, so a document
 delivered twice is stored once), a report item through
-crawler.record.record_document with the reading the worker made (the
+crawler.record.document.record_document with the reading the worker made (the
 writer only stores; it extracts only an entry that carries a body) and then
-crawler.incremental.ListDatePipeline (the list date that lets the next
+crawler.crawl.incremental.ListDatePipeline (the list date that lets the next
 night skip an unchanged report), as ITEM_PIPELINES order them. A batch of
 entries is one SQLite transaction that also records their IDs in
 `fleet_applied`; only after it commits are the entries XACKed (and deleted),
@@ -32,14 +32,19 @@ from types import SimpleNamespace
 
 import redis
 
-from crawler.archive import Stored
+from crawler.archive.documents import DocumentStore
+from crawler.archive.warc import Stored
+from crawler.crawl.health import site_alarm
+from crawler.crawl.incremental import ListDatePipeline, known_reports
+from crawler.crawl.runner import SiteResult, _record_run
 from crawler.derive import refresh_derived
-from crawler.documents import DocumentStore
 from crawler.exceptions import ArchiveBusy, ExtractError
+from crawler.extract.model import Report
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.run import live_workers, server_now
 from crawler.fleet.sink import item_from_fields, reading_from_fields
-from crawler.fleet_ledger import (
+from crawler.record.document import STORED_OUTCOMES, record_document
+from crawler.record.fleet_ledger import (
     ensure_fleet_schema,
     finish_fleet_run,
     forget_applied,
@@ -47,12 +52,7 @@ from crawler.fleet_ledger import (
     note_item,
     open_fleet_run,
 )
-from crawler.health import site_alarm
-from crawler.incremental import ListDatePipeline, known_reports
-from crawler.model import Report
-from crawler.record import STORED_OUTCOMES, record_document
-from crawler.runner import SiteResult, _record_run
-from crawler.store import utcnow, write_transaction
+from crawler.record.store import utcnow, write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +293,7 @@ class Writer:
         if token is None:
             return self._no_open_runs()
         token = token.decode()
-        spiders = json.loads(self.client.hget(self.keys.run, "spiders") or b"[]")
+        spiders = json.loads(self.client.hget(self.keys.run, "crawler.spiders") or b"[]")
         for name in spiders:
             if self.client.get(self.keys.seeded(name)) != b"done":
                 return False
