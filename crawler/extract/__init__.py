@@ -34,6 +34,7 @@ from crawler.extract.meta import (
 )
 from crawler.extract.model import Report
 from crawler.extract.prose import read_prose
+from crawler.extract.settle import settle
 from crawler.extract.simplify import to_simplified
 from crawler.extract.tables import Reading, read_tables
 from crawler.extract.textdoc import text_document
@@ -41,7 +42,7 @@ from crawler.extract.tokens import tokenize
 from crawler.extract.values import drop_invisible
 from crawler.schema import DECIMAL_CELLS
 
-__all__ = ["extract_bytes", "extract_path"]
+__all__ = ["extract_bytes", "extract_document", "extract_path"]
 
 _HTML_NAMES = re.compile(r"\.(?:s?html?|jhtml|xhtml|php|jsp|aspx?)$", re.I)
 _SOURCE = re.compile(r"(?:来源|信息来源|发布机构|发布单位)\s*[:：]\s*([^\s:：|，,。]{2,30})")
@@ -71,6 +72,11 @@ def extract_bytes(data: bytes, *, filename: str | None = None, content_type: str
         raise ExtractError(f"{name}: unreadable document ({type(e).__name__}: {e})") from e
 
 
+def extract_document(doc: Document) -> Report:
+    """A document a reader has already laid out as lines (an attachment's Document) → Report."""
+    return _read(doc, doc, doc.url)
+
+
 def _is_html(text: str, filename: str | None, content_type: str | None) -> bool:
     if content_type and "html" in content_type.lower():
         return True
@@ -88,7 +94,7 @@ def _documents(text: str, html: bool, url: str | None) -> tuple[Document, Docume
 
 
 def _cells(body: Document, page: Document, template: str) -> Reading:
-    reading = read_tables(tokenize(body.lines), template)
+    reading = settle(body, template, lambda lines: read_tables(tokenize(lines), template))
     if not reading.cells and page is not body:
         reading = read_tables(tokenize(page.ready().lines), template)
     prose = read_prose(body.text())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 MAX_LINES = 30_000  # a report is a few hundred lines; a page beyond this is read up to here
@@ -28,6 +28,11 @@ class Document:
     published_source: str | None = None
     url: str | None = None
     recognized: bool = False  # some text was read by OCR: a speck may sit in a number
+    # OCR boxes that could belong elsewhere (a number between two rows, a speck read as a digit): what is
+    # in doubt and how many options each has (option 0: as read); relayout(choice) gives the lines for
+    # one option per doubt, and the tables' arithmetic decides (crawler/extract/settle.py).
+    doubts: list[tuple[str, int]] = field(default_factory=list)
+    relayout: Callable[[Sequence[int]], list[Line]] | None = field(default=None, repr=False)
     # Builds `lines` on first need (a page's chrome is only walked when the body lacks something).
     pending: Callable[[], list[Line]] | None = field(default=None, repr=False)
     # The plain text without building lines (enough to find a date or a source in the chrome).

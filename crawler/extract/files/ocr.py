@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_PIXELS, fail
-from crawler.extract.files.pages import Item, stitch
+from crawler.extract.files.pages import Item
 from crawler.extract.files.text import is_footer, join_pieces
 from crawler.extract.values import value_kind
 
@@ -340,29 +342,128 @@ def _page_number(row: list[Box], width: int) -> bool:
     return abs((row[0].x0 + row[0].x1) / 2 - width / 2) < 0.1 * width
 
 
-def image_items(image, name: str | None = None) -> list:
-    """One page image → Item list (tables and text lines, top to bottom)."""
+#: A speck read as a digit is much shorter than the page's digits; a box this far off its row's
+#: line (a share of the digits' height) may belong to the row beside it.
+SPECK_HEIGHT = 0.5
+OFF_LINE = 0.25
+NEAR_ROW = 0.6
+MAX_DOUBTS = 12
 
+Move = tuple[int, tuple[int, ...], int | None]  # (row, ids of the boxes moved, the row they go to; None: dropped)
+
+
+def _is_count(b: Box) -> bool:
+    return value_kind(b.text) == "number"
+
+
+def _gap(b: Box, row: list[Box]) -> float:
+    """Vertical distance from a box to a row's boxes (negative: they overlap)."""
+    return max(min(x.top for x in row) - b.bottom, b.top - max(x.bottom for x in row))
+
+
+def find_doubts(rows: list[list[Box]]) -> list[tuple[str, list[Move]]]:
+    """Boxes OCR may have put in the wrong row: a speck read as a digit (far shorter than the digits
+    around it: kept or dropped), numbers off their row's line towards the row beside it, and a row of
+    numbers with no label printed between two labelled rows (each: stays, or goes to that row)."""
+    heights = sorted(b.bottom - b.top for row in rows for b in row if _is_count(b))
+    if not heights:
+        return []
+    h = heights[len(heights) // 2]
+    out: list[tuple[str, list[Move]]] = []
+    for i, row in enumerate(rows):
+        specks = [b for b in row if _is_count(b) and b.bottom - b.top < SPECK_HEIGHT * h and len(b.text) <= 2]
+        out += [(f"“{b.text}”可能是污点", [(i, (id(b),), None)]) for b in specks]
+        labels = [b for b in row if not b.is_value]
+        numbers = [b for b in row if _is_count(b) and b not in specks]
+        groups: dict[int, list[Box]] = {}
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(rows) or not any(not x.is_value for x in rows[j]):
+                continue
+            if labels:
+                line = sorted(x.cy for x in labels)[len(labels) // 2]
+                toward = [b for b in numbers if (b.cy - line) * (j - i) > OFF_LINE * h and _gap(b, rows[j]) < NEAR_ROW * h]
+            else:
+                toward = [b for b in numbers if _gap(b, rows[j]) < NEAR_ROW * h]
+            if toward:
+                groups[j] = toward
+        if groups:  # one doubt: the numbers stay, or go to one row beside them
+            what = "、".join(dict.fromkeys(b.text for boxes in groups.values() for b in boxes))
+            out.append((f"数字“{what}”在两行之间", [(i, tuple(id(b) for b in boxes), j) for j, boxes in groups.items()]))
+    return out[:MAX_DOUBTS]
+
+
+def loose_items(rows: list[list[Box]], width: int) -> list[Item]:
+    """Rows of boxes outside ruled tables → items: runs of rows with two numbers or more are one table
+    whose columns all its rows share (a blank cell keeps its place); other rows are text lines."""
+    items: list[Item] = []
+    block: list[list[Box]] = []
+
+    def flush() -> None:
+        if block:
+            cols, n_label = columns(block, pad=6)
+            items.append(Item(min(b.top for b in block[0]), grid=join_wrapped(to_grid(block, cols), n_label)))
+            block.clear()
+
+    for row in rows:
+        text = join_pieces([b.text for b in sorted(row, key=lambda b: b.x0)])
+        if is_footer(text) or _page_number(row, width):
+            continue
+        if sum(b.is_value for b in row) >= 2:
+            block.append(row)
+        else:
+            flush()
+            items.append(Item(min(b.top for b in row), cells=[text]))
+    flush()
+    return items
+
+
+@dataclass
+class ScannedPage:
+    """One OCR'd page: its ruled tables as read, the other boxes in rows, and the doubts about those rows."""
+
+    fixed: list[Item]
+    rows: list[list[Box]]
+    width: int
+    moves: list[list[Move]] = field(default_factory=list)  # per doubt, its options after option 0 (as read)
+    doubts: list[tuple[str, int]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, boxes: list[Box], width: int, fixed: list[Item] | None = None) -> ScannedPage:
+        rows = rows_by_overlap(boxes)
+        found = find_doubts(rows)
+        return cls(fixed or [], rows, width, [m for _, m in found], [(w, len(m) + 1) for w, m in found])
+
+    def items(self, choice: Sequence[int] = ()) -> list[Item]:
+        rows = [list(r) for r in self.rows]
+        for options, pick in zip(self.moves, choice, strict=False):
+            if not pick:
+                continue
+            i, ids, to = options[pick - 1]
+            moved = [b for b in rows[i] if id(b) in ids]
+            rows[i] = [b for b in rows[i] if id(b) not in ids]
+            if to is not None:
+                rows[to] = rows[to] + moved
+        return sorted(self.fixed + loose_items([r for r in rows if r], self.width), key=lambda it: it.top)
+
+
+def scan_page(image, name: str | None = None) -> ScannedPage:
+    """One page image → its ruled tables as grids and the rest of its boxes in rows."""
     gray = prepare(image, name)
     boxes = ocr_boxes(gray)
     rules = rule_positions(gray)
-    items: list[Item] = []
+    fixed: list[Item] = []
     inside: set[int] = set()
     vert = _vertical_mask(gray)
     for group in table_rules(vert, rules):
         table = [b for b in boxes if group[0] - 2 <= b.cy <= group[-1] + 2]
         inside |= {id(b) for b in table}
-        items.append(Item(group[0], grid=ruled_grid(gray, vert, group, table)))
-    rest = [b for b in boxes if id(b) not in inside]
-    for row in rows_by_overlap(rest):
-        text = join_pieces([b.text for b in sorted(row, key=lambda b: b.x0)])
-        if not is_footer(text) and not _page_number(row, gray.shape[1]):
-            if sum(b.is_value for b in row) >= 2:
-                cols, n_label = columns([row], pad=6)
-                items.append(Item(min(b.top for b in row), grid=join_wrapped(to_grid([row], cols), n_label)))
-            else:
-                items.append(Item(min(b.top for b in row), cells=[text]))
-    return sorted(items, key=lambda it: it.top)
+        fixed.append(Item(group[0], grid=ruled_grid(gray, vert, group, table)))
+    return ScannedPage.of([b for b in boxes if id(b) not in inside], gray.shape[1], fixed)
+
+
+def image_items(image, name: str | None = None) -> list:
+    """One page image → Item list (tables and text lines, top to bottom), as read."""
+    return scan_page(image, name).items()
 
 
 def read_image(data: bytes, name: str | None = None):
@@ -370,8 +471,6 @@ def read_image(data: bytes, name: str | None = None):
     import io
 
     from PIL import Image, UnidentifiedImageError
-
-    from crawler.extract.document import Document
 
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
@@ -381,4 +480,6 @@ def read_image(data: bytes, name: str | None = None):
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise fail(name, f"unreadable image ({e})") from None
-    return Document(lines=stitch([image_items(image, name)]), recognized=True)
+    from crawler.extract.files.pages import page_document
+
+    return page_document([scan_page(image, name)], recognized=True)

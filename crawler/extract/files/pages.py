@@ -5,9 +5,11 @@ Shared by the PDF reader (text pages) and the OCR reader (scanned pages and imag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from crawler.extract.document import Line
+from crawler.extract.document import Document, Line
 from crawler.extract.files.text import join_pieces
 from crawler.extract.values import value_kind
 
@@ -69,3 +71,35 @@ def stitch(pages: list[list[Item]]) -> list[Line]:
             lines.extend(Line(list(r), grid=True) for r in grid)
             last_grid = it.grid
     return lines
+
+
+class Flexible(Protocol):
+    """A page some of whose boxes could belong elsewhere (OCR): each doubt has options, option 0 as read."""
+
+    doubts: list[tuple[str, int]]  # (what is in doubt, in words; how many options)
+
+    def items(self, choice: Sequence[int] = ()) -> list[Item]: ...
+
+
+def page_document(pages: list[list[Item] | Flexible], recognized: bool) -> Document:
+    """Pages as one document; where a page has doubts, the document can be laid out again with other
+    options (Document.relayout), and the reader lets the tables' arithmetic choose."""
+    flexible = [(n, p) for n, p in enumerate(pages) if not isinstance(p, list) and p.doubts]
+
+    def layout(choice: Sequence[int] = ()) -> list[Line]:
+        picks = list(choice)
+        out = []
+        for page in pages:
+            if isinstance(page, list):
+                out.append(page)
+                continue
+            k = len(page.doubts)
+            out.append(page.items(picks[:k]))
+            picks = picks[k:]
+        return stitch(out)
+
+    doc = Document(lines=layout(), recognized=recognized)
+    if flexible:
+        doc.doubts = [(f"第{n + 1}页：{what}", options) for n, p in flexible for what, options in p.doubts]
+        doc.relayout = layout
+    return doc

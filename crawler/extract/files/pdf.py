@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from crawler.extract.document import Document
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
-from crawler.extract.files.pages import Item, stitch
+from crawler.extract.files.pages import Flexible, Item, page_document
 from crawler.extract.files.text import is_footer, join_pieces
 
 OCR_DPI = 200
@@ -220,7 +220,7 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
             raise fail(name, f"the PDF has {n_pages} pages, more than the {MAX_PDF_PAGES} a report may have")
         if n_pages == 0:
             raise fail(name, "the PDF has no pages")
-        pages: list[list[Item]] = []
+        pages: list[list[Item] | Flexible] = []
         ocr_done = 0
         started = time.monotonic()
         headers = Headers()
@@ -237,9 +237,9 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                 ocr_done += 1
                 if ocr_done > MAX_OCR_PAGES:
                     raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
-                from crawler.extract.files.ocr import image_items
+                from crawler.extract.files.ocr import scan_page
 
                 dpi = render_dpi(page, name)  # checked before rendering: the bitmap is allocated first
-                pages.append(image_items(page.to_image(resolution=dpi).original, name))
+                pages.append(scan_page(page.to_image(resolution=dpi).original, name))
             page.close()  # frees the page's parsed objects: memory stays one page deep
-    return Document(lines=stitch(pages), recognized=ocr_done > 0)
+    return page_document(pages, recognized=ocr_done > 0)
