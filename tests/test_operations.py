@@ -21,8 +21,9 @@ from crawler.demo.faults import Fault, FaultPlan, add_reports, build_variant, ed
 from crawler.demo.generator import build_demo_web, build_site
 from crawler.demo.server import DemoWeb
 from crawler.record.store import open_db
-from crawler.spiders.base import load_known_urls, response_text
+from crawler.spiders.arguments import load_known_urls
 from crawler.spiders.dateid import DateidSpider
+from crawler.spiders.decoding import response_text
 from tests.saved_pages import one_site, response_for
 
 COLUMN = "http://www.mengjin.gov.cn/zwgk/zfxxgknb/index.html"
@@ -289,7 +290,7 @@ def test_attachment_reports_are_known_by_the_listed_page(tmp_path):
     pipeline = ListDatePipeline(store)
     pdf = ReportItem(site="s", url="http://x/a/report.pdf", title="t", list_date="2025-01-20", body_level=None,
                      column=None)
-    pdf.list_url = "http://x/a.html"  # what crawler/spiders/base.py sets on an attachment's item
+    pdf.list_url = "http://x/a.html"  # what ReportSpider.report_item sets on an attachment's item
     page = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-01-21", body_level=None,
                       column=None)
     failed = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-02-01", body_level=None,
