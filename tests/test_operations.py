@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.crawl.health import install_site_health, site_alarm
 from crawler.crawl.middlewares import SiteHealthMiddleware, error_kind, is_waf_challenge
-from crawler.crawl.runner import SiteResult
+from crawler.crawl.runs import SiteResult
 from crawler.demo.faults import Fault, FaultPlan, add_reports, build_variant, edit_report
 from crawler.demo.generator import build_demo_web, build_site
 from crawler.demo.server import DemoWeb
@@ -315,17 +315,17 @@ def test_attachment_requests_carry_the_listed_page():
 
 
 def test_run_status():
-    from crawler.crawl.runner import _run_status
+    from crawler.crawl.runs import run_status
 
     ok = SiteResult("a", "dateid", close_reason="finished")
-    assert _run_status([ok]) == "ok"
-    assert _run_status([ok, SiteResult("b", "trs", close_reason="shutdown")]) == "interrupted"
-    assert _run_status([SiteResult("b", "trs", close_reason="shutdown", alarm="x")]) == "alarm"
+    assert run_status([ok]) == "ok"
+    assert run_status([ok, SiteResult("b", "trs", close_reason="shutdown")]) == "interrupted"
+    assert run_status([SiteResult("b", "trs", close_reason="shutdown", alarm="x")]) == "alarm"
 
 
 def test_crawl_lock_makes_the_archive_folder(tmp_path):
     """`--db new/folder/archive.db`: the folder is made, not a FileNotFoundError."""
-    from crawler.crawl.runner import crawl_lock
+    from crawler.crawl.runs import crawl_lock
 
     db = tmp_path / "new" / "folder" / "archive.db"
     with crawl_lock(db):

@@ -36,7 +36,7 @@ from crawler.archive.documents import DocumentStore
 from crawler.archive.warc import Stored
 from crawler.crawl.health import site_alarm
 from crawler.crawl.incremental import ListDatePipeline, known_reports
-from crawler.crawl.runner import SiteResult, _record_run
+from crawler.crawl.runs import SiteResult, record_run
 from crawler.derive import refresh_derived
 from crawler.exceptions import ArchiveBusy, ExtractError
 from crawler.extract.model import Report
@@ -352,7 +352,7 @@ class Writer:
             if r.alarm:
                 logger.error("ALARM %s: %s", s["slug"], r.alarm)
             results.append(r)
-        _record_run(self.db_path, run_id, results, started)
+        record_run(self.db_path, run_id, results, started)
         finish_fleet_run(self.db, token)
         refresh_derived(self.db_path, today=dt.date.today())  # a service writer: Datasette sees each run
         self.stats.runs_finished.append(run_id)
