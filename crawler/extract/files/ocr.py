@@ -11,6 +11,7 @@ import re
 import threading
 from functools import lru_cache
 
+from crawler.extract.document import Document
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_PIXELS, fail
 from crawler.extract.files.pages import Item, stitch
@@ -370,8 +371,6 @@ def read_image(data: bytes, name: str | None = None):
     import io
 
     from PIL import Image, UnidentifiedImageError
-
-    from crawler.extract.document import Document
 
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
