@@ -83,6 +83,23 @@ def test_gbk_bytes_declared_utf8_are_read_as_gbk():
     assert spider.list_links(response)[0][1] == "孟津区2023年政府信息公开工作年度报告"
 
 
+@pytest.mark.parametrize("encoding", ["hz", "HZ-GB-2312", "gbk", "GB2312", "gb18030"])
+def test_a_site_encoding_is_read_by_the_extractor_rule(encoding):
+    """One decoding rule: a site's ``encoding`` means what crawler.extract.decode.codec_name says (hz is HZ,
+    not gb18030; the GB names are gb18030)."""
+    from crawler.extract.decode import codec_name
+
+    title = "孟津区2023年政府信息公开工作年度报告"
+    body = f'<html><body><a href="/a.html">{title}</a></body></html>'.encode(codec_name(encoding))
+    response = HtmlResponse("http://x/list.html", body=body, request=Request("http://x/list.html"),
+                            headers={"Content-Type": "text/html"})
+    assert response_text(response, encoding) == body.decode(codec_name(encoding))
+    assert (codec_name(encoding) == "gb18030") == (encoding.lower() in ("gbk", "gb2312", "gb18030"))
+    spider = DateidSpider(sites=[one_site("dateid", [COLUMN], slug="mengjin", encoding=encoding)])
+    response.meta["site"] = "mengjin"
+    assert spider.list_links(response)[0][1] == title
+
+
 # -- alarms and site_health ----------------------------------------------------------------
 
 def test_alarm_rules():
