@@ -123,9 +123,9 @@ class Writer:
         rows = self.db.query("select sha256, min(warc_file) f, warc_offset o, warc_length n from documents "
                              "where source = 'http' group by sha256")
         pipe = self.client.pipeline(transaction=False)
-        for n, r in enumerate(rows, 1):
+        for count, r in enumerate(rows, 1):
             pipe.hsetnx(self.keys.payloads, r["sha256"], f"{r['f']} {r['o']} {r['n']}")
-            if n % 5000 == 0:
+            if count % 5000 == 0:
                 pipe.execute()
         pipe.set(self.keys.primed, utcnow())
         pipe.execute()

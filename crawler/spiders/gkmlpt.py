@@ -94,7 +94,7 @@ def parse_tree(text: str) -> list[dict]:
             pass
     # A JS literal that is not JSON: fall back to flat id/name pairs.
     pairs = re.findall(r"""['"]?id['"]?\s*:\s*['"]?(\d+)['"]?\s*,\s*['"]?name['"]?\s*:\s*['"]([^'"]+)['"]""", raw or text)
-    return [{"id": int(i), "name": n} for i, n in pairs]
+    return [{"id": int(i), "name": name} for i, name in pairs]
 
 
 def report_categories(tree: list[dict]) -> list[int]:
