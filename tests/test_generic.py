@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from crawler.spiders.base import is_report_title, parse_date
+from crawler.spiders.entries import is_report_title, parse_date
 from crawler.spiders.generic import GenericSpider
 from crawler.spiders.items import ReportItem
 from tests.saved_pages import one_site, response_for

@@ -228,7 +228,7 @@ def test_ingest_refuses_a_file_over_the_cap(tmp_path, monkeypatch):
 
 def test_hostile_answers_alarm_even_beside_reports():
     from crawler.crawl.health import site_alarm
-    from crawler.crawl.runner import SiteResult
+    from crawler.crawl.runs import SiteResult
 
     bombed = SiteResult("a", "generic", reports_seen=3, hostile=1, errors={"too_large": 1})
     assert "hostile" in site_alarm(bombed, had_reports=True)

@@ -16,13 +16,14 @@ from scrapy.utils.test import get_crawler
 
 from crawler.crawl.health import install_site_health, site_alarm
 from crawler.crawl.middlewares import SiteHealthMiddleware, error_kind, is_waf_challenge
-from crawler.crawl.runner import SiteResult
+from crawler.crawl.runs import SiteResult
 from crawler.demo.faults import Fault, FaultPlan, add_reports, build_variant, edit_report
 from crawler.demo.generator import build_demo_web, build_site
 from crawler.demo.server import DemoWeb
 from crawler.record.store import open_db
-from crawler.spiders.base import load_known_urls, response_text
+from crawler.spiders.arguments import load_known_urls
 from crawler.spiders.dateid import DateidSpider
+from crawler.spiders.decoding import response_text
 from tests.saved_pages import one_site, response_for
 
 COLUMN = "http://www.mengjin.gov.cn/zwgk/zfxxgknb/index.html"
@@ -80,6 +81,23 @@ def test_gbk_bytes_declared_utf8_are_read_as_gbk():
     assert "政府信息公开工作年度报告" in response_text(response)
     spider = DateidSpider(sites=[one_site("dateid", [COLUMN], slug="mengjin")])
     assert spider.list_links(response)[0][1] == "孟津区2023年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("encoding", ["hz", "HZ-GB-2312", "gbk", "GB2312", "gb18030"])
+def test_a_site_encoding_is_read_by_the_extractor_rule(encoding):
+    """One decoding rule: a site's ``encoding`` means what crawler.extract.decode.codec_name says (hz is HZ,
+    not gb18030; the GB names are gb18030)."""
+    from crawler.extract.decode import codec_name
+
+    title = "孟津区2023年政府信息公开工作年度报告"
+    body = f'<html><body><a href="/a.html">{title}</a></body></html>'.encode(codec_name(encoding))
+    response = HtmlResponse("http://x/list.html", body=body, request=Request("http://x/list.html"),
+                            headers={"Content-Type": "text/html"})
+    assert response_text(response, encoding) == body.decode(codec_name(encoding))
+    assert (codec_name(encoding) == "gb18030") == (encoding.lower() in ("gbk", "gb2312", "gb18030"))
+    spider = DateidSpider(sites=[one_site("dateid", [COLUMN], slug="mengjin", encoding=encoding)])
+    response.meta["site"] = "mengjin"
+    assert spider.list_links(response)[0][1] == title
 
 
 # -- alarms and site_health ----------------------------------------------------------------
@@ -289,7 +307,7 @@ def test_attachment_reports_are_known_by_the_listed_page(tmp_path):
     pipeline = ListDatePipeline(store)
     pdf = ReportItem(site="s", url="http://x/a/report.pdf", title="t", list_date="2025-01-20", body_level=None,
                      column=None)
-    pdf.list_url = "http://x/a.html"  # what crawler/spiders/base.py sets on an attachment's item
+    pdf.list_url = "http://x/a.html"  # what ReportSpider.report_item sets on an attachment's item
     page = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-01-21", body_level=None,
                       column=None)
     failed = ReportItem(site="s", url="http://x/b.html", title="t", list_date="2025-02-01", body_level=None,
@@ -314,17 +332,17 @@ def test_attachment_requests_carry_the_listed_page():
 
 
 def test_run_status():
-    from crawler.crawl.runner import _run_status
+    from crawler.crawl.runs import run_status
 
     ok = SiteResult("a", "dateid", close_reason="finished")
-    assert _run_status([ok]) == "ok"
-    assert _run_status([ok, SiteResult("b", "trs", close_reason="shutdown")]) == "interrupted"
-    assert _run_status([SiteResult("b", "trs", close_reason="shutdown", alarm="x")]) == "alarm"
+    assert run_status([ok]) == "ok"
+    assert run_status([ok, SiteResult("b", "trs", close_reason="shutdown")]) == "interrupted"
+    assert run_status([SiteResult("b", "trs", close_reason="shutdown", alarm="x")]) == "alarm"
 
 
 def test_crawl_lock_makes_the_archive_folder(tmp_path):
     """`--db new/folder/archive.db`: the folder is made, not a FileNotFoundError."""
-    from crawler.crawl.runner import crawl_lock
+    from crawler.crawl.runs import crawl_lock
 
     db = tmp_path / "new" / "folder" / "archive.db"
     with crawl_lock(db):

@@ -9,6 +9,7 @@ sites with the delays lifted.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -239,3 +240,46 @@ def _count(db: Path, table: str) -> int:
         return query(db, f"select count(*) n from {table}")[0]["n"]
     except sqlite3.OperationalError:
         return 0
+
+
+def scrapy_crawl(db: Path, registry: Path, family: str, site: str, *extra: str) -> subprocess.CompletedProcess:
+    """`scrapy crawl FAMILY` as the README gives it, on the test profile (SCRAPY_SETTINGS_MODULE)."""
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings.tests"}
+    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", family, "-a", f"registry={registry}",
+                           "-a", f"site={site}", "-s", f"NIANBAO_DB={db}", *extra],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_scrapy_crawl_records_its_run_like_nianbao_crawl(web, tmp_path):
+    """crawler.crawl.extensions: one crawl_runs row per `scrapy crawl`, its site's row, incremental the second
+    time; `nianbao crawl` on the same archive adds its own run once (the extension stands aside)."""
+    registry = web.write_registry(tmp_path / "demo.yaml")
+    db = tmp_path / "archive.db"
+    first = scrapy_crawl(db, registry, "dateid", "mengjin")
+    assert first.returncode == 0, first.stderr
+    runs = query(db, "select * from crawl_runs")
+    assert len(runs) == 1
+    run1 = runs[0]
+    stored = query(db, "select count(*) n from reports where site = 'mengjin'")[0]["n"]
+    assert stored == 34
+    assert (run1["status"], run1["mode"], run1["sites"], run1["registry"]) == ("ok", "incremental", 1, str(registry))
+    assert run1["finished"] and run1["reports_new"] == stored and run1["alarms"] == 0
+    assert run1["requests"] > stored and run1["pages"] > stored
+    rows = site_rows(db, run1["id"])
+    assert list(rows) == ["mengjin"]
+    site = rows["mengjin"]
+    assert (site["spider"], site["close_reason"], site["alarm"], site["errors"]) == ("dateid", "finished", None, 0)
+    assert site["reports_seen"] == site["reports_new"] == stored
+    assert query(db, "select count(*) n from report_facts")[0]["n"] == stored  # derived data refreshed
+
+    second = scrapy_crawl(db, registry, "dateid", "mengjin")  # known reports skipped, as `nianbao crawl` does
+    assert second.returncode == 0, second.stderr
+    run2 = last_run(db)
+    assert run2["id"] == run1["id"] + 1 and run2["status"] == "ok"
+    assert run2["reports_new"] == run2["reports_changed"] == 0 and run2["reports_skipped"] > 0
+    assert site_rows(db, run2["id"])["mengjin"]["reports_skipped"] == run2["reports_skipped"]
+
+    by_runner = run(db, registry, ["mengjin"])
+    assert by_runner.returncode == 0, by_runner.stderr
+    assert [r["id"] for r in query(db, "select id from crawl_runs order by id")] == [1, 2, 3]
+    assert list(site_rows(db, 3)) == ["mengjin"] and last_run(db)["status"] == "ok"

@@ -199,7 +199,7 @@ def test_a_page_that_declares_more_entries_than_it_can_reach_counts_them_unread(
 
 def test_unread_pages_raise_the_site_alarm():
     from crawler.crawl.health import site_alarm
-    from crawler.crawl.runner import SiteResult
+    from crawler.crawl.runs import SiteResult
 
     ok = SiteResult("fj", "trs", reports_seen=5, pages=6, requests=6)
     assert site_alarm(ok, had_reports=True) is None
@@ -211,7 +211,7 @@ def test_unread_pages_raise_the_site_alarm():
 
 
 def test_pages_unread_reach_crawl_sites(tmp_path):
-    from crawler.crawl.runner import SiteResult, _record_run
+    from crawler.crawl.runs import SiteResult, record_run
     from crawler.record.store import open_db
 
     db_path = tmp_path / "archive.db"
@@ -219,7 +219,7 @@ def test_pages_unread_reach_crawl_sites(tmp_path):
     run_id = db["crawl_runs"].insert({"started": "2026-01-01T00:00:00", "status": "running"}).last_pk
     r = SiteResult("fj", "trs", reports_seen=5, pages_unread=2)
     r.alarm = "2 list pages of a column unread (part of the column not crawled)"
-    _record_run(db_path, run_id, [r], "2026-01-01T00:00:00")
+    record_run(db_path, run_id, [r], "2026-01-01T00:00:00")
     row = next(iter(open_db(db_path).query("select pages_unread, alarm from crawl_sites where site = 'fj'")))
     assert row == {"pages_unread": 2, "alarm": r.alarm}
     run = next(iter(open_db(db_path).query("select pages_unread, status from crawl_runs")))

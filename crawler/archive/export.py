@@ -101,14 +101,14 @@ def export_warc(db_path: str | Path, out: str | Path, *, site: str | None = None
 def warc_records_valid(path: str | Path) -> tuple[int, list[str]]:
     """(records read, problems): every record parses and its payload digest matches."""
     problems: list[str] = []
-    n = 0
+    records = 0
     with open(path, "rb") as fh:
         for rec in ArchiveIterator(fh, check_digests=True):
             while rec.raw_stream.read(1 << 20):  # the bytes as stored: a compression bomb is never inflated
                 pass
-            n += 1
+            records += 1
             if rec.digest_checker.passed is False:
                 problems.extend(f"{rec.rec_headers.get_header('WARC-Target-URI')}: {p}"
                                 for p in rec.digest_checker.problems)
-    return n, problems
+    return records, problems
 

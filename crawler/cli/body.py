@@ -45,11 +45,11 @@ def body(name_or_id: str, db: Path) -> None:
     click.echo(f"{b['display_name']}  (body {b['id']}, site {b['site'] or '-'}, 行政区划代码 {b['code'] or '-'}, "
                f"level {b['level'] or '-'})")
     if len(aliases) > 1:
-        click.echo("printed as: " + "; ".join(f"{n} ({', '.join(map(str, ys))})" for n, ys in aliases.items()))
-    names = [n for n, _ in FIGURES]
-    click.echo(padded("年度", 6, False) + padded("报告", 6) + "  " + padded("发布日期", 12, False) + "".join(padded(n, 10) for n in names))
+        click.echo("printed as: " + "; ".join(f"{name} ({', '.join(map(str, ys))})" for name, ys in aliases.items()))
+    names = [name for name, _ in FIGURES]
+    click.echo(padded("年度", 6, False) + padded("报告", 6) + "  " + padded("发布日期", 12, False) + "".join(padded(name, 10) for name in names))
     for r in timeline(database, b["id"]):
-        figures = "".join(padded(fmt(r[n]) if r[n] is not None else "-", 10) for n in names)
+        figures = "".join(padded(fmt(r[name]) if r[name] is not None else "-", 10) for name in names)
         click.echo(padded(str(r["year"]), 6, False) + padded(str(r["id"]), 6) + "  " + padded(r["published"] or "-", 12, False)
                    + figures)
     findings = body_findings(database, b["id"])

@@ -88,7 +88,7 @@ def _echo_entries(reg: Registry) -> None:
         click.echo(f"{s.slug}\t{s.code}\t{s.level}\t{s.family}\t{len(s.columns)} column(s)\t{s.trust}\t"
                    f"{s.evidence_url or '-'}\t{s.name}")
     counts = {t: sum(1 for s in reg.entries if s.trust == t) for t in ("verified", "discovered", "guessed")}
-    click.echo(f"{len(reg.entries)} site(s): " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    click.echo(f"{len(reg.entries)} site(s): " + ", ".join(f"{count} {t}" for t, count in counts.items()))
     if reg.national_file:
         click.echo(f"{len(reg.units)} unit(s) known ({reg.national_file} and the entries), "
                    f"{len(reg.known_only())} without columns (not crawled)")
@@ -97,12 +97,12 @@ def _echo_entries(reg: Registry) -> None:
 def _echo_units(reg: Registry) -> None:
     """Every unit: code, level, trust, portal, the portal's source, candidate hosts, xxgk entry, name."""
     for u in reg.units.values():
-        n = u.national
-        place = "".join(x for x in ((n.province, n.city) if n else ()) if x and x != n.name)
+        national = u.national
+        place = "".join(x for x in ((national.province, national.city) if national else ()) if x and x != national.name)
         click.echo("\t".join([
-            u.code, u.level, u.trust, u.portal or "-", n.source if n else "entry",
-            (n.candidates if n and n.candidates else "-"), (n.xxgk_entry if n and n.xxgk_entry else "-"),
-            f"{place}{n.name}" if n else u.name,
+            u.code, u.level, u.trust, u.portal or "-", national.source if national else "entry",
+            (national.candidates if national and national.candidates else "-"), (national.xxgk_entry if national and national.xxgk_entry else "-"),
+            f"{place}{national.name}" if national else u.name,
         ]))
         for s in u.entries:
             click.echo(f"  {s.slug}\t{s.family}\t{len(s.columns)} column(s)\t{s.trust}\t{s.evidence_url or '-'}")

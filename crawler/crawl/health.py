@@ -59,7 +59,7 @@ def install_site_health(db: sqlite_utils.Database) -> None:
 
 
 def site_alarm(result: Any, *, had_reports: bool) -> str | None:
-    """Why a site's run is alarming, or None. ``result`` is a runner.SiteResult.
+    """Why a site's run is alarming, or None. ``result`` is a crawler.crawl.runs.SiteResult.
 
     Reports skipped because their list entry is unchanged count as yielded:
     a quiet night is not an alarm. A hostile answer (a body inflating past the

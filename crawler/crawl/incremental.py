@@ -2,7 +2,7 @@
 
 A CMS moves a list entry's date when a report is edited, so a known report
 whose entry still shows the date recorded last time need not be fetched
-again (crawler/spiders/base.py skips it); a new date, or none recorded, fetches it.
+again (ReportSpider.report_request skips it); a new date, or none recorded, fetches it.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with web:
         for site in web.corpus.sites:
-            n = len(web.corpus.reports_of(site.slug))
-            print(f"{site.slug:8} {site.family:8} {web.bases[site.slug]}/  {site.name}  ({n} reports)")
+            reports = len(web.corpus.reports_of(site.slug))
+            print(f"{site.slug:8} {site.family:8} {web.bases[site.slug]}/  {site.name}  ({reports} reports)")
             print(f"         portal     {web.portals[site.slug]}")
             for col in site.columns:
                 print(f"         {col.body_level:10} {web.bases[site.slug]}{col.path}  {col.name}")

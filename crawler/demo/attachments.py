@@ -193,12 +193,12 @@ def _stable_zip(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _col_widths_cm(n: int) -> list[float]:
-    if n == 10:  # table 三: group, subgroup, item, seven values
+def _col_widths_cm(columns: int) -> list[float]:
+    if columns == 10:  # table 三: group, subgroup, item, seven values
         return [1.0, 2.0, 5.4] + [1.2] * 7
-    if n == 4:
+    if columns == 4:
         return [5.0, 4.0, 4.0, 4.0]
-    return [17.0 / n] * n
+    return [17.0 / columns] * columns
 
 
 def _page_numbers(paragraph) -> None:

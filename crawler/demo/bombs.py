@@ -27,9 +27,9 @@ def huge_page_pdf(points: int = 14_400) -> bytes:
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
-    for n, body in enumerate(objs, start=1):
+    for number, body in enumerate(objs, start=1):
         offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (n, body))
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
     for off in offsets:
@@ -38,11 +38,11 @@ def huge_page_pdf(points: int = 14_400) -> bytes:
     return out.getvalue()
 
 
-def _col(n: int) -> str:
+def _col(index: int) -> str:
     s = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
         s = chr(65 + r) + s
     return s
 
@@ -92,10 +92,10 @@ def big_xml_docx(xml_bytes: int = 190 * 2**20) -> bytes:
     doc = io.BytesIO()
     doc.write(b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
               b'wordprocessingml/2006/main"><w:body>')
-    n = 0
+    paragraph = 0
     while doc.tell() < xml_bytes:
-        n += 1
-        doc.write(f"<w:p><w:r><w:t>第{n}段 {(n * 2654435761) % 4294967296:x} 主动公开</w:t></w:r></w:p>".encode())
+        paragraph += 1
+        doc.write(f"<w:p><w:r><w:t>第{paragraph}段 {(paragraph * 2654435761) % 4294967296:x} 主动公开</w:t></w:r></w:p>".encode())
     doc.write(b"</w:body></w:document>")
     overrides = ('<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
                  'officedocument.wordprocessingml.document.main+xml"/>')

@@ -171,8 +171,8 @@ class FaultPlan:
                         text.encode("gbk", "replace"))
         if kind == "redirect_loop":
             parts = urlsplit(handler.path)
-            n = int(dict(parse_qsl(parts.query)).get("loop", 0)) + 1
-            return Page(302, {"Location": f"{parts.path}?loop={n}", "Content-Type": "text/html"}, b"moved")
+            loops = int(dict(parse_qsl(parts.query)).get("loop", 0)) + 1
+            return Page(302, {"Location": f"{parts.path}?loop={loops}", "Content-Type": "text/html"}, b"moved")
         if kind == "oversized":
             body = b"%PDF-1.4\n" + b"0" * max(0, fault.size - 9)
             return Page(200, {"Content-Type": "application/pdf"}, body)
@@ -286,11 +286,11 @@ class _EditedArticle(Article):
         return self.listed.isoformat()
 
 
-def add_reports(corpus: DemoCorpus, slug: str, n: int, seed_dir: Path | None = None) -> list[DemoReport]:
-    """Publish ``n`` new reports on a site (top of their columns); returns them."""
+def add_reports(corpus: DemoCorpus, slug: str, count: int, seed_dir: Path | None = None) -> list[DemoReport]:
+    """Publish ``count`` new reports on a site (top of their columns); returns them."""
     state = _changes.setdefault((id(corpus), slug), _Changes())
     before = {r.path for r in corpus.reports_of(slug)}
-    state.added += n
+    state.added += count
     _rebuild(corpus, slug, state, seed_dir)
     return [r for r in corpus.reports_of(slug) if r.path not in before]
 

@@ -61,7 +61,7 @@ class HitLog:
 
     def twice(self) -> dict[str, int]:
         """URLs answered more than once (robots.txt excluded: each worker reads it)."""
-        return {u: n for u, n in self.hits.items() if n > 1 and not u.endswith("/robots.txt")}
+        return {u: count for u, count in self.hits.items() if count > 1 and not u.endswith("/robots.txt")}
 
     def pages(self) -> int:
         return sum(1 for u in self.hits if not u.endswith("/robots.txt"))

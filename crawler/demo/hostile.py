@@ -36,8 +36,8 @@ def _list_page(site_name: str, entries: list[tuple[str, str, str]], page: int, p
             f'<div class="page">第{page}页 共{pages}页 {nxt}</div></body></html>').encode()
 
 
-def _real_reports(corpus: DemoCorpus, n: int) -> list[tuple[DemoReport, Page]]:
-    """`n` table reports of the demo web published as pages of their own (no attachment), with their bytes."""
+def _real_reports(corpus: DemoCorpus, count: int) -> list[tuple[DemoReport, Page]]:
+    """`count` table reports of the demo web published as pages of their own (no attachment), with their bytes."""
     out = []
     for r in corpus.reports:
         site = corpus.site(r.site)
@@ -45,7 +45,7 @@ def _real_reports(corpus: DemoCorpus, n: int) -> list[tuple[DemoReport, Page]]:
         if (r.template in ("2019", "2021") and not r.attachment and site.family == "generic"
                 and isinstance(page, Page) and page.status == 200):
             out.append((r, page))
-        if len(out) == n:
+        if len(out) == count:
             break
     return out
 

@@ -101,8 +101,8 @@ class FleetScheduler(Scheduler):
             self._loop.stop()
         self._ack_finished()
         if self.held:
-            n = self.queue.release(list(self.held.values()))
-            logger.info("%s closing (%s): %d leased requests given back", self.spider.name, reason, n)
+            released = self.queue.release(list(self.held.values()))
+            logger.info("%s closing (%s): %d leased requests given back", self.spider.name, reason, released)
             self.held.clear()
 
     # -- the frontier ----------------------------------------------------------------

@@ -40,9 +40,9 @@ class SeedOnceMiddleware:
         if not self.run.claim_seed(name):
             logger.info("%s: start requests already queued by another worker", name)
             return
-        n = 0
+        queued = 0
         async for request in start:
-            n += 1
+            queued += 1
             yield request
         self.run.seed_done(name)
-        logger.info("%s: queued %d start requests for the fleet", name, n)
+        logger.info("%s: queued %d start requests for the fleet", name, queued)

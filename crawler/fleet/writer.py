@@ -36,7 +36,7 @@ from crawler.archive.documents import DocumentStore
 from crawler.archive.warc import Stored
 from crawler.crawl.health import site_alarm
 from crawler.crawl.incremental import ListDatePipeline, known_reports
-from crawler.crawl.runner import SiteResult, _record_run
+from crawler.crawl.runs import SiteResult, record_run
 from crawler.derive import refresh_derived
 from crawler.exceptions import ArchiveBusy, ExtractError
 from crawler.extract.model import Report
@@ -123,9 +123,9 @@ class Writer:
         rows = self.db.query("select sha256, min(warc_file) f, warc_offset o, warc_length n from documents "
                              "where source = 'http' group by sha256")
         pipe = self.client.pipeline(transaction=False)
-        for n, r in enumerate(rows, 1):
+        for count, r in enumerate(rows, 1):
             pipe.hsetnx(self.keys.payloads, r["sha256"], f"{r['f']} {r['o']} {r['n']}")
-            if n % 5000 == 0:
+            if count % 5000 == 0:
                 pipe.execute()
         pipe.set(self.keys.primed, utcnow())
         pipe.execute()
@@ -352,7 +352,7 @@ class Writer:
             if r.alarm:
                 logger.error("ALARM %s: %s", s["slug"], r.alarm)
             results.append(r)
-        _record_run(self.db_path, run_id, results, started)
+        record_run(self.db_path, run_id, results, started)
         finish_fleet_run(self.db, token)
         refresh_derived(self.db_path, today=dt.date.today())  # a service writer: Datasette sees each run
         self.stats.runs_finished.append(run_id)

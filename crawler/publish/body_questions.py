@@ -68,7 +68,7 @@ def _year_report(year_param: str) -> str:
             f"order by r.template in ({tabular}) desc, r.cells_count desc, r.id desc limit 1)")
 
 
-def two_years(n) -> str:
+def two_years(as_integer) -> str:
     """One body's two years cell by cell; candidate bodies instead when the name is ambiguous.
 
     It reads cell_values by its key (report, key id): the `cells` view named twice would be materialised whole.
@@ -78,7 +78,7 @@ a as (select {_year_report('第一年度')} as id),
 c as (select {_year_report('第二年度')} as id)
 select * from (select (select display_name from bodies where id = (select id from one)) as 机关,
   l.part_label as 部分, l.label as 项目,
-  {n('ca.value')} as 第一年度数值, {n('cb.value')} as 第二年度数值, {n('cb.value - ca.value')} as 变化,
+  {as_integer('ca.value')} as 第一年度数值, {as_integer('cb.value')} as 第二年度数值, {as_integer('cb.value - ca.value')} as 变化,
   (select id from a) as 第一年度报告, (select id from c) as 第二年度报告
 from cell_labels l join cell_keys k on k.key = l.key
 left join cell_values ca on ca.report_id = (select id from a) and ca.key_id = k.id

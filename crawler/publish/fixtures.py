@@ -96,26 +96,26 @@ def report_cells(r: FixtureReport, template: str) -> dict[str, float]:
     """A table that adds up (all applicants are 自然人), unless `broken`."""
     cells: dict[str, float] = {}
 
-    def put(row: str, n: float) -> None:
-        cells[f"requests.{row}.natural_person"] = n
+    def put(row: str, count: float) -> None:
+        cells[f"requests.{row}.natural_person"] = count
         for col in schema.APPLICANT_COLUMNS[1:]:
             cells[f"requests.{row}.{col}"] = 0
-        cells[f"requests.{row}.total"] = n
+        cells[f"requests.{row}.total"] = count
 
     put("new_received", r.new)
     put("carried_over", 1)
     put("granted", r.granted)
     put("partly_granted", 1)
-    for row, n in r.denied.items():
-        put(row, n)
+    for row, count in r.denied.items():
+        put(row, count)
     put("unavailable_not_held", 2)
     handled = r.granted + 1 + sum(r.denied.values()) + 2
     put("results_total", handled)
     put("carried_forward", r.new + 1 - handled)
     for row, (total, corrected) in (("review", r.review), ("lawsuit_direct", r.lawsuit)):
         upheld = total - corrected
-        for col, n in zip(schema.APPEAL_COLUMNS, (upheld, corrected, 0, 0, total), strict=True):
-            cells[f"appeals.{row}.{col}"] = n
+        for col, count in zip(schema.APPEAL_COLUMNS, (upheld, corrected, 0, 0, total), strict=True):
+            cells[f"appeals.{row}.{col}"] = count
     if template == "2021" and r.fees is not None:
         cells["proactive.fees.amount_wan"] = r.fees
     cells["proactive.regulations." + ("issued" if template == "2021" else "made")] = 2

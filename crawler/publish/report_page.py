@@ -131,7 +131,7 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
         if found:
             body = found[0]
             names = json.loads(body.get("aliases") or "{}")
-            body["other_names"] = [(n, ys) for n, ys in names.items() if n != report.get("agency")]
+            body["other_names"] = [(name, ys) for name, ys in names.items() if name != report.get("agency")]
     cells = {c["key"]: c for c in _dicts(conn, "select key, value, raw from cells where report_id = ?", [report_id])}
     findings = [_with_words(f) for f in _dicts(
         conn, "select rule, key, detail, expected, actual from findings where report_id = ? order by id", [report_id])]

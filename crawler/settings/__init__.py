@@ -56,6 +56,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 RETRY_BACKOFF_BASE = 1.0  # seconds; doubled at each attempt
 RETRY_MAX_DELAY = 60.0  # cap on any wait, Retry-After included
+EXTENSIONS = {
+    # `scrapy crawl FAMILY` records its run (crawl_runs, crawl_sites, alarms) as `nianbao crawl` does.
+    "crawler.crawl.extensions.CrawlRunExtension": 500,
+}
 ITEM_PIPELINES = {
     "crawler.crawl.pipelines.ReportPipeline": 300,
     "crawler.crawl.incremental.ListDatePipeline": 310,  # the list date, so the next crawl can skip the report
@@ -68,3 +72,5 @@ NIANBAO_WARC_MAX_BYTES = 256 * 1024 * 1024
 NIANBAO_WARC_FSYNC = True
 NIANBAO_CONDITIONAL_GET = True
 NIANBAO_REGISTRY = "sites/real.yaml"
+NIANBAO_INCREMENTAL = True  # `scrapy crawl`: skip known reports whose list date is unchanged (False: `--full`)
+NIANBAO_RECORD_RUN = True  # the extension records the run; the runner sets False (it records its own)

@@ -67,7 +67,7 @@ def read_csv_rows(path: Path, required: tuple[str, ...] | list[str], what: str) 
     try:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
-            missing = [n for n in required if n not in (reader.fieldnames or [])]
+            missing = [field for field in required if field not in (reader.fieldnames or [])]
             if missing:
                 raise RegistryError(f"{path}: not {what} (missing column(s) {', '.join(missing)})")
             return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
@@ -80,7 +80,7 @@ def load_national(path: str | Path) -> dict[str, NationalUnit]:
     path = Path(path)
     units: dict[str, NationalUnit] = {}
     for line, row in enumerate(read_csv_rows(path, FIELDNAMES, "a national registry"), start=2):
-        unit = NationalUnit(**{n: row.get(n, "") for n in FIELDNAMES})
+        unit = NationalUnit(**{field: row.get(field, "") for field in FIELDNAMES})
         if len(unit.code) != 6 or not unit.code.isdigit():
             raise RegistryError(f"{path}: line {line}: code must be 6 digits (got {unit.code!r})")
         if unit.level not in UNIT_LEVELS:
@@ -99,7 +99,7 @@ def write_national(units: list[NationalUnit], path: str | Path) -> None:
         writer = csv.DictWriter(f, fieldnames=FIELDNAMES, lineterminator="\n")
         writer.writeheader()
         for unit in sorted(units, key=lambda u: u.code):
-            writer.writerow({n: getattr(unit, n) for n in FIELDNAMES})
+            writer.writerow({field: getattr(unit, field) for field in FIELDNAMES})
 
 
 def site_domain(host: str) -> str:

@@ -229,13 +229,13 @@ def foreign_hosts(registry: Registry) -> list[tuple[Site, str]]:
         unit = registry.unit(site.code)
         if unit is None or unit.national is None:
             continue
-        n = unit.national
-        known = {n.portal, *n.candidate_hosts}
-        for parent in (n.city_code, n.province_code):
-            row = registry.unit(parent) if parent and parent != n.code else None
+        national = unit.national
+        known = {national.portal, *national.candidate_hosts}
+        for parent in (national.city_code, national.province_code):
+            row = registry.unit(parent) if parent and parent != national.code else None
             if row is not None and row.national is not None and row.national.portal:
                 known.add(row.national.portal)
         known_sites = {site_domain(h) for h in known if h}
         if not {site_domain(d) for d in site.allowed_domains} & known_sites:
-            out.append((site, n.portal or "-"))
+            out.append((site, national.portal or "-"))
     return out

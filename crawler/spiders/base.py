@@ -11,7 +11,7 @@ How to add a family
 Subclass :class:`ReportSpider` in ``spiders/<family>.py``; set ``name`` and
 ``family`` to the family; implement ``parse_column`` (the callback of every
 column request) and yield, for each list entry whose title is a report
-(:func:`is_report_title`), ``self.report_request(url, response, title=…,
+(:func:`~crawler.spiders.entries.is_report_title`), ``self.report_request(url, response, title=…,
 list_date=…)``. Page through the list with ``self.should_page(response,
 report_urls)`` so that incremental crawls stop early. The module docstring
 must use the terms ``CMS:``, ``Sample sites:`` and ``Caveats:`` (a test
@@ -28,7 +28,7 @@ What the base does
   :meth:`report_request` carries them on;
 * fetches each report page and yields
   :func:`~crawler.spiders.items.report_item_from_response`; when the page has no
-  report table (fewer than ``REPORT_TABLE_CELLS`` cells: a 索引号 box is not
+  report table (fewer than ``attachments.REPORT_TABLE_CELLS`` cells: a 索引号 box is not
   one) but links PDF/Word/Excel files, each file is fetched and yielded too,
   its item naming the page (``page_url``). Spiders never parse tables.
 
@@ -57,148 +57,40 @@ Per-site ``settings`` in the registry
 connections from non-browser agents), ``referer``, and ``encoding`` (decode
 the site's pages with it whatever they declare; GBK/GB2312 mean gb18030).
 Download delays are Scrapy settings (one request per domain, AutoThrottle).
+
+The helpers, one job each, beside this module (none defines a spider, so
+Scrapy's SpiderLoader, which walks every module here, lists only families):
+``entries`` (is a list title a report's, its date), ``decoding`` (a response
+as the extractor reads it), ``paging`` (the next list page), ``attachments``
+(the files a report page links), ``arguments`` (spider arguments: registry,
+known URLs), ``listapi`` (TRS's JSON search API), ``items`` (``ReportItem``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.exceptions import ExtractError, RegistryError
-from crawler.sites.registry import Column, Site, load_registry
+from crawler.sites.registry import Column, Site
+from crawler.spiders.arguments import DEFAULT_REGISTRY, load_known_urls, parse_flag, select_sites
+from crawler.spiders.attachments import attachment_urls, is_attachment_url, may_point_at_files
+from crawler.spiders.decoding import response_text
+from crawler.spiders.entries import YEAR_RE, anchor_date, anchor_title, is_report_title
 from crawler.spiders.items import ReportItem, report_item_from_response
-
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_REGISTRY = "sites/real.yaml"
-
-class Paging(NamedTuple):
-    """What a list page's paging script says: page count, this page (0 = the first), file name and
-    extension of the other pages, and the number the second page's file carries."""
-
-    total: int
-    current: int
-    name: str
-    ext: str
-    first_suffix: int = 1
-
-
-# --- the report-title rule -------------------------------------------------
-
-_SUBJECT_RE = re.compile(r"(政府|政务)?信息公开|政务公开")
-_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告|工作报告")
-#: The words that name an annual report (a title's, a column's: crawler/sites/discover reads links with it too).
-ANNUAL_REPORT_RE = re.compile(r"年度报告|年报|年度工作报告")
-_DECOY_RE = re.compile(
-    r"通知|指南|要点|编制|格式|模板|样本|范本|解读|培训|意见|方案|办法|规定|制度|目录|征求|征集|"
-    r"公告|答复|申请表|统计表|企业年报|工商年报|年报公示|财务|预算|决算|通报|考核|填报|法治政府|法治建设"
+from crawler.spiders.paging import (
+    Paging,
+    js_paging,
+    looks_like_list,
+    next_page_link,
+    next_sibling_page,
+    page_url,
 )
-_YEAR_RE = re.compile(r"(19|20)\d{2}")
-_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-ATTACHMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|rtf|wps|ofd|zip)$", re.I)
-_NEXT_TEXTS = {"下一页", "下页", "后页", "下一頁", ">", "›", "»", ">>", "下一页>", "下一页>>"}
-
-
-def is_report_title(title: str | None, *, loose: bool = False) -> bool:
-    """True when a list title names a 政府信息公开工作年度报告 (decoys such as 工作要点 or 编制指南的通知 are not)."""
-    if not title:
-        return False
-    t = re.sub(r"\s+", "", title)
-    if _DECOY_RE.search(t):
-        return False
-    if _SUBJECT_RE.search(t):
-        if ANNUAL_REPORT_RE.search(t):
-            return True
-        # 政务公开工作报告 / 信息公开工作报告 with a year is the same document under an older name.
-        if _REPORT_RE.search(t) and re.search(r"(19|20)\d{2}", t):
-            return True
-    # Loose: 年度报告/年报 alone, with a year (a bare "政府信息公开年报" is a column link, not a report).
-    return loose and bool(ANNUAL_REPORT_RE.search(t)) and bool(re.search(r"(19|20)\d{2}", t))
-
-
-def is_decoy(title: str | None) -> bool:
-    """True when a title names something that is not a report (通知, 指南, 工作要点, 企业年报…)."""
-    return bool(title and _DECOY_RE.search(re.sub(r"\s+", "", title)))
-
-
-def parse_date(text: str | None) -> str | None:
-    """The first date in ``text`` as ISO ``YYYY-MM-DD``, or None."""
-    if not text:
-        return None
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def clean(text: str | None) -> str:
-    """Collapse whitespace (including &nbsp;) to single spaces."""
-    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ")).strip()
-
-
-def response_text(response: Response, encoding: str | None = None) -> str:
-    """The response as text, by the extractor's rule (crawler.extract.decode); ``encoding`` (a site setting)
-    wins, GB names read as gb18030."""
-    from crawler.extract.decode import codec_name, decode_bytes  # the extractor loads slowly: when needed
-
-    if encoding:
-        return response.body.decode(codec_name(encoding) or encoding, errors="replace")
-    if isinstance(response, TextResponse):
-        try:
-            return decode_bytes(response.body, response.url)
-        except ExtractError:  # binary behind a text content type: Scrapy's reading
-            return response.text
-    return response.body.decode("utf-8", errors="replace")
-
-
-def anchor_title(a: Selector) -> str:
-    """A list link's title: its ``title`` attribute, else its text."""
-    title = clean(a.attrib.get("title"))
-    return title or clean(" ".join(a.xpath(".//text()").getall()))
-
-
-def anchor_date(a: Selector) -> str | None:
-    """The date printed beside a list link (same ``li``/``tr``/``dd``, else the parent)."""
-    for xp in ("ancestor::li[1]", "ancestor::tr[1]", "ancestor::dd[1]", "ancestor::dl[1]", ".."):
-        row = a.xpath(xp)
-        if row:
-            date = parse_date(clean(" ".join(row[0].xpath(".//text()").getall())))
-            if date:
-                return date
-    return None
-
-
-def load_known_urls(value: Any) -> dict[str, str | None]:
-    """``known_urls`` as ``{url: list date or None}``: a dict as is; a set/list, a file of URLs or a
-    comma-separated string with no dates."""
-    if not value:
-        return {}
-    if isinstance(value, dict):
-        return {str(u): (str(d) if d else None) for u, d in value.items()}
-    if isinstance(value, str):
-        path = Path(value)
-        if "\n" not in value and len(value) < 4096 and path.is_file():
-            return dict.fromkeys(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-                                 if line.strip())
-        return dict.fromkeys(u.strip() for u in value.split(",") if u.strip())
-    return dict.fromkeys(str(u) for u in value)
-
-
-def resolve_registry(path: str | Path) -> Path:
-    """A registry path relative to the working directory, else to the project root."""
-    p = Path(path)
-    if p.is_absolute() or p.exists():
-        return p
-    return ROOT / p
 
 
 class ReportSpider(scrapy.Spider):
@@ -220,12 +112,9 @@ class ReportSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        registry_path = registry or DEFAULT_REGISTRY
-        if sites is None:
-            sites = load_registry(resolve_registry(registry_path))
-        selected = [s for s in sites if s.family == self.family and (not site or s.slug == site)]
-        if site and not selected:
-            raise RegistryError(f"{registry_path}: no {self.family} site with slug {site!r}")
+        selected = select_sites(self.family, registry=registry, site=site, sites=sites)
+        #: where the sites came from (crawl_runs.registry when `scrapy crawl` records its run)
+        self.registry_name: str = "" if sites is not None else str(registry or DEFAULT_REGISTRY)
         self.sites: list[Site] = selected
         self.sites_by_slug: dict[str, Site] = {s.slug: s for s in selected}
         self.allowed_domains = sorted({d for s in selected for d in s.allowed_domains})
@@ -235,7 +124,7 @@ class ReportSpider(scrapy.Spider):
         self.pages_unread: dict[str, int] = {}
         #: False after an interrupted run: walk every list page, so nothing the killed run
         #: left in flight is missed (known pages answer 304, known reports are not re-read).
-        self.stop_at_known: bool = str(stop_at_known).lower() not in ("false", "0", "no")
+        self.stop_at_known: bool = parse_flag(stop_at_known)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
@@ -425,7 +314,7 @@ class ReportSpider(scrapy.Spider):
         names the page (``page_url``), so the pipeline stores one report under the page.
         """
         item = self.report_item(response)
-        urls = self._attachments(response) if _may_point_at_files(response) else []
+        urls = attachment_urls(response, self.selector(response)) if may_point_at_files(response) else []
         item.attachments = urls
         yield item
         site = self.site_of(response)
@@ -454,134 +343,10 @@ class ReportSpider(scrapy.Spider):
         item.page_url = m.get("page_url")
         return item
 
-    def _attachments(self, response: TextResponse) -> list[str]:
-        """Absolute URLs of the PDF/Word/Excel files a page links for its report, and of attachments the
-        list named (``meta``).
-
-        The files linked from the article body (and from an attachment block, 附件/fujian) when it links
-        any; else every file on the page. A short body whose report is its attachment must not bring the
-        chrome's files along: the 申请表 in the footer, other years' reports in a 相关信息 list.
-        """
-        body = self._body_file_links(response)
-        hrefs = (body if body else response.css("a::attr(href)").getall()) + list(response.meta.get("attachments") or [])
-        urls: list[str] = []
-        for href in hrefs:
-            url = urljoin(response.url, href.strip())
-            if ATTACHMENT_RE.search(urlsplit(url).path) and url not in urls:
-                urls.append(url)
-        return urls
-
-    def _body_file_links(self, response: TextResponse) -> list[str]:
-        """File links inside the first article container that links any, plus those of attachment blocks."""
-        from crawler.extract.htmldoc import CONTAINERS
-
-        sel = self.selector(response)
-        found: list[str] = []
-        for css in (c for c in CONTAINERS if c not in _PAGE_WRAPPERS):
-            hrefs = [h for h in sel.css(f"{css} a::attr(href)").getall()
-                     if ATTACHMENT_RE.search(urlsplit(urljoin(response.url, h.strip())).path)]
-            if hrefs:
-                found = hrefs
-                break
-        if not found:
-            return []
-        for css in _ATTACHMENT_BLOCKS:
-            found += sel.css(f"{css} a::attr(href)").getall()
-        return found
-
-    # --- paging shared by several families ------------------------------------
-
     def js_paging(self, response: Response) -> Paging | None:
-        """TRS-style paging scripts as a :class:`Paging`, or None.
-
-        Understands ``createPageHTML(total, current0, "index", "html")``, the
-        six-argument form ``createPageHTML('page_div', total, current1, "list",
-        "shtml", records)`` (its current page counts from 1 and page 2 is
-        ``list_2.shtml``), and ``var countPage = N`` with an optional
-        ``var currentPage = N``.
-        """
-        text = self.text(response)
-        for m in re.finditer(r"createPageHTML\s*\(([^)]*)\)", text):
-            # The first call with numbers; a template may also define the function itself.
-            args = [a.strip().strip("'\"") for a in m.group(1).split(",")]
-            div_first = bool(args) and not args[0].isdigit()
-            while args and not args[0].isdigit():
-                args.pop(0)
-            if len(args) >= 2 and args[0].isdigit() and args[1].isdigit():
-                name = args[2] if len(args) > 2 and args[2] else "index"
-                ext = args[3] if len(args) > 3 and args[3] else _ext_of(response.url)
-                if div_first:  # createPageHTML('page_div', total, current1, name, ext, records)
-                    return Paging(int(args[0]), max(int(args[1]) - 1, 0), name, ext, 2)
-                return Paging(int(args[0]), int(args[1]), name, ext)
-        m = re.search(r"var\s+countPage\s*=\s*['\"]?(\d+)", text)
-        if m:
-            cur = re.search(r"var\s+currentPage\s*=\s*['\"]?(\d+)", text)
-            current = int(cur.group(1)) if cur else response.meta.get("page", 0)
-            return Paging(int(m.group(1)), current, "index", _ext_of(response.url))
-        return None
-
-    def next_page_link(self, response: Response) -> str | None:
-        """The "下一页" link of a list page, else the numbered link after the current page."""
-        base = response.url
-        numbered = {}
-        for a in response.css("a[href]"):
-            href = (a.attrib.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "#")):
-                continue
-            url = urljoin(base, href).split("#")[0]
-            if url == base:
-                continue
-            text = clean(" ".join(a.xpath(".//text()").getall())) or clean(a.attrib.get("title"))
-            if text in _NEXT_TEXTS or text.replace(" ", "") in _NEXT_TEXTS:
-                return url
-            if text.isdigit():
-                numbered.setdefault(int(text), url)
-        current = response.meta.get("page_number", 1)
-        return numbered.get(current + 1)
-
-
-# The article containers of crawler.extract.htmldoc.CONTAINERS (the rest, #content/.content/article,
-# often wrap the whole page), and the blocks TRS and other CMSs put a document's attachments in.
-_PAGE_WRAPPERS = frozenset({"#content", ".content", "article"})
-_ATTACHMENT_BLOCKS = ("[class*=fujian]", "[id*=fujian]", "[class*=attach]", "[id*=attach]", "[class*=appendix]",
-                      "[class*=download-file]")
-
-# Fewer cells than this and a page's tables are chrome (the 索引号/发布机构 box), not a report's.
-REPORT_TABLE_CELLS = 40
-
-
-def _may_point_at_files(response: Response) -> bool:
-    """True for an HTML page without a report table: its numbers may be in a linked file."""
-    if not isinstance(response, TextResponse) or ATTACHMENT_RE.search(urlsplit(response.url).path):
-        return False
-    return len(re.findall(rb"<t[dh][\s>]", response.body, re.I)) < REPORT_TABLE_CELLS
-
-
-_LIST_PATH_RE = re.compile(r"(/|/index(_\d+)?\.[a-z]+|/list(_\d+)?\.[a-z]+)$", re.I)
-
-
-def looks_like_list(url: str) -> bool:
-    """True for a URL that is a list page rather than an article (``…/``, ``index_2.html``, ``?page=3``)."""
-    parts = urlsplit(url)
-    return bool(_LIST_PATH_RE.search(parts.path) or re.search(r"(^|&)(page|pageNo|pageIndex)=", parts.query))
-
-
-def _ext_of(url: str) -> str:
-    """The extension of a list page URL (``html`` when it has none)."""
-    path = urlsplit(url).path
-    m = re.search(r"\.([A-Za-z]+)$", path)
-    return m.group(1) if m else "html"
-
-
-def page_url(column_page_url: str, name: str, ext: str, n: int, first_suffix: int = 1) -> str:
-    """Page ``n`` (0 = the first) of the list whose first page is ``column_page_url``.
-
-    The second page is ``name_<first_suffix>.ext``: ``index_1.html`` for TRS's four-argument
-    ``createPageHTML``, ``list_2.shtml`` for its six-argument form.
-    """
-    if n == 0:
-        return column_page_url
-    return urljoin(column_page_url, f"{name}_{n - 1 + first_suffix}.{ext}")
+        """The list page's TRS-style paging script (:func:`crawler.spiders.paging.js_paging`), read in the
+        site's encoding."""
+        return js_paging(self.text(response), response.url, response.meta.get("page", 0))
 
 
 class LinkListSpider(ReportSpider):
@@ -619,9 +384,9 @@ class LinkListSpider(ReportSpider):
         out = []
         for url, title, date in self.list_links(response):
             path = urlsplit(url).path
-            if not (self.detail_re.search(path) or ATTACHMENT_RE.search(path)) or looks_like_list(url):
+            if not (self.detail_re.search(path) or is_attachment_url(url)) or looks_like_list(url):
                 continue
-            if is_report_title(title, loose=self.loose_titles) and _YEAR_RE.search(title):
+            if is_report_title(title, loose=self.loose_titles) and YEAR_RE.search(title):
                 out.append((url, title, date))
         return out
 
@@ -633,7 +398,7 @@ class LinkListSpider(ReportSpider):
         if not self.should_page(report_urls):
             self.logger.info("all reports known, paging stops: %s", response.url)
             return
-        url = self.next_page_link(response)
+        url = next_page_link(response)
         if url is None:
             info = self.js_paging(response)
             if info and number < info.total:
@@ -649,52 +414,3 @@ class LinkListSpider(ReportSpider):
         yield self.follow_list(url, response, page_number=number + 1)
 
 
-def _numbered_siblings(text: str, stem: str, ext: str) -> list[int]:
-    """The N of every ``<stem>_<N>.<ext>`` the page names (href, option, script), in the order named."""
-    out: list[int] = []
-    pattern = re.compile(r"(?<![\w.-])" + re.escape(stem) + r"_(\d+)\." + re.escape(ext) + r"(?![\w])", re.I)
-    for m in pattern.finditer(text):
-        n = int(m.group(1))
-        if n not in out:
-            out.append(n)
-    return out
-
-
-def next_sibling_page(response: Response) -> tuple[str, dict[str, Any]] | None:
-    """The next page of a list whose pages are ``<first page>_<N>.html``, found whatever the paging links say.
-
-    Some CMSs (动易, 科讯 and their copies) number a column's pages backwards, ``index_<colid>.html`` then
-    ``index_<colid>_<N-1>.html`` down to ``_1``, so that old pages never change; their pager links often carry
-    no text (images) or sit in a hidden block drawn by a script. The first page names the numbers: the first
-    one named is page 2, and when it is the largest the list counts down (to 1, whether later pages link
-    it or not); otherwise it counts up as far as the pages name. Returns (URL, meta to carry) or None.
-    """
-    meta = response.meta
-    stem, ext, here = meta.get("sibling_stem"), meta.get("sibling_ext"), meta.get("sibling_n")
-    if stem is None:
-        name = urlsplit(response.url).path.rsplit("/", 1)[-1]
-        stem, dot, ext = name.rpartition(".")
-        if not dot or not stem or not re.fullmatch(r"s?html?", ext, re.I):
-            return None
-    text = response.text if isinstance(response, TextResponse) else ""
-    numbers = [n for n in _numbered_siblings(text, stem, ext) if n != here]
-    step, last = meta.get("sibling_step", 0), meta.get("sibling_last", 0)
-    seen = list(meta.get("sibling_seen") or [])
-    if here is None:
-        if not numbers:
-            return None
-        nxt = numbers[0]
-        step = (-1 if nxt == max(numbers) else 1) if len(numbers) > 1 else 0
-        last = min(numbers + [1]) if step == -1 else max(numbers)
-    elif step == -1:
-        nxt = here - 1 if here - 1 >= min(last, 1) else None
-    elif step == 1:
-        last = max([last, *numbers])
-        nxt = here + 1 if here + 1 <= last else None
-    else:
-        nxt = next((n for n in numbers if n not in seen), None)
-    if nxt is None or nxt in seen:
-        return None
-    url = urljoin(response.url, f"{stem}_{nxt}.{ext}")
-    return url, {"sibling_stem": stem, "sibling_ext": ext, "sibling_n": nxt, "sibling_step": step,
-                 "sibling_last": last, "sibling_seen": [*seen, nxt]}

@@ -41,7 +41,8 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlu
 
 from scrapy.http import Request, Response
 
-from crawler.spiders.base import ReportSpider, clean, is_decoy, is_report_title, parse_date
+from crawler.spiders.base import ReportSpider
+from crawler.spiders.entries import clean, is_decoy, is_report_title, parse_date
 
 _SID_RE = re.compile(r"""SID\s*:\s*['"]?(\w+)""")
 _CATEGORY_RE = re.compile(r"年报|年度报告")
@@ -93,7 +94,7 @@ def parse_tree(text: str) -> list[dict]:
             pass
     # A JS literal that is not JSON: fall back to flat id/name pairs.
     pairs = re.findall(r"""['"]?id['"]?\s*:\s*['"]?(\d+)['"]?\s*,\s*['"]?name['"]?\s*:\s*['"]([^'"]+)['"]""", raw or text)
-    return [{"id": int(i), "name": n} for i, n in pairs]
+    return [{"id": int(i), "name": name} for i, name in pairs]
 
 
 def report_categories(tree: list[dict]) -> list[int]:

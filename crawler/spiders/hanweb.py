@@ -39,7 +39,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from scrapy.http import FormRequest, Response
 
-from crawler.spiders.base import ReportSpider, is_report_title, parse_date
+from crawler.spiders.base import ReportSpider
+from crawler.spiders.entries import is_report_title, parse_date
 
 _RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _PARAM_RE = re.compile(r"var\s+param_(\w+)\s*=\s*\{(.*?)\}", re.S)

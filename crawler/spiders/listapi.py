@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from crawler.spiders.base import parse_date
+from crawler.spiders.entries import parse_date
 
 _API_RE = re.compile(r"""['"]([^'"\s]*/fjdzapp/search)['"]""")
 #: The form fields the site's script sends, besides the page number.

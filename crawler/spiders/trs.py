@@ -43,8 +43,11 @@ from urllib.parse import urlsplit
 
 from scrapy.http import FormRequest, Request, Response
 
-from crawler.spiders.base import ATTACHMENT_RE, Paging, ReportSpider, is_report_title, page_url
+from crawler.spiders.attachments import ATTACHMENT_RE
+from crawler.spiders.base import ReportSpider
+from crawler.spiders.entries import is_report_title
 from crawler.spiders.listapi import SearchApi, find_search_api, parse_search_reply
+from crawler.spiders.paging import Paging, page_url
 
 TDATE_RE = re.compile(r"/t\d{8}_\d+(?:_wap)?\.s?html?$", re.I)
 # The newer TRS layout: every document is a directory of its own, ``…/c<id>/content.shtml``.

@@ -25,9 +25,9 @@ def html_page(text: str, encoding: str = "utf-8", content_type: str | None = Non
     return Page(200, {"Content-Type": ctype}, text.encode(encoding))
 
 
-def page_size_for(n: int, site_size: int) -> int:
+def page_size_for(articles: int, site_size: int) -> int:
     """The site's page size, smaller for short columns so every column has two pages."""
-    return max(1, min(site_size, math.ceil(n / 2)))
+    return max(1, min(site_size, math.ceil(articles / 2)))
 
 
 def chunks(items: Sequence[T], size: int) -> list[list[T]]:

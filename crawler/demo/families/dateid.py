@@ -22,8 +22,8 @@ def make_columns(spec: SiteSpec) -> list[Column]:
     return [Column(name, level, f"/list/{_COLS[level]}.html") for level, name in spec.column_names.items()]
 
 
-def _list_path(col_id: int, n: int) -> str:
-    return f"/list/{col_id}.html" if n == 1 else f"/list/{col_id}_{n}.html"
+def _list_path(col_id: int, page: int) -> str:
+    return f"/list/{col_id}.html" if page == 1 else f"/list/{col_id}_{page}.html"
 
 
 def article_path(a: Article) -> str:
@@ -31,14 +31,14 @@ def article_path(a: Article) -> str:
     return f"/{a.published.year}/{a.published.month:02d}-{a.published.day:02d}/{ident}.html"
 
 
-def _pager(col_id: int, n: int, last: int) -> str:
+def _pager(col_id: int, page: int, last: int) -> str:
     parts = [f'<a href="{_list_path(col_id, 1)}">首页</a>']
-    if n > 1:
-        parts.append(f'<a href="{_list_path(col_id, n - 1)}">上一页</a>')
+    if page > 1:
+        parts.append(f'<a href="{_list_path(col_id, page - 1)}">上一页</a>')
     for i in range(1, last + 1):
-        parts.append(f'<span class="current">{i}</span>' if i == n else f'<a href="{_list_path(col_id, i)}">{i}</a>')
-    if n < last:
-        parts.append(f'<a href="{_list_path(col_id, n + 1)}">下一页</a>')
+        parts.append(f'<span class="current">{i}</span>' if i == page else f'<a href="{_list_path(col_id, i)}">{i}</a>')
+    if page < last:
+        parts.append(f'<a href="{_list_path(col_id, page + 1)}">下一页</a>')
     parts.append(f'<a href="{_list_path(col_id, last)}">尾页</a>')
     return f'<div class="page">共{last}页 {" ".join(parts)}</div>'
 
@@ -60,14 +60,14 @@ def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Artic
     for col, articles in columns:
         col_id = _COLS[col.body_level]
         pages = chunks(articles, page_size_for(len(articles), spec.page_size))
-        for n, chunk in enumerate(pages, 1):
+        for page, chunk in enumerate(pages, 1):
             items = "".join(
                 f'<li><a href="{a.path}" target="_blank" title="{chrome.esc(a.title)}">{chrome.esc(_short(a.title))}</a>'
                 f'<span class="date">{a.date_iso}</span></li>' for a in chunk)
             inner = (f'<div class="position">当前位置：<a href="/">首页</a> &gt; 政府信息公开 &gt; {chrome.esc(col.name)}</div>'
                      f'<div class="list_box"><h2>{chrome.esc(col.name)}</h2><ul class="list">{items}</ul>'
-                     f'{_pager(col_id, n, len(pages))}</div>')
-            site.pages[_list_path(col_id, n)] = html_page(_frame(spec, f"{col.name}-{spec.name}", inner, column=col.name))
+                     f'{_pager(col_id, page, len(pages))}</div>')
+            site.pages[_list_path(col_id, page)] = html_page(_frame(spec, f"{col.name}-{spec.name}", inner, column=col.name))
         for a in articles:
             inner = (f'<div class="position">当前位置：<a href="/">首页</a> &gt; 政府信息公开 &gt; '
                      f'<a href="{_list_path(col_id, 1)}">{chrome.esc(col.name)}</a></div>'

@@ -23,11 +23,11 @@ _SUBS = {"government": ("xzf", 121), "department": ("bm", 122), "town": ("xz", 1
 _BACKWARDS_LEVELS = ("town",)
 
 
-def _list_path(col: Column, n: int, last: int = 1) -> str:
-    """Page ``n`` (from 1) of a column of ``last`` pages."""
+def _list_path(col: Column, page: int, last: int = 1) -> str:
+    """Page ``page`` (from 1) of a column of ``last`` pages."""
     if col.body_level in _BACKWARDS_LEVELS:
-        return col.path if n == 1 else f"{col.path.removesuffix('.html')}_{last - n + 1}.html"
-    return col.path if n == 1 else f"{col.path}?page={n}"
+        return col.path if page == 1 else f"{col.path.removesuffix('.html')}_{last - page + 1}.html"
+    return col.path if page == 1 else f"{col.path}?page={page}"
 
 
 def _column_path(level: str, index: int | None = None) -> str:
@@ -49,17 +49,17 @@ def make_columns(spec: SiteSpec) -> list[Column]:
     return out
 
 
-def _backwards_pager(col: Column, n: int, last: int) -> str:
+def _backwards_pager(col: Column, page: int, last: int) -> str:
     """A hidden pager of image links (首页, 上一页, 下一页, 尾页) that a script would draw: no text at all."""
     links = []
-    if n > 1:
+    if page > 1:
         links += [f'<a href="{_list_path(col, 1, last)}" class="first"><img src="/images/first.gif"></a>',
-                  f'<a href="{_list_path(col, n - 1, last)}" class="prev"><img src="/images/prev.gif"></a>']
-    if n < last:
-        links += [f'<a href="{_list_path(col, n + 1, last)}" class="next"><img src="/images/next.gif"></a>',
+                  f'<a href="{_list_path(col, page - 1, last)}" class="prev"><img src="/images/prev.gif"></a>']
+    if page < last:
+        links += [f'<a href="{_list_path(col, page + 1, last)}" class="next"><img src="/images/next.gif"></a>',
                   f'<a href="{_list_path(col, last, last)}" class="last"><img src="/images/last.gif"></a>']
     return (f'<div class="pg" id="pagelist" style="display:none">{"".join(links)}</div>'
-            f'<script>drawPager("pagelist", {last}, {n});</script>')
+            f'<script>drawPager("pagelist", {last}, {page});</script>')
 
 
 def _frame(spec: SiteSpec, title: str, inner: str, article: Article | None = None) -> str:
@@ -78,18 +78,18 @@ def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Artic
             size = min(size, max(1, -(-len(articles) // 3)))  # three pages at least: N counts down 2, 1
         pages = chunks(articles, size)
         last = len(pages)
-        for n, chunk in enumerate(pages, 1):
+        for page, chunk in enumerate(pages, 1):
             items = "".join(f'<div class="item"><a href="{a.path}">{chrome.esc(a.title)}</a>'
                             f'<em>{a.date_iso}</em></div>' for a in chunk)
             if col.body_level in _BACKWARDS_LEVELS:
-                pager = _backwards_pager(col, n, last)
+                pager = _backwards_pager(col, page, last)
             else:
-                nums = " ".join(f'<a href="{_list_path(col, i)}">{i}</a>' if i != n else f"[{i}]"
+                nums = " ".join(f'<a href="{_list_path(col, i)}">{i}</a>' if i != page else f"[{i}]"
                                 for i in range(1, last + 1))
-                nxt = f' <a href="{_list_path(col, n + 1)}">下一页</a>' if n < last else ""
+                nxt = f' <a href="{_list_path(col, page + 1)}">下一页</a>' if page < last else ""
                 pager = f'<div class="pg">{nums}{nxt}</div>'
             inner = f'<h3 class="lm">{chrome.esc(col.name)}</h3><div class="items">{items}</div>{pager}'
-            site.pages[_list_path(col, n, last)] = html_page(_frame(spec, col.name, inner))
+            site.pages[_list_path(col, page, last)] = html_page(_frame(spec, col.name, inner))
         for a in articles:
             inner = (f'<h2 class="t">{chrome.esc(a.title)}</h2>'
                      f'<div class="laiyuan">发布时间：{a.date_iso}　　来源：{chrome.esc(a.agency)}</div>'

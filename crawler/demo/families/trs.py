@@ -136,16 +136,16 @@ def build(spec: SiteSpec, site: DemoSite, columns: list[tuple[Column, list[Artic
         if col.body_level in _API_LEVELS:
             api_columns[_api_column(spec, site, col, articles, size)] = articles
             pages = []
-        for n, chunk in enumerate(pages):
+        for page, chunk in enumerate(pages):
             items = _items(chunk)
             six = col.body_level in _SIX_ARG_LEVELS
-            pager = (f'<div class="page" id="page_div"></div><script>createPageHTML(\'page_div\', {len(pages)}, {n + 1}, '
+            pager = (f'<div class="page" id="page_div"></div><script>createPageHTML(\'page_div\', {len(pages)}, {page + 1}, '
                      f'\'index\', \'html\', {len(articles)});</script>' if six else
-                     f'<div class="page"><script>createPageHTML({len(pages)}, {n}, "index", "html");</script></div>')
+                     f'<div class="page"><script>createPageHTML({len(pages)}, {page}, "index", "html");</script></div>')
             inner = (f'<div class="crumb">您当前的位置：<a href="/">首页</a> &gt; <a href="../../">政务公开</a> &gt; '
                      f'<a href="../">政府信息公开年报</a> &gt; {chrome.esc(col.name)}</div>'
                      f'<div class="list-box"><ul class="list">{items}</ul>{pager}</div>')
-            name = "index.html" if n == 0 else f"index_{n + 1 if six else n}.html"
+            name = "index.html" if page == 0 else f"index_{page + 1 if six else page}.html"
             site.pages[_dir(col.body_level) + name] = _gbk(_frame(spec, f"{col.name}_{spec.name}", inner, column=col.name,
                                                                   pager=_PAGER6_JS if six else _PAGER_JS))
         for a in articles:

@@ -110,7 +110,7 @@ def read_statements(text: str, template: str | None) -> list[Statement]:
             found[key] = Statement(key, value, sentence.strip(), loose)
 
     issued = "proactive.normative_documents.issued" if template != "2019" else "proactive.normative_documents.made"
-    for n, sentence in enumerate(sentences):
+    for index, sentence in enumerate(sentences):
         if not _readable(sentence):
             continue
         m = prose._RECEIVED.search(sentence)
@@ -119,7 +119,7 @@ def read_statements(text: str, template: str | None) -> list[Statement]:
                 and not _INCLUDES_CARRIED.search(sentence)):
             verb = sentence[m.start():m.start() + 2]
             keep("requests.new_received.total", prose.count_of(m.group(2)), sentence, loose=verb != "新收")
-            following = sentences[n + 1] if n + 1 < len(sentences) and _readable(sentences[n + 1]) else ""
+            following = sentences[index + 1] if index + 1 < len(sentences) and _readable(sentences[index + 1]) else ""
             window = sentence[m.end():] + "。" + following
             for key in ("requests.carried_over.total", "requests.carried_forward.total",
                         "requests.partly_granted.total"):

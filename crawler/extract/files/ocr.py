@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, OCR_MAX_PIXELS, fail
-from crawler.extract.files.pages import Item
+from crawler.extract.files.pages import Item, page_document
 from crawler.extract.files.text import is_footer, join_pieces
 from crawler.extract.values import value_kind
 
@@ -480,6 +480,4 @@ def read_image(data: bytes, name: str | None = None):
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise fail(name, f"unreadable image ({e})") from None
-    from crawler.extract.files.pages import page_document
-
     return page_document([scan_page(image, name)], recognized=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from crawler.extract.document import Document
 from crawler.extract.files.layout import Box, columns, join_wrapped, rows_by_overlap, to_grid
 from crawler.extract.files.limits import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, MAX_PDF_PAGES, PDF_TIME_BUDGET, fail
+from crawler.extract.files.ocr import scan_page
 from crawler.extract.files.pages import Flexible, Item, page_document
 from crawler.extract.files.text import is_footer, join_pieces
 
@@ -237,8 +238,6 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                 ocr_done += 1
                 if ocr_done > MAX_OCR_PAGES:
                     raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
-                from crawler.extract.files.ocr import scan_page
-
                 dpi = render_dpi(page, name)  # checked before rendering: the bitmap is allocated first
                 pages.append(scan_page(page.to_image(resolution=dpi).original, name))
             page.close()  # frees the page's parsed objects: memory stays one page deep

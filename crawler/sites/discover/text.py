@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.spiders.base import ANNUAL_REPORT_RE, is_report_title
+from crawler.spiders.entries import ANNUAL_REPORT_RE, is_report_title
 
 # Words that name a subject other than 政府信息公开: a link carrying one is never a 年报 column.
 DISTRACTOR_RE = re.compile(
