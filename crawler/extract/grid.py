@@ -48,8 +48,8 @@ def _span(cell: Tag, name: str) -> int:
         return 1
     raw = str(value)
     digits = re.match(r"\s*(\d+)", raw)
-    n = int(digits.group(1)) if digits else 1
-    return max(1, min(n, MAX_SPAN))
+    span = int(digits.group(1)) if digits else 1
+    return max(1, min(span, MAX_SPAN))
 
 
 def own_rows(table: Tag) -> list[Tag]:

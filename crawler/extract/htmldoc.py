@@ -39,8 +39,8 @@ _META_SOURCE = ("ContentSource", "contentsource", "source", "author", "Author")
 
 def too_many_tables(text: str) -> int | None:
     """The number of <table> tags when above MAX_TABLES (checked on the text, before any parsing), else None."""
-    n = len(_TABLE_TAG.findall(text))
-    return n if n > MAX_TABLES else None
+    tables = len(_TABLE_TAG.findall(text))
+    return tables if tables > MAX_TABLES else None
 
 
 def looks_like_html(text: str) -> bool:
@@ -112,12 +112,12 @@ def _biggest_block(body: Tag, facts: TreeFacts) -> Tag:
     for el in body.find_all(["p", "table", "span", "font", "td"], limit=20000):
         if el.name in ("span", "font", "td") and facts.holder(el) is not None:
             continue
-        n = facts.text_len(el)
+        text_len = facts.text_len(el)
         parent = el.parent
         for weight in (1.0, 0.5):
             if not isinstance(parent, Tag):
                 break
-            scores[id(parent)] += n * weight
+            scores[id(parent)] += text_len * weight
             nodes[id(parent)] = parent
             parent = parent.parent
     if not scores:

@@ -159,13 +159,13 @@ _FIELDS = {"标题": "title", "题目": "title", "文章标题": "title", "title
 
 def header_fields(text: str) -> tuple[dict[str, str], str]:
     """The fields of a header block at the top of the text, and the text after it (unchanged when none)."""
-    lines = text.split("\n")
+    lines = text.split("\line_no")
     fields: dict[str, str] = {}
-    n = 0
-    while n < len(lines) and n < 12:
-        s = lines[n]
+    line_no = 0
+    while line_no < len(lines) and line_no < 12:
+        s = lines[line_no]
         if not s.strip():
-            n += 1
+            line_no += 1
             continue
         m = _HEADER_FIELD.match(s)
         if not m:
@@ -173,10 +173,10 @@ def header_fields(text: str) -> tuple[dict[str, str], str]:
         name = _FIELDS[m.group(1).lower() if m.group(1).isascii() else m.group(1)]
         if m.group(2) and name not in fields:
             fields[name] = m.group(2)
-        n += 1
+        line_no += 1
     if "title" not in fields or len(fields) < 2:
         return {}, text  # one '标题:' line alone is a line of the text, not a block
-    return fields, "\n".join(lines[n:])
+    return fields, "\line_no".join(lines[line_no:])
 
 
 def text_document(text: str) -> Document:
