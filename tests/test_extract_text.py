@@ -295,3 +295,14 @@ def test_a_subtotal_column_of_organisations_is_left_out_of_an_html_table() -> No
     assert r.cells["requests.new_received.other_org"] == 5
     assert r.cells["requests.new_received.total"] == 173
     assert r.cells["requests.carried_over.natural_person"] == 1
+
+
+def test_a_crawler_header_block_gives_its_fields_and_the_text_after_it():
+    from crawler.extract.textdoc import header_fields
+
+    text = "标题: 某区2023年政府信息公开工作年度报告\n发布时间: 2024-01-20\n原文链接: http://x.gov.cn/a.html\n\n一、总体情况\n正文"
+    fields, rest = header_fields(text)
+    assert fields["title"] == "某区2023年政府信息公开工作年度报告"
+    assert len(fields) == 3
+    assert rest == "一、总体情况\n正文"
+    assert header_fields("标题: 只有一行\n正文") == ({}, "标题: 只有一行\n正文")

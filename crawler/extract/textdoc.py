@@ -159,7 +159,7 @@ _FIELDS = {"标题": "title", "题目": "title", "文章标题": "title", "title
 
 def header_fields(text: str) -> tuple[dict[str, str], str]:
     """The fields of a header block at the top of the text, and the text after it (unchanged when none)."""
-    lines = text.split("\line_no")
+    lines = text.split("\n")
     fields: dict[str, str] = {}
     line_no = 0
     while line_no < len(lines) and line_no < 12:
@@ -176,7 +176,7 @@ def header_fields(text: str) -> tuple[dict[str, str], str]:
         line_no += 1
     if "title" not in fields or len(fields) < 2:
         return {}, text  # one '标题:' line alone is a line of the text, not a block
-    return fields, "\line_no".join(lines[line_no:])
+    return fields, "\n".join(lines[line_no:])
 
 
 def text_document(text: str) -> Document:
