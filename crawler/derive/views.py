@@ -10,15 +10,15 @@
   full each run, inside one transaction, so it never disagrees with `cells`;
 * the Chinese views journalists read (`报告一览`, the wide per-part views,
   `不一致的报告`, `各地报告分布`), all plain projections of `report_facts`;
-* full-text search: `reports_fts` (FTS5 trigram over title + text, kept in
-  step by triggers) for terms of three or more characters, and
-  `report_bigrams_fts` (each report's distinct characters and character
-  pairs) so that one- and two-character terms such as 公开 and 复议 are found.
+* full-text search: `reports_fts` (FTS5 trigram over title + text) for terms
+  of three or more characters, and `report_bigrams_fts` (each report's
+  distinct characters and character pairs) so that one- and two-character
+  terms such as 公开 and 复议 are found; both contentless, kept in step by
+  crawler/derive/search_index.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ from crawler.derive import labels
 from crawler.derive.map_popup import map_popup
 from crawler.derive.regions import MUNICIPALITIES, load_regions
 from crawler.derive.rules import rule_rows
+from crawler.derive.search_index import sync_search_index, tokens_for_short_terms  # noqa: F401 (tests import it here)
 from crawler.derive.sqltext import as_integer, quoted
 from crawler.record.store import write_transaction
 
@@ -250,97 +251,6 @@ def rebuild_report_facts(db: sqlite_utils.Database) -> None:
         conn.execute(f"create index report_facts_template_{col} on report_facts(template, {col})")
 
 
-# --- full-text search ----------------------------------------------------------
-
-def tokens_for_short_terms(*texts: str | None) -> str:
-    """Distinct characters and character pairs of a text (runs of letters/digits only), space-separated.
-
-    Indexed with FTS5's unicode61 tokenizer, a two-character term such as 复议
-    is one token, so `match '"复议"'` finds every report containing it.
-    """
-    seen: set[str] = set()
-    for text in texts:
-        run = ""
-        for ch in (text or "") + " ":
-            if ch.isalnum():
-                run += ch
-                continue
-            for i, c in enumerate(run):
-                seen.add(c)
-                if i + 1 < len(run):
-                    seen.add(run[i : i + 2])
-            run = ""
-    return " ".join(sorted(seen))
-
-
-def _fts_sql(db: sqlite_utils.Database, name: str) -> str:
-    row = db.execute("select sql from sqlite_master where name = ?", [name]).fetchone()
-    return row[0] if row else ""
-
-
-def install_trigram_fts(db: sqlite_utils.Database) -> None:
-    """reports_fts: FTS5 trigram over reports(title, text), kept in step by triggers.
-
-    `content=reports` is written unquoted so that Datasette does not take it
-    for the reports table's own search: `?_search=` goes through
-    crawler.publish.search (any term length), not Datasette's trigram-only match.
-    """
-    if "content=reports," in _fts_sql(db, "reports_fts").replace(" ", ""):
-        return
-    conn = db.conn
-    conn.execute("drop table if exists reports_fts")
-    for trig in ("ai", "ad", "au"):
-        conn.execute(f"drop trigger if exists reports_{trig}")
-    conn.execute("create virtual table reports_fts using fts5(title, text, content=reports, "
-                 "content_rowid='id', tokenize='trigram')")
-    conn.execute("create trigger reports_ai after insert on reports begin "
-                 "insert into reports_fts(rowid, title, text) values (new.id, new.title, new.text); end")
-    conn.execute("create trigger reports_ad after delete on reports begin "
-                 "insert into reports_fts(reports_fts, rowid, title, text) "
-                 "values ('delete', old.id, old.title, old.text); end")
-    conn.execute("create trigger reports_au after update of title, text on reports begin "
-                 "insert into reports_fts(reports_fts, rowid, title, text) "
-                 "values ('delete', old.id, old.title, old.text); "
-                 "insert into reports_fts(rowid, title, text) values (new.id, new.title, new.text); end")
-    conn.execute("insert into reports_fts(reports_fts) values ('rebuild')")
-
-
-def sync_short_term_index(db: sqlite_utils.Database) -> int:
-    """report_bigrams (+ its FTS5 index) follows reports' title and text; returns rows changed."""
-    conn = db.conn
-    if "report_bigrams" not in db.table_names():
-        conn.execute("create table report_bigrams (id integer primary key, digest text, tokens text)")
-        conn.execute("create virtual table report_bigrams_fts using fts5(tokens, content='report_bigrams', "
-                     "content_rowid='id', detail='none')")
-        conn.execute("create trigger report_bigrams_ai after insert on report_bigrams begin "
-                     "insert into report_bigrams_fts(rowid, tokens) values (new.id, new.tokens); end")
-        conn.execute("create trigger report_bigrams_ad after delete on report_bigrams begin "
-                     "insert into report_bigrams_fts(report_bigrams_fts, rowid, tokens) "
-                     "values ('delete', old.id, old.tokens); end")
-    known = dict(conn.execute("select id, digest from report_bigrams"))
-    changed = 0
-    upserts: list[tuple] = []
-    for rid, title, text in conn.execute("select id, title, text from reports"):
-        digest = hashlib.blake2b(f"{title}\x00{text}".encode(), digest_size=12).hexdigest()
-        if known.pop(rid, None) == digest:
-            continue
-        upserts.append((rid, digest, tokens_for_short_terms(title, text)))
-        if len(upserts) >= 2000:
-            changed += _write_bigrams(conn, upserts)
-    changed += _write_bigrams(conn, upserts)
-    if known:
-        conn.executemany("delete from report_bigrams where id = ?", [(i,) for i in known])
-    return changed + len(known)
-
-
-def _write_bigrams(conn: sqlite3.Connection, rows: list[tuple]) -> int:
-    n = len(rows)
-    conn.executemany("delete from report_bigrams where id = ?", [(r[0],) for r in rows])
-    conn.executemany("insert into report_bigrams (id, digest, tokens) values (?, ?, ?)", rows)
-    rows.clear()
-    return n
-
-
 # --- views ------------------------------------------------------------------------
 
 
@@ -435,8 +345,7 @@ def _install_views(db: sqlite_utils.Database) -> None:
         conn.execute(f"drop view if exists {quoted(name)}")
     install_reference_tables(db)
     rebuild_report_facts(db)
-    install_trigram_fts(db)
-    sync_short_term_index(db)
+    sync_search_index(db)
     tables = set(db.table_names())
     for name, sql in view_definitions(with_cross={"cross_findings", "bodies"} <= tables).items():
         conn.execute(f"create view {quoted(name)} as {sql}")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from crawler.record.textstore import unpack_text
+
 #: Hits in a snippet are wrapped in these private-use characters; the HTML view turns them into <mark>.
 MARK_START, MARK_END = "\ue000", "\ue001"
 #: Quotes a reader may type around a phrase.
@@ -104,14 +106,17 @@ def _mark(sentence: str, words: list[str]) -> str:
     return pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, sentence)
 
 
-def sentence_snippet(text: str | None, title: str | None, query: str | None) -> str | None:
-    """The sentence with the most terms of `query` in text (else the title), hits marked, cut to ~120 chars."""
+def sentence_snippet(text: str | bytes | None, title: str | None, query: str | None) -> str | None:
+    """The sentence with the most terms of `query` in text (else the title), hits marked, cut to ~120 chars.
+
+    `text` as `reports.text` stores it: compressed or not (crawler/record/textstore.py).
+    """
     words = [t for t in terms(query) if t.strip()]
     if not words:
         return None
     lowered = [w.lower() for w in words]
     best: tuple[int, int, int] | None = None  # (terms found, -start, end) of the best sentence
-    body = text or ""
+    body = unpack_text(text) or ""
     low = body.lower()
     for start, end in _sentences(body):
         found = sum(1 for w in lowered if w in low[start:end])
