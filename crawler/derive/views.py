@@ -116,9 +116,12 @@ def headline_columns() -> list[tuple[str, str, str]]:
 # --- reference tables ---------------------------------------------------------
 
 def _replace_table(conn: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple]) -> None:
-    """Raw SQL, not sqlite-utils: its helpers commit, and install_views holds one transaction."""
+    """Raw SQL, not sqlite-utils: its helpers commit, and install_views holds one transaction.
+
+    WITHOUT ROWID: keyed by their text primary key, stored once (no second b-tree for the key).
+    """
     conn.execute(f"drop table if exists {name}")
-    conn.execute(f"create table {name} ({', '.join(columns)})")
+    conn.execute(f"create table {name} ({', '.join(columns)}) without rowid")
     conn.executemany(f"insert into {name} values ({', '.join('?' * len(columns))})", rows)
 
 
