@@ -115,13 +115,15 @@ def headline_columns() -> list[tuple[str, str, str]]:
 
 # --- reference tables ---------------------------------------------------------
 
-def _replace_table(conn: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple]) -> None:
+def _replace_table(conn: sqlite3.Connection, name: str, columns: list[str], rows: list[tuple],
+                   without_rowid: bool = False) -> None:
     """Raw SQL, not sqlite-utils: its helpers commit, and install_views holds one transaction.
 
-    WITHOUT ROWID: keyed by their text primary key, stored once (no second b-tree for the key).
+    WITHOUT ROWID: a table keyed by its text primary key, stored once (no second b-tree for the key),
+    for a table nothing reads in insertion (rowid) order.
     """
     conn.execute(f"drop table if exists {name}")
-    conn.execute(f"create table {name} ({', '.join(columns)}) without rowid")
+    conn.execute(f"create table {name} ({', '.join(columns)}){' without rowid' if without_rowid else ''}")
     conn.executemany(f"insert into {name} values ({', '.join('?' * len(columns))})", rows)
 
 
@@ -133,7 +135,7 @@ def install_reference_tables(db: sqlite_utils.Database) -> None:
                                          "province_code text", "city_code text", "latitude real",
                                          "longitude real", "coordinates_from text"],
                        [(r.code, r.name, r.level, r.province_code, r.city_code, r.latitude, r.longitude,
-                         r.coordinates_from) for r in load_regions()])
+                         r.coordinates_from) for r in load_regions()], without_rowid=True)
     rows = []
     for key in labels.all_cell_keys():
         part, row, col = schema.split_key(key)
