@@ -28,6 +28,7 @@ def test_text_packed_when_shorter_and_read_back_either_way():
     assert unpack_text(packed) == LONG
     assert pack_text("短") == "短" and unpack_text("短") == "短"  # not shorter packed: kept as text
     assert pack_text(None) is None and unpack_text(None) is None and pack_text("") == ""
+    assert pack_text(packed) == packed  # a stored value stored again
 
 
 def _db() -> sqlite_utils.Database:

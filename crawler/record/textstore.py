@@ -16,9 +16,12 @@ import zlib
 LEVEL = 6
 
 
-def pack_text(text: str | None) -> str | bytes | None:
-    """What `reports.text` stores for this text: zlib bytes if shorter than the UTF-8, else the text."""
-    if not text:
+def pack_text(text: str | bytes | None) -> str | bytes | None:
+    """What `reports.text` stores for this text: zlib bytes if shorter than the UTF-8, else the text.
+
+    A value already packed (bytes read back from `reports.text`) is stored as it is.
+    """
+    if not text or isinstance(text, bytes):
         return text
     raw = text.encode("utf-8")
     packed = zlib.compress(raw, LEVEL)
