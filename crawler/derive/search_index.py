@@ -14,6 +14,10 @@ exact values it indexed, so:
 * `sync_search_index` (run by install_views, after every write run) takes each stale report out of both
   indexes with those old values, then indexes every report not in `search_indexed`. If a stale copy is
   not what was indexed (a writer went around the triggers), both indexes are rebuilt from `reports`.
+
+Writers change reports by UPDATE and DELETE (crawler/record/store.py). An `INSERT OR REPLACE` of an
+indexed report would delete its row without firing the delete trigger (SQLite fires it only with
+`recursive_triggers` on) and leave its old terms in the indexes: no writer does that.
 """
 
 from __future__ import annotations
