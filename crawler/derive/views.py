@@ -309,7 +309,22 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
         "from findings x join report_facts f on f.id = x.report_id "
         "left join rules r on r.rule = x.rule left join cell_labels l on l.key = x.key"
     )
-    views["各地报告分布"] = (
+    views["各地报告分布"] = "select * from report_sites"
+    if with_cross:
+        views["跨报告问题"] = _cross_view()
+    for name, template, part in labels.WIDE_VIEWS:
+        cols = [f"w.{quoted(k)} as {quoted(label)}" for k, label in labels.wide_columns(template, part)]
+        where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
+        # left join: every report_facts row has its wide row (built together), and a count of the view
+        # then reads report_facts alone (SQLite leaves out a left join on a unique key it does not need)
+        views[name] = (f"select {', '.join(_identity() + cols + _links())} "
+                       f"from report_facts f left join report_cells_wide w on w.id = f.id where {where}")
+    return views
+
+
+def site_map_sql() -> str:
+    """各地报告分布: one row per site with its place, counts and popup, from report_facts."""
+    return (
         f"select s.slug as {quoted('网站代号')}, s.name as {quoted('网站')}, s.code as {quoted('行政区划代码')}, "
         f"max(f.province) as {quoted('省')}, max(f.city) as {quoted('市')}, max(f.district) as {quoted('区县')}, "
         f"count(f.id) as {quoted('报告数')}, min(f.year) as {quoted('最早年度')}, max(f.year) as {quoted('最近年度')}, "
@@ -320,14 +335,15 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
         "from sites s join report_facts f on f.site = s.slug "
         "where f.latitude is not null group by s.slug"
     )
-    if with_cross:
-        views["跨报告问题"] = _cross_view()
-    for name, template, part in labels.WIDE_VIEWS:
-        cols = [f"w.{quoted(k)} as {quoted(label)}" for k, label in labels.wide_columns(template, part)]
-        where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
-        views[name] = (f"select {', '.join(_identity() + cols + _links())} "
-                       f"from report_facts f join report_cells_wide w on w.id = f.id where {where}")
-    return views
+
+
+def rebuild_site_map(db: sqlite_utils.Database) -> None:
+    """report_sites: 各地报告分布 materialised (a few thousand rows), rebuilt with report_facts.
+
+    Grouping every report by site on each view of the map took 1.7 s at 500,000 reports.
+    """
+    db.conn.execute("drop table if exists report_sites")
+    db.conn.execute(f"create table report_sites as {site_map_sql()}")
 
 
 def install_views(db: sqlite_utils.Database) -> None:
@@ -350,6 +366,7 @@ def _install_views(db: sqlite_utils.Database) -> None:
         conn.execute(f"drop view if exists {quoted(name)}")
     install_reference_tables(db)
     rebuild_report_facts(db)
+    rebuild_site_map(db)
     sync_search_index(db)
     tables = set(db.table_names())
     for name, sql in view_definitions(with_cross={"cross_findings", "bodies"} <= tables).items():

@@ -88,6 +88,22 @@ def search_sql(id_column: str, param: str = "search") -> str:
             f"where {short} != '' and report_bigrams_fts match {short}))")
 
 
+def search_sql_for(query: str | None, id_column: str, param: str = "search") -> str:
+    """search_sql for a query known now (a list's `?_search=`): only the indexes its terms need, no guard.
+
+    Without the `… = '' or` guard SQLite can drive the list from the matching ids (primary-key
+    lookups) instead of scanning every row and probing the match; the matches are the same.
+    """
+    parts = []
+    if long_match(query):
+        parts.append(f"{id_column} in (select rowid from reports_fts where reports_fts match "
+                     f"nianbao_long_match(:{param}))")
+    if short_match(query):
+        parts.append(f"{id_column} in (select rowid from report_bigrams_fts where report_bigrams_fts match "
+                     f"nianbao_short_match(:{param}))")
+    return " and ".join(parts) or "1"
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of text: up to and including 。！？； or a line break."""
     out, start = [], 0
