@@ -244,7 +244,10 @@ def rebuild_report_facts(db: sqlite_utils.Database) -> None:
     conn.executemany(insert_fact, facts)
     conn.executemany(insert_wide, wide)
     for col in INDEXED + SORTABLE:
-        conn.execute(f"create index report_facts_{col} on report_facts({col})")
+        # a place with the usual filters (年度, 主体层级): the place facets of a filtered list read the index
+        # alone (0.22 → 0.06 s each at 500,000 reports), and a filter on the place still finds it first
+        extra = ", year, body_level_label" if col in ("province", "city", "district") else ""
+        conn.execute(f"create index report_facts_{col} on report_facts({col}{extra})")
     # The usual filters (年度, 主体层级) with every facet column: count and facets read the index only.
     conn.execute("create index report_facts_facets on report_facts"
                  "(year, body_level_label, template_label, province, city, district)")
