@@ -258,6 +258,7 @@ def _base_tables() -> dict[str, dict[str, Any]]:
         # the search indexes' bookkeeping (crawler/derive/search_index.py)
         "search_indexed": {"hidden": True, "description": "已编入全文检索的报告及其标题、全文的摘要值。"},
         "search_stale": {"hidden": True, "description": "标题或全文改动后、下次更新检索前，检索中仍是的旧标题与旧全文。"},
+        "report_findings": {"hidden": True, "description": "「不一致的报告」的底表：每处不一致一行（install_views 每次重建）。"},
         "report_sites": {"hidden": True, "description": "「各地报告分布」的底表：每个网站一行（install_views 每次重建）。"},
         "report_cells_wide": {"hidden": True, "description": "宽表视图的底表：每份报告一行，每个单元格一列。"},
         # cells' compact storage (crawler/record/cellstore.py); people read the `cells` view, which joins them back
