@@ -310,10 +310,8 @@ def view_definitions(with_cross: bool = True) -> dict[str, str]:
     for name, template, part in labels.WIDE_VIEWS:
         cols = [f"w.{quoted(k)} as {quoted(label)}" for k, label in labels.wide_columns(template, part)]
         where = "f.template in ('2019', '2021')" if part == "appeals" else f"f.template = '{template}'"
-        # left join: every report_facts row has its wide row (built together), and a count of the view
-        # then reads report_facts alone (SQLite leaves out a left join on a unique key it does not need)
         views[name] = (f"select {', '.join(_identity() + cols + _links())} "
-                       f"from report_facts f left join report_cells_wide w on w.id = f.id where {where}")
+                       f"from report_facts f join report_cells_wide w on w.id = f.id where {where}")
     return views
 
 
