@@ -13,10 +13,13 @@ import sqlite3
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from crawler.record.textstore import register_text_function  # noqa: E402
+
 # table → select giving its rows by natural key (report ids replaced by URLs; ids and timestamps left out)
 TABLES: dict[str, str] = {
     "reports": "select url, site, title, agency, body_level, column_name, year, template, published, "
-               "published_source, document_sha256, version, cells_count, findings_count, text, list_date, "
+               "published_source, document_sha256, version, cells_count, findings_count, nianbao_text(text) text, list_date, "
                "list_url, source_url, (select d.sha256 from documents d where d.id = r.document_id) doc_sha, "
                "(select d.sha256 from documents d where d.id = r.source_document_id) source_sha from reports r",
     "cells": "select r.url, c.key, c.part, c.row, c.col, c.value, c.raw, c.method "
@@ -43,6 +46,7 @@ VOLATILE = {"id", "document_id", "source_document_id", "fetched_at", "last_fetch
 
 def rows(db: Path, table: str) -> list[tuple]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    register_text_function(conn)  # text compressed or not, compared as text
     try:
         if not conn.execute("select 1 from sqlite_master where name = ?", [table]).fetchone():
             return []

@@ -45,6 +45,7 @@ from crawler.publish.queries import canned_queries  # noqa: E402
 from crawler.publish.serve import serve_command_args  # noqa: E402
 from crawler.record.cellstore import TEMPLATE_KEY_IDS  # noqa: E402
 from crawler.record.store import ensure_schema  # noqa: E402
+from crawler.record.textstore import pack_text  # noqa: E402
 
 YEAR = 2023
 DEPARTMENTS = ("公安局", "财政局", "教育局", "自然资源局", "住房和城乡建设局", "卫生健康委员会", "市场监督管理局",
@@ -140,7 +141,7 @@ def build(db_path: Path, n_reports: int, seed: int = 2023) -> None:
                 if level == "department" else
                 f"{base}第{j}{'街道办事处' if level == 'town' else '开发区管理委员会'}")
             title = f"{agency}{YEAR}年政府信息公开工作年度报告"
-            text = title + "。" + "，".join(rng.sample(PHRASES, 5)) + "。"
+            text = pack_text(title + "。" + "，".join(rng.sample(PHRASES, 5)) + "。")
             c = _cells(rng, broken=rng.random() < 0.05)
             found = check_report(c, "2021")
             reports.append((rid, slug, f"http://{slug}.example.gov.cn/xxgk/ndbg/{YEAR}/t{rid}.html", title,

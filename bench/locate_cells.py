@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from crawler.archive.warc import read_payload
 from crawler.extract.decode import decode_bytes
 from crawler.publish.locate import MARK_ID, mark_html, mark_text
+from crawler.record.textstore import register_text_function
 
 
 def main() -> None:
@@ -29,8 +30,9 @@ def main() -> None:
     ap.add_argument("--cells", type=int, default=8)
     args = ap.parse_args()
     conn = sqlite3.connect(args.db)
+    register_text_function(conn)
     rng = random.Random(7)
-    reports = conn.execute("select id, coalesce(source_document_id, document_id), template, text from reports "
+    reports = conn.execute("select id, coalesce(source_document_id, document_id), template, nianbao_text(text) from reports "
                            "where template in ('2019', '2021') order by id").fetchall()
     found = right = total = 0
     missed: Counter = Counter()

@@ -255,7 +255,11 @@ def _base_tables() -> dict[str, dict[str, Any]]:
                                          "published": "网页上的发布日期", "published_source": "发布日期从哪里读出",
                                          "fetched_at": "抓取时间（UTC）"}},
         "report_facts": {"hidden": True, "description": "报告一览等视图的底表（install_views 每次重建）。"},
-        "report_bigrams": {"hidden": True, "description": "一两个字检索用的单字与双字表。"},
+        # the search indexes' bookkeeping (crawler/derive/search_index.py)
+        "search_indexed": {"hidden": True, "description": "已编入全文检索的报告及其标题、全文的摘要值。"},
+        "search_stale": {"hidden": True, "description": "标题或全文改动后、下次更新检索前，检索中仍是的旧标题与旧全文。"},
+        "report_findings": {"hidden": True, "description": "「不一致的报告」的底表：每处不一致一行（install_views 每次重建）。"},
+        "report_sites": {"hidden": True, "description": "「各地报告分布」的底表：每个网站一行（install_views 每次重建）。"},
         "report_cells_wide": {"hidden": True, "description": "宽表视图的底表：每份报告一行，每个单元格一列。"},
         # cells' compact storage (crawler/record/cellstore.py); people read the `cells` view, which joins them back
         "cell_values": {"hidden": True, "description": "「单元格」视图的底表：报告编号、单元格编号、数值与原文。"},

@@ -19,6 +19,7 @@ from crawler.derive.crossreport.deadlines import deadline
 from crawler.derive.crossreport.finding import KINDS
 from crawler.derive.rules import RULE_NAMES, rule_title
 from crawler.extract import checks
+from crawler.record.textstore import unpack_text
 
 
 @dataclass
@@ -123,6 +124,7 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
     if not rows:
         return None
     report = rows[0]
+    report["text"] = unpack_text(report.get("text"))
     tables = _tables(conn)
     facts = _dicts(conn, "select * from report_facts where id = ?", [report_id]) if "report_facts" in tables else []
     body = None

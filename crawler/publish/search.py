@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from crawler.record.textstore import unpack_text
+
 #: Hits in a snippet are wrapped in these private-use characters; the HTML view turns them into <mark>.
 MARK_START, MARK_END = "\ue000", "\ue001"
 #: Quotes a reader may type around a phrase.
@@ -86,6 +88,22 @@ def search_sql(id_column: str, param: str = "search") -> str:
             f"where {short} != '' and report_bigrams_fts match {short}))")
 
 
+def search_sql_for(query: str | None, id_column: str, param: str = "search") -> str:
+    """search_sql for a query known now (a list's `?_search=`): only the indexes its terms need, no guard.
+
+    Without the `… = '' or` guard SQLite can drive the list from the matching ids (primary-key
+    lookups) instead of scanning every row and probing the match; the matches are the same.
+    """
+    parts = []
+    if long_match(query):
+        parts.append(f"{id_column} in (select rowid from reports_fts where reports_fts match "
+                     f"nianbao_long_match(:{param}))")
+    if short_match(query):
+        parts.append(f"{id_column} in (select rowid from report_bigrams_fts where report_bigrams_fts match "
+                     f"nianbao_short_match(:{param}))")
+    return " and ".join(parts) or "1"
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of text: up to and including 。！？； or a line break."""
     out, start = [], 0
@@ -104,14 +122,17 @@ def _mark(sentence: str, words: list[str]) -> str:
     return pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, sentence)
 
 
-def sentence_snippet(text: str | None, title: str | None, query: str | None) -> str | None:
-    """The sentence with the most terms of `query` in text (else the title), hits marked, cut to ~120 chars."""
+def sentence_snippet(text: str | bytes | None, title: str | None, query: str | None) -> str | None:
+    """The sentence with the most terms of `query` in text (else the title), hits marked, cut to ~120 chars.
+
+    `text` as `reports.text` stores it: compressed or not (crawler/record/textstore.py).
+    """
     words = [t for t in terms(query) if t.strip()]
     if not words:
         return None
     lowered = [w.lower() for w in words]
     best: tuple[int, int, int] | None = None  # (terms found, -start, end) of the best sentence
-    body = text or ""
+    body = unpack_text(text) or ""
     low = body.lower()
     for start, end in _sentences(body):
         found = sum(1 for w in lowered if w in low[start:end])

@@ -24,6 +24,7 @@ import sqlite_utils
 from crawler.exceptions import ArchiveBusy
 from crawler.extract.model import Report
 from crawler.record.cellstore import current_cells, delete_cells, ensure_cell_schema, insert_cells
+from crawler.record.textstore import pack_text
 
 SCHEMA_VERSION = 1
 
@@ -322,7 +323,7 @@ def store_report(
         "published_source": report.published_source, "document_id": document_id,
         "document_sha256": document_sha256, "last_seen": fetched_at, "gone_since": None,
         "cells_count": sum(1 for v in report.cells.values() if v is not None),
-        "findings_count": len(report.findings), "text": report.text,
+        "findings_count": len(report.findings), "text": pack_text(report.text),
         "source_url": source_url, "source_document_id": source_document_id,
         "needs_review": report.needs_review,
     }
@@ -384,7 +385,7 @@ def update_reading(db: sqlite_utils.Database, report_id: int, report: Report) ->
         "template": report.template, "published": report.published,
         "published_source": report.published_source,
         "cells_count": sum(1 for v in report.cells.values() if v is not None),
-        "findings_count": len(report.findings), "text": report.text, "needs_review": report.needs_review,
+        "findings_count": len(report.findings), "text": pack_text(report.text), "needs_review": report.needs_review,
     })
     replace_cells_and_findings(db, report_id, report)
 

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from crawler import schema
 from crawler.extract.model import CellValue
+from crawler.record.textstore import unpack_text
 
 # archive.db stores UTC timestamps; report dates and deadlines are Beijing dates.
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -74,7 +75,7 @@ class Archive:
         if self.db is None:
             return ""
         rows = list(self.db.query("select text from reports where id = ?", [report_id]))
-        return (rows[0]["text"] or "") if rows else ""
+        return (unpack_text(rows[0]["text"]) or "") if rows else ""
 
     def watched(self, site: str | None, start: dt.date, end: dt.date | None = None) -> bool:
         """Whether the site was crawled on a day in [start, end) (end open = any day from start)."""

@@ -22,6 +22,8 @@ import markupsafe
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 
+from crawler.record.textstore import unpack_text
+
 REPORT_ID_COLUMNS = {"报告编号", "对照报告编号"}
 SOURCE_COLUMNS = {"来源网址", "报告文件"}
 ORIGINAL_COLUMNS = {"存档原件", "对照原件", "文件原件"}
@@ -73,7 +75,7 @@ async def _document(datasette: Any, document_id: int) -> tuple[Any, dict, list[d
     reports = (await db.execute(
         "select id, title, url, text from reports where document_id = ? or source_document_id = ? order by id",
         [document_id, document_id])).rows
-    return db, dict(rows[0]), [dict(r) for r in reports]
+    return db, dict(rows[0]), [{**r, "text": unpack_text(r["text"])} for r in map(dict, reports)]
 
 
 async def original_page(request, datasette):

@@ -72,7 +72,7 @@ def filters_from_request(request, database, table, datasette):
         if not search.terms(query):
             return FilterArguments([], extra_context=context)
         quoted = '"' + column.replace('"', '""') + '"'
-        return FilterArguments([search.search_sql(quoted)], params={"search": query},
+        return FilterArguments([search.search_sql_for(query, quoted)], params={"search": query},
                                human_descriptions=[f"全文含「{'」「'.join(search.terms(query))}」"],
                                extra_context=context)
     return inner
