@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= archive.db
 SITES ?= sites/real.yaml
+# pytest-xdist workers for `make test`; a test file runs whole on one worker (its module fixtures built once).
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint crawl serve clean system-deps
 
@@ -44,7 +46,7 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 -include mk/*.mk
 

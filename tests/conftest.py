@@ -22,6 +22,22 @@ from tests.helpers import CHROMIUM, LAUNCH_ARGS, ROOT, SHARED, free_port, run_de
 __all__ = ["ROOT", "SHARED"]  # test modules of the extractor read these two from here
 
 
+# The longest test files, started first (then the other slow ones, then the quick ones): with
+# `make test`'s two workers (--dist loadfile) the last long file does not start near the end.
+LONGEST_FIRST = ("test_hostile_crawl.py", "test_crash.py", "test_e2e_demo.py", "test_deploy.py",
+                 "test_concurrent_writers.py", "test_fleet.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    def rank(item) -> int:
+        name = item.path.name
+        if name in LONGEST_FIRST:
+            return LONGEST_FIRST.index(name)
+        return len(LONGEST_FIRST) + (0 if item.get_closest_marker("slow") else 1)
+
+    items.sort(key=rank)  # stable: within a file, the written order
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """../shared beside the project: real reports are read from there, never copied in."""
