@@ -2,8 +2,8 @@
 
 Things are built once and handed out: the demo web is crawled once per test run
 (`demo_archive`; under pytest-xdist once for all workers, behind a file lock) and
-each test module that changes it gets a copy (`demo_archive_copy`); Chromium
-starts once per worker, as does the Datasette on the fixture archive.
+each test module that changes it gets a copy (`demo_archive_copy`); the Datasette
+on the fixture archive starts once per worker, Chromium once per browser test module.
 """
 
 from __future__ import annotations
@@ -144,9 +144,13 @@ def demo_archive_copy(demo_archive: DemoArchive, tmp_path_factory) -> Path:
 
 # -- the browser tests -------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium through Playwright, once per worker."""
+    """Debian's Chromium through Playwright, for one test module.
+
+    Not for the session: Playwright's sync API keeps an asyncio loop running in this thread
+    while it is open, and later tests run event loops of their own (tests.helpers.read_feed).
+    """
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.fail("chromium is missing: run `make system-deps`")
     from playwright.sync_api import sync_playwright

@@ -2,7 +2,7 @@
 
 The run's one demo crawl (`python -m crawler demo --no-serve`: conftest.py's
 `demo_archive`, copied), one `datasette serve` for the module and the
-worker's one Chromium (Debian's, through Playwright). Every page
+module's Chromium (Debian's, through Playwright). Every page
 must load without a JavaScript error and without a request leaving
 127.0.0.1. NIANBAO_SCREENSHOTS=docs/screenshots refreshes the README's
 pictures of the report page and the map; NIANBAO_DEMO_DB=path reuses an archive
