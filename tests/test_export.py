@@ -12,8 +12,8 @@ from crawler.archive.warc import iter_warc_records
 from crawler.cli.main import main
 
 
-def build_archive(db_path):
-    db = db_path
+def build_archive(tmp_path):
+    db = tmp_path / "archive.db"
     store = DocumentStore(db)
     for site, url, body in (("a", "http://127.0.0.11/1.html", b"<p>one</p>"),
                             ("a", "http://127.0.0.11/2.html", b"<p>two</p>"),

@@ -54,8 +54,8 @@ def test_decode_body_stops_a_bomb_at_the_cap(bomb):
         decode_body(brotli.compress(b"\0" * (20 * MB)), "br", max_bytes=5 * MB)
 
 
-def _archive_bomb(db_path, bomb: bytes) -> tuple[DocumentStore, int]:
-    store = DocumentStore(db_path, fsync=False)
+def _archive_bomb(tmp_path, bomb: bytes) -> tuple[DocumentStore, int]:
+    store = DocumentStore(tmp_path / "archive.db", fsync=False)
     doc = store.record_exchange(
         url="http://bomb.test/nb.html", site="hostile", method="GET", request_headers=[], request_body=b"",
         status=200, response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("ETag", '"b"')],
