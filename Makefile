@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= archive.db
 SITES ?= sites/real.yaml
+# pytest-xdist workers for `make test`; a test file runs whole on one worker (its module fixtures built once),
+# files in the order tests/conftest.py gives them (the longest first), not xdist's largest-file-first.
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint crawl serve clean system-deps
 
@@ -44,7 +47,7 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 -include mk/*.mk
 

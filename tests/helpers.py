@@ -1,15 +1,29 @@
-"""Helpers shared by the end-to-end tests: free ports, a served archive, database snapshots."""
+"""Helpers shared by the tests: free ports, crawls as subprocesses, a served archive, snapshots, the browser.
+
+Test modules import from here (or take a fixture of conftest.py), never from one another.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
 import sqlite3
 import subprocess
+import sys
+import tempfile
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NIANBAO_SHARED", ROOT.parent / "shared"))
+# The tests settings profile: delays lifted, no WARC fsync (crawls as `nianbao crawl` subprocesses).
+TESTS_PROFILE = ["--settings-module", "crawler.settings.tests"]
 
 
 def free_port(hosts: tuple[str, ...] = ("127.0.0.1",)) -> int:
@@ -75,3 +89,94 @@ def served_datasette(db_path: Path, log_path: Path | None = None, timeout: float
             proc.kill()
         if log_path:
             log.close()
+
+
+def run_demo(db: Path, web_port: int) -> subprocess.CompletedProcess:
+    """`nianbao demo --no-serve`: the demo web on `web_port`, crawled from its portals into `db`."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", "demo", "--no-serve", "--db", str(db), "--web-port", str(web_port)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def query(db: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """Rows of one query on archive.db, as dicts (a connection of its own, closed after)."""
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute(sql, params)]
+    finally:
+        con.close()
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def read_feed(db_path, name: str, **params) -> list[dict]:
+    """(id, title, content) of every entry of one feed, from a Datasette started on the archive as it is."""
+    from datasette.utils import tilde_encode
+
+    from crawler.publish.serve import make_datasette
+
+    ds = make_datasette(db_path)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(ds.invoke_startup())
+        query = {"地区": "", "类型": "", **params}
+        r = loop.run_until_complete(ds.client.get(f"/archive/{tilde_encode(name)}.atom?{urlencode(query)}"))
+    finally:
+        loop.close()
+    assert r.status_code == 200, r.text
+    root = ET.fromstring(r.content)
+    return [{"id": e.findtext(f"{ATOM}id"), "title": e.findtext(f"{ATOM}title"),
+             "content": e.findtext(f"{ATOM}content") or ""} for e in root.iter(f"{ATOM}entry")]
+
+
+def second_crawl(db_path) -> None:
+    """Report 1 (洛阳市孟津区人民政府 2019) changed at its source: two cells differ, rule 2 broken; report 2 gone."""
+    import sqlite_utils
+
+    from crawler.derive.views import install_views
+    from crawler.extract.checks import check_report
+    from crawler.extract.model import Report
+    from crawler.publish.fixtures import REPORTS, report_cells
+    from crawler.record.store import store_report
+
+    db = sqlite_utils.Database(db_path)
+    r = REPORTS[0]
+    row = next(db.query("select * from reports where id = 1"))
+    cells = report_cells(r, row["template"])
+    cells["requests.granted.total"] = cells["requests.granted.total"] + 7
+    report = Report(template=row["template"], year=row["year"], agency=row["agency"], title=row["title"],
+                    published=row["published"], published_source="text", cells=cells,
+                    findings=check_report(cells, row["template"]), text=row["text"])
+    with db.conn:
+        store_report(db, site=row["site"], url=row["url"], report=report, document_id=row["document_id"],
+                     document_sha256="0" * 64, fetched_at="2026-12-02T01:00:00+00:00",
+                     body_level=row["body_level"], column_name="政府信息公开年报")
+        db.execute("update reports set gone_since = '2026-12-02T01:00:00+00:00' where id = 2")
+    install_views(db)
+    db.conn.close()
+
+
+# -- the browser tests: Debian's Chromium through Playwright ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# NIANBAO_SCREENSHOTS=docs/screenshots refreshes the README's pictures; by default a test run
+# leaves the working tree alone and writes them to a temporary directory.
+SCREENSHOTS = Path(os.environ.get("NIANBAO_SCREENSHOTS") or Path(tempfile.gettempdir()) / "nianbao-screenshots")
+
+
+def col(name: str) -> str:
+    """The cells of one column (Datasette hashes non-ASCII column names into the CSS class)."""
+    from datasette.utils import to_css_class
+
+    return f"td.col-{to_css_class(name)}"
+
+
+def shot(pg, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)

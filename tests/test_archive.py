@@ -50,8 +50,8 @@ def test_same_bytes_stored_once(tmp_path):
     assert rows[0]["n"] == 2
 
 
-def test_gzip_content_encoding_is_undone_on_read(tmp_path):
-    db = tmp_path / "archive.db"
+def test_gzip_content_encoding_is_undone_on_read(db_path):
+    db = db_path
     store = DocumentStore(db)
     doc = record(store, "http://127.0.0.11/z.html", gzip.compress(PAGE),
                  headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
@@ -59,8 +59,8 @@ def test_gzip_content_encoding_is_undone_on_read(tmp_path):
     assert read_payload(db, doc["id"])[1] == PAGE
 
 
-def test_validators_for_conditional_get(tmp_path):
-    store = DocumentStore(tmp_path / "archive.db")
+def test_validators_for_conditional_get(db_path):
+    store = DocumentStore(db_path)
     record(store, "http://127.0.0.11/a.html", PAGE,
            headers=[("ETag", '"v1"'), ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")])
     v = store.validators("http://127.0.0.11/a.html")

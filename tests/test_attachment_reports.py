@@ -9,7 +9,6 @@ import pytest
 
 from crawler.crawl.pipelines import store_report_item
 from crawler.demo.attachments import make_attachment
-from crawler.record.store import open_db
 from crawler.spiders.items import ReportItem
 
 PAGE_URL = "http://127.0.0.1/zwgk/ndbg/202401/t20240125_1.html"
@@ -69,8 +68,8 @@ def _row(db) -> dict:
 
 
 @pytest.mark.parametrize("file_first", [False, True])
-def test_page_and_file_make_one_report_in_either_order(tmp_path, file_first):
-    db = open_db(tmp_path / "archive.db")
+def test_page_and_file_make_one_report_in_either_order(memory_db, file_first):
+    db = memory_db
     page, file = _page_item(db), _file_item(db)
     seen = _run(db, [file, page] if file_first else [page, file])
     row = _row(db)
@@ -87,8 +86,8 @@ def test_page_and_file_make_one_report_in_either_order(tmp_path, file_first):
     assert _row(db)["version"] == 1
 
 
-def test_a_changed_file_is_a_new_version_with_its_changed_cells(tmp_path):
-    db = open_db(tmp_path / "archive.db")
+def test_a_changed_file_is_a_new_version_with_its_changed_cells(memory_db):
+    db = memory_db
     _run(db, [_page_item(db), _file_item(db)])
     old = GOLD["cells"][EDITED_KEY]
     edited = {**GOLD, "cells": {**GOLD["cells"], EDITED_KEY: old + 1}}
@@ -100,8 +99,8 @@ def test_a_changed_file_is_a_new_version_with_its_changed_cells(tmp_path):
     assert changes == [(EDITED_KEY, old, old + 1)]
 
 
-def test_a_list_entry_pointing_at_a_file_is_keyed_by_the_file(tmp_path):
-    db = open_db(tmp_path / "archive.db")
+def test_a_list_entry_pointing_at_a_file_is_keyed_by_the_file(memory_db):
+    db = memory_db
     data, _, ctype = make_attachment(GOLD, "docx")
     item = _item(db, FILE_URL, data, ctype)
     assert _run(db, [item])["reports_new"] == 1
@@ -110,8 +109,8 @@ def test_a_list_entry_pointing_at_a_file_is_keyed_by_the_file(tmp_path):
     assert row["document_id"] == row["source_document_id"] == item.archive["document_id"]
 
 
-def test_a_page_with_its_own_tables_keeps_them(tmp_path):
-    db = open_db(tmp_path / "archive.db")
+def test_a_page_with_its_own_tables_keeps_them(memory_db):
+    db = memory_db
     page = _item(db, PAGE_URL, GOLD["page"], "text/html")
     seen = _run(db, [page, _file_item(db)])
     assert seen["reports_new"] == 1 and seen["attachments_unused"] == 1
@@ -133,13 +132,13 @@ def test_without_libreoffice_the_demo_publishes_only_what_it_can_make(monkeypatc
     assert [r.path for r in corpus.reports] == [r.path for r in full.reports]
 
 
-def test_a_prose_report_page_keeps_its_reading_beside_an_unrelated_file(tmp_path):
+def test_a_prose_report_page_keeps_its_reading_beside_an_unrelated_file(memory_db):
     """A 2018-style page is a report of its own; a form it links is not a report and changes nothing."""
     from crawler.demo.generator import build_demo_web
 
     corpus = build_demo_web()
     rep = next(r for r in corpus.reports if r.site == "kaihua" and r.template == "legacy")
-    db = open_db(tmp_path / "archive.db")
+    db = memory_db
     page = _item(db, PAGE_URL, corpus.site("kaihua").pages[rep.path].body, "text/html; charset=utf-8",
                  attachments=[FILE_URL])
     form = _item(db, FILE_URL, b"%PDF-1.4 not a report", "application/pdf", page_url=PAGE_URL)

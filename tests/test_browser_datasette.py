@@ -1,87 +1,20 @@
 """The archive in a real browser: Datasette as a subprocess, Debian's Chromium through Playwright.
 
-One Datasette and one browser for the whole module; every page must load
+One Datasette on the fixture archive and one browser (conftest.py's `base_url`,
+`browser` and `page`, shared with test_browser_search); every page must load
 with no request leaving the machine, and a scraped `<script>` must never run.
 Screenshots go to $NIANBAO_SCREENSHOTS (docs/screenshots/ to refresh the README's), else a temp dir.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import tempfile
-from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
-from datasette.utils import to_css_class
 
-from crawler.publish.fixtures import build_fixture_db
-from tests.helpers import served_datasette
+from tests.helpers import col, shot
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# NIANBAO_SCREENSHOTS=docs/screenshots refreshes the README's pictures; by default a test run
-# leaves the working tree alone and writes them to a temporary directory.
-SCREENSHOTS = Path(os.environ.get("NIANBAO_SCREENSHOTS") or Path(tempfile.gettempdir()) / "nianbao-screenshots")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    """A real `datasette serve` on the fixture archive, stopped after the module."""
-    db = build_fixture_db(tmp_path_factory.mktemp("browser") / "archive.db")
-    with served_datasette(db, tmp_path_factory.getbasetemp() / "datasette.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("chromium is missing: run `make system-deps`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, base_url):
-    """A fresh page that records dialogs, JavaScript errors and any request that leaves the machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    pg.dialogs = []
-    pg.outside = []
-    pg.js_errors = []
-    pg.on("pageerror", lambda e: pg.js_errors.append(str(e)))
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-          or pg.outside.append(r.url))
-    yield pg
-    assert pg.outside == [], f"requests left the machine: {pg.outside}"
-    assert pg.js_errors == [], f"JavaScript errors: {pg.js_errors}"
-    context.close()
-
-
-def col(name: str) -> str:
-    """The cells of one column (Datasette hashes non-ASCII column names into the CSS class)."""
-    return f"td.col-{to_css_class(name)}"
-
-
-def shot(pg, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 def test_home_page(page, base_url):

@@ -1,7 +1,8 @@
 """A reporter's day in a real browser, on the crawled demo archive: everything reached by clicking from home.
 
-One demo crawl (`python -m crawler demo --no-serve`), one `datasette serve`
-and one Chromium (Debian's, through Playwright) for the module. Every page
+The run's one demo crawl (`python -m crawler demo --no-serve`: conftest.py's
+`demo_archive`, copied), one `datasette serve` for the module and the
+module's Chromium (Debian's, through Playwright). Every page
 must load without a JavaScript error and without a request leaving
 127.0.0.1. NIANBAO_SCREENSHOTS=docs/screenshots refreshes the README's
 pictures of the report page and the map; NIANBAO_DEMO_DB=path reuses an archive
@@ -21,25 +22,17 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from crawler import schema
 from crawler.derive.bodies import body_name, load_aliases
-from tests.helpers import served_datasette
-from tests.test_browser_datasette import CHROMIUM, LAUNCH_ARGS, col, shot
-from tests.test_e2e_demo import free_port, run_demo
+from tests.helpers import col, served_datasette, shot
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    """The demo web crawled once into a fresh archive.db ($NIANBAO_DEMO_DB: one crawled before, reused)."""
-    from crawler.demo import catalog
-
+def archive(request):
+    """A copy of the run's crawled demo archive ($NIANBAO_DEMO_DB: one crawled before, reused)."""
     if os.environ.get("NIANBAO_DEMO_DB"):
         return Path(os.environ["NIANBAO_DEMO_DB"])
-    path = tmp_path_factory.mktemp("reporter") / "archive.db"
-    port = free_port(tuple(f"127.0.0.{11 + i}" for i in range(len(catalog.SITES))))
-    out = run_demo(path, port)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    return path
+    return request.getfixturevalue("demo_archive_copy")
 
 
 @pytest.fixture(scope="module")
@@ -53,29 +46,11 @@ def base_url(archive, tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    pg.outside, pg.js_errors = [], []
-    pg.on("pageerror", lambda e: pg.js_errors.append(str(e)))
-    pg.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-          or pg.outside.append(r.url))
-    pg.goto(base_url + "/")
-    yield pg
-    assert pg.outside == [], f"requests left the machine: {pg.outside}"
-    assert pg.js_errors == [], f"JavaScript errors: {pg.js_errors}"
-    context.close()
+def page(page, base_url):
+    """conftest.py's page (no request may leave the machine, no JavaScript error), opened at home."""
+    page.goto(base_url + "/")
+    return page
 
 
 def _cell(db, report_id: int, key: str) -> int:

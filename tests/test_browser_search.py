@@ -1,7 +1,7 @@
 """Search, Excel download and feeds in a real browser (Debian's Chromium through Playwright).
 
-Uses the server, browser and page fixtures of test_browser_datasette (one
-Datasette subprocess on the fixture archive; no request may leave 127.0.0.1,
+Uses conftest.py's server, browser and page fixtures (one Datasette
+subprocess on the fixture archive, as test_browser_datasette; no request may leave 127.0.0.1,
 no JavaScript error). The feed test serves its own copy of the archive, read
 before and after a second crawl writes to it.
 """
@@ -13,13 +13,7 @@ from urllib.parse import quote, unquote
 import pytest
 
 from crawler.publish.fixtures import build_fixture_db
-from tests import test_browser_datasette as shared
-from tests.helpers import served_datasette
-from tests.test_browser_datasette import col, shot
-from tests.test_feeds import second_crawl
-
-# The same server, browser and page fixtures as the other browser tests.
-base_url, browser, page = shared.base_url, shared.browser, shared.page
+from tests.helpers import col, second_crawl, served_datasette, shot
 
 pytestmark = pytest.mark.slow
 

@@ -115,8 +115,8 @@ def test_two_ingests_a_crawl_and_serve_together(tmp_path: Path, reports: list[Pa
     assert len((out_one + out_two).splitlines()) == 10  # one line per file per ingest, none dropped
 
 
-def test_a_writer_that_cannot_get_the_lock_exits_75_in_one_line(tmp_path: Path, reports: list[Path]):
-    db = tmp_path / "archive.db"
+def test_a_writer_that_cannot_get_the_lock_exits_75_in_one_line(db_path: Path, reports: list[Path]):
+    db = db_path
     first = subprocess.run([sys.executable, "-m", "crawler", "ingest", "--db", str(db), str(reports[0])],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr

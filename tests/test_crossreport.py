@@ -1,7 +1,7 @@
 """Cross-report findings on the demo web: every planted kind found, nothing else.
 
-One crawl (`python -m crawler demo --no-serve`, a real subprocess) is shared by
-the module; the findings are then rebuilt with a pinned "today" and compared
+The run's one demo crawl (`python -m crawler demo --no-serve`, a real subprocess:
+conftest.py's `demo_archive`) is copied for the module; the findings are then rebuilt with a pinned "today" and compared
 with ``DemoCorpus.cross_gold``.
 """
 
@@ -15,11 +15,9 @@ from urllib.parse import urlencode
 import pytest
 import sqlite_utils
 
-from crawler.demo.generator import build_demo_web
 from crawler.derive.bodies import body_name, load_aliases, normalize_name
 from crawler.derive.crossreport import KINDS, rebuild_cross_findings
 from crawler.derive.crossreport.score import finding_keys, findings_on_clean_bodies, gold_keys, score
-from tests.test_e2e_demo import free_port, run_demo
 
 pytestmark = pytest.mark.slow
 
@@ -27,12 +25,8 @@ TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory, shared_dir):
-    corpus = build_demo_web(seed_dir=shared_dir / "seeds")
-    port = free_port(tuple(f"127.0.0.{11 + i}" for i in range(len(corpus.sites))))
-    path = tmp_path_factory.mktemp("cross") / "archive.db"
-    out = run_demo(path, port)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+def crawled(demo_archive, demo_archive_copy):
+    corpus, path = demo_archive.corpus, demo_archive_copy
     db = sqlite_utils.Database(path)
     rebuild_cross_findings(db, TODAY)
     return db, corpus, path

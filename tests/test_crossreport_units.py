@@ -10,7 +10,7 @@ from crawler.derive.crossreport import rebuild_cross_findings
 from crawler.derive.crossreport.deadlines import deadline
 from crawler.derive.crossreport.narrative import read_statements
 from crawler.extract.model import Report
-from crawler.record.store import open_db, store_report
+from crawler.record.store import store_report
 
 TODAY = dt.date(2024, 11, 1)
 
@@ -40,8 +40,8 @@ def crawled_on(db, *days: str) -> None:
 
 
 @pytest.fixture
-def db(tmp_path):
-    return open_db(tmp_path / "archive.db")
+def db(tmp_db):
+    return tmp_db  # on disk: the `body` command reads it
 
 
 def kinds(db) -> list[tuple]:
@@ -152,7 +152,7 @@ def test_statements_in_chinese_numerals():
                                               ("appeals.review.total", 1)]
 
 
-def test_body_command_prints_the_timeline(db, tmp_path):
+def test_body_command_prints_the_timeline(db, db_path):
     from click.testing import CliRunner
 
     from crawler.cli.main import main
@@ -160,7 +160,7 @@ def test_body_command_prints_the_timeline(db, tmp_path):
     put(db, 2020, agency="孟津县教育局", cells=_cells(5, 0, 2), published="2021-01-20")
     put(db, 2021, cells=_cells(4, 3, 0), published="2022-02-20")
     rebuild_cross_findings(db, TODAY)
-    out = CliRunner().invoke(main, ["body", "孟津县教育局", "--db", str(tmp_path / "archive.db")])
+    out = CliRunner().invoke(main, ["body", "孟津县教育局", "--db", str(db_path)])
     assert out.exit_code == 0, out.output
     assert "孟津区教育局" in out.output and "孟津县教育局 (2020)" in out.output
     assert "与上年不衔接" in out.output and "逾期发布" in out.output

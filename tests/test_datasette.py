@@ -268,10 +268,10 @@ def test_home_and_database_pages_in_chinese(client):
     assert "report_facts" not in db_page.split("原始数据表")[1].split("隐藏表")[0]
 
 
-def test_serve_command_opens_the_archive_mutable_not_immutable(tmp_path):
+def test_serve_command_opens_the_archive_mutable_not_immutable(db_path):
     """Not immutable (-i): a WAL archive written by a crawl is read as committed, with no restart."""
-    args = serve_command_args(tmp_path / "archive.db", "127.0.0.1", 8123)
-    assert args[args.index("serve") + 1] == str(tmp_path / "archive.db") and "-i" not in args
+    args = serve_command_args(db_path, "127.0.0.1", 8123)
+    assert args[args.index("serve") + 1] == str(db_path) and "-i" not in args
     assert ["--setting", "allow_download", "off"] == args[args.index("allow_download") - 1:][:3]
     assert Path(args[args.index("--metadata") + 1]).read_text(encoding="utf-8").startswith("title: 政府信息公开")
 

@@ -1,6 +1,7 @@
 """End to end: `nianbao demo --no-serve` crawls the demo web into archive.db, exactly.
 
-One crawl (a real subprocess, a real demo web on loopback) is shared by the
+The run's one demo crawl (conftest.py's `demo_archive`: a real subprocess, a
+real demo web on loopback), copied and run a second time, is shared by the
 tests of this module: every generated report is stored once with every cell
 equal to its gold, no decoy is, the seed reads 200/200, a second run adds
 nothing, and a real Datasette answers a JSON query for the seed's agency.
@@ -9,36 +10,21 @@ nothing, and a real Datasette answers a JSON query for the seed's agency.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from crawler.demo.attached import kinds_for
-from crawler.demo.generator import build_demo_web
-from crawler.demo.server import addresses
-from tests.helpers import free_port, snapshot
+from tests.helpers import ROOT, free_port, run_demo, snapshot
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED_AGENCY = "孟津区先进制造业开发区"
-
-
-
-
-def run_demo(db: Path, web_port: int) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "crawler", "demo", "--no-serve", "--db", str(db), "--web-port", str(web_port)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:
@@ -46,20 +32,14 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, shared_dir):
-    corpus = build_demo_web(seed_dir=shared_dir / "seeds")
-    hosts = addresses(corpus)  # the sites' and the portals' loopback addresses
-    port = free_port(hosts)
-    db_path = tmp_path_factory.mktemp("demo") / "archive.db"
-    first = run_demo(db_path, port)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    db = sqlite_utils.Database(db_path)
-    before = counts(db)
-    second = run_demo(db_path, port)
+def demo_db(demo_archive, demo_archive_copy):
+    """The run's one demo crawl (conftest.py), copied, then `nianbao demo --no-serve` run again on the copy."""
+    before = counts(sqlite_utils.Database(demo_archive_copy))
+    second = run_demo(demo_archive_copy, demo_archive.port)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    after = counts(sqlite_utils.Database(db_path))
-    return {"path": db_path, "db": sqlite_utils.Database(db_path), "corpus": corpus, "port": port,
-            "before": before, "after": after, "stdout": first.stdout}
+    after = counts(sqlite_utils.Database(demo_archive_copy))
+    return {"path": demo_archive_copy, "db": sqlite_utils.Database(demo_archive_copy), "corpus": demo_archive.corpus,
+            "port": demo_archive.port, "before": before, "after": after, "stdout": demo_archive.stdout}
 
 
 def report_urls(demo_db) -> dict[str, object]:

@@ -7,58 +7,11 @@ and the feeds are read again from a fresh Datasette.
 
 from __future__ import annotations
 
-import asyncio
-import xml.etree.ElementTree as ET
-from urllib.parse import urlencode
-
 import pytest
-import sqlite_utils
-from datasette.utils import tilde_encode
 
-from crawler.derive.views import install_views
-from crawler.extract.checks import check_report
-from crawler.extract.model import Report
 from crawler.publish.feeds import feed_queries
-from crawler.publish.fixtures import REPORTS, build_fixture_db, report_cells
-from crawler.publish.serve import make_datasette
-from crawler.record.store import store_report
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def read_feed(db_path, name: str, **params) -> list[dict]:
-    """(id, title, content) of every entry of one feed, from a Datasette started on the archive as it is."""
-    ds = make_datasette(db_path)
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(ds.invoke_startup())
-        query = {"地区": "", "类型": "", **params}
-        r = loop.run_until_complete(ds.client.get(f"/archive/{tilde_encode(name)}.atom?{urlencode(query)}"))
-    finally:
-        loop.close()
-    assert r.status_code == 200, r.text
-    root = ET.fromstring(r.content)
-    return [{"id": e.findtext(f"{ATOM}id"), "title": e.findtext(f"{ATOM}title"),
-             "content": e.findtext(f"{ATOM}content") or ""} for e in root.iter(f"{ATOM}entry")]
-
-
-def second_crawl(db_path) -> None:
-    """Report 1 (洛阳市孟津区人民政府 2019) changed at its source: two cells differ, rule 2 broken; report 2 gone."""
-    db = sqlite_utils.Database(db_path)
-    r = REPORTS[0]
-    row = next(db.query("select * from reports where id = 1"))
-    cells = report_cells(r, row["template"])
-    cells["requests.granted.total"] = cells["requests.granted.total"] + 7
-    report = Report(template=row["template"], year=row["year"], agency=row["agency"], title=row["title"],
-                    published=row["published"], published_source="text", cells=cells,
-                    findings=check_report(cells, row["template"]), text=row["text"])
-    with db.conn:
-        store_report(db, site=row["site"], url=row["url"], report=report, document_id=row["document_id"],
-                     document_sha256="0" * 64, fetched_at="2026-12-02T01:00:00+00:00",
-                     body_level=row["body_level"], column_name="政府信息公开年报")
-        db.execute("update reports set gone_since = '2026-12-02T01:00:00+00:00' where id = 2")
-    install_views(db)
-    db.conn.close()
+from crawler.publish.fixtures import REPORTS, build_fixture_db
+from tests.helpers import read_feed, second_crawl
 
 
 @pytest.fixture

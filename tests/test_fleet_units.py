@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import uuid
 
 import pytest
@@ -28,14 +27,32 @@ def keys() -> Keys:
     return Keys(f"t{uuid.uuid4().hex[:8]}")
 
 
-def _queue(url: str, keys: Keys, lease: float = 0.3) -> LeasedQueue:
+class Clock:
+    """A clock the test moves: lease expiry is decided by it, not by how long the test sleeps."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _queue(url: str, keys: Keys, clock: Clock, lease: float = 0.3) -> LeasedQueue:
     spider = Spider(name="unit")
     return LeasedQueue(connect(url), spider, keys.queue("unit"), processing_key=keys.processing("unit"),
-                       priorities_key=keys.priorities("unit"), lease_seconds=lease)
+                       priorities_key=keys.priorities("unit"), lease_seconds=lease, clock=clock)
 
 
-def test_pop_holds_the_request_until_acked(redis_url, keys):
-    q = _queue(redis_url, keys)
+def test_pop_holds_the_request_until_acked(redis_url, keys, clock):
+    q = _queue(redis_url, keys, clock)
     q.push(Request("http://a.test/1"))
     request, member = q.pop_leased()
     assert request.url == "http://a.test/1"
@@ -44,46 +61,50 @@ def test_pop_holds_the_request_until_acked(redis_url, keys):
     assert (len(q), q.leased()) == (0, 0)
 
 
-def test_a_dead_workers_lease_is_requeued_for_another_worker(redis_url, keys):
-    dead, live = _queue(redis_url, keys), _queue(redis_url, keys)
+def test_a_dead_workers_lease_is_requeued_for_another_worker(redis_url, keys, clock):
+    dead, live = _queue(redis_url, keys, clock), _queue(redis_url, keys, clock)
     dead.push(Request("http://a.test/low", priority=0))
     dead.push(Request("http://a.test/high", priority=5))
     request, _ = dead.pop_leased()  # then the worker is killed: no ack, no renewal
     assert request.url == "http://a.test/high"
+    clock.advance(0.29)
     assert live.requeue_expired() == 0  # the lease still runs
-    time.sleep(0.4)
+    clock.advance(0.02)
     assert live.requeue_expired() == 1
     again, member = live.pop_leased()
     assert again.url == "http://a.test/high"  # back with its priority, ahead of the low one
     live.ack([member])
 
 
-def test_renewed_leases_do_not_expire(redis_url, keys):
-    q = _queue(redis_url, keys)
+def test_renewed_leases_do_not_expire(redis_url, keys, clock):
+    q = _queue(redis_url, keys, clock)
     q.push(Request("http://a.test/slow"))
     _, member = q.pop_leased()
     for _ in range(3):
-        time.sleep(0.15)
+        clock.advance(0.25)  # 0.75 s in all: long past a 0.3 s lease never renewed
         assert q.renew([member]) == 1
+    clock.advance(0.25)
     assert q.requeue_expired() == 0
     assert q.release([member]) == 1  # a worker leaving cleanly gives it back at once
     assert len(q) == 1
 
 
-def test_fleet_slot_limits_concurrency_and_spaces_starts(redis_url, keys):
+def test_fleet_slot_limits_concurrency_and_spaces_starts(redis_url, keys, clock):
     client = connect(redis_url)
     acquire = client.register_script(ACQUIRE)
     slot, nxt = keys.slot("a.test"), keys.slot_next("a.test")
 
-    def take(token: str, delay: float = 0.3, concurrency: int = 1, host: tuple = (slot, nxt)) -> int:
-        return acquire(keys=list(host), args=[concurrency, delay, 30, token])
+    def take(token: str, delay: float = 0.25, concurrency: int = 1, host: tuple = (slot, nxt)) -> int:
+        return acquire(keys=list(host), args=[repr(clock()), concurrency, delay, 30, token])
 
     assert take("w1:1") == 0
     assert take("w2:1") == -1  # another worker: the site's one slot is held
     client.zrem(slot, "w1:1")
     wait = take("w2:1")
-    assert 0 < wait <= 300  # free, but not before the delay since the last start
-    time.sleep(wait / 1000 + 0.02)
+    assert wait == 250  # free, but not before the delay since the last start (ms)
+    clock.advance(0.125)
+    assert take("w2:1") == 125
+    clock.advance(0.125)
     assert take("w2:1") == 0
     other = (keys.slot("b.test"), keys.slot_next("b.test"))
     assert take("w1:2", delay=0, concurrency=2, host=other) == 0
@@ -194,8 +215,8 @@ def test_writer_applies_entries_that_come_back_after_newer_ones(redis_url, keys,
     assert (writer.stats.skipped, writer.stats.entries) == (0, 8)
 
 
-def test_a_new_request_is_marked_seen_and_queued_together(redis_url, keys):
-    q = _queue(redis_url, keys)
+def test_a_new_request_is_marked_seen_and_queued_together(redis_url, keys, clock):
+    q = _queue(redis_url, keys, clock)
     seen = keys.dupefilter("unit")
     assert q.push_unseen(Request("http://a.test/1"), "fp1", seen) is True
     assert q.push_unseen(Request("http://a.test/1"), "fp1", seen) is False  # a retry after a lost reply

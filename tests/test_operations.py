@@ -20,7 +20,6 @@ from crawler.crawl.runs import SiteResult
 from crawler.demo.faults import Fault, FaultPlan, add_reports, build_variant, edit_report
 from crawler.demo.generator import build_demo_web, build_site
 from crawler.demo.server import DemoWeb
-from crawler.record.store import open_db
 from crawler.spiders.arguments import load_known_urls
 from crawler.spiders.dateid import DateidSpider
 from crawler.spiders.decoding import response_text
@@ -117,8 +116,8 @@ def test_alarm_rules():
     assert site_alarm(some, had_reports=True) is None
 
 
-def test_site_health_view(tmp_path):
-    db = open_db(tmp_path / "archive.db")
+def test_site_health_view(memory_db):
+    db = memory_db
     db["sites"].insert_all([{"slug": "a", "name": "甲", "family": "dateid"},
                             {"slug": "b", "name": "乙", "family": "trs"},
                             {"slug": "c", "name": "丙", "family": "trs"}], pk="slug")

@@ -23,11 +23,11 @@ from crawler.demo.faults import Fault, FaultPlan, add_reports, edit_report
 from crawler.demo.generator import build_demo_web
 from crawler.demo.hits import HitLog
 from crawler.demo.server import DemoWeb
+from tests.helpers import ROOT, TESTS_PROFILE, query
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
-FAST = ["--settings-module", "crawler.settings.tests"]
+FAST = TESTS_PROFILE
 
 
 @pytest.fixture
@@ -45,15 +45,6 @@ def command(db: Path, registry: Path, sites: list[str], *extra: str) -> list[str
 def run(db: Path, registry: Path, sites: list[str], *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(command(db, registry, sites, *extra), cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
-
-
-def query(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
 
 
 def last_run(db: Path) -> dict:

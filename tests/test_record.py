@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 from crawler.record.document import ArchivedDocument, Origin, needs_reading, record_document
-from crawler.record.store import open_db
 
 FILES = Path(__file__).parent / "files"
 
@@ -16,8 +15,8 @@ def _doc(url: str, body: bytes, content_type: str = "text/html; charset=utf-8") 
                             sha256=hashlib.sha256(body).hexdigest(), fetched_at="2024-02-01T00:00:00+00:00")
 
 
-def test_same_bytes_are_not_read_again_and_new_bytes_are(tmp_path):
-    db = open_db(tmp_path / "archive.db")
+def test_same_bytes_are_not_read_again_and_new_bytes_are(memory_db):
+    db = memory_db
     page = _doc("http://x.gov.cn/nb/1.html", (FILES / "extract_report_2021.html").read_bytes())
     origin = Origin(site="x")
     assert needs_reading(db, page, origin)
@@ -28,9 +27,9 @@ def test_same_bytes_are_not_read_again_and_new_bytes_are(tmp_path):
     assert needs_reading(db, edited, origin)
 
 
-def test_a_known_page_whose_file_was_no_report_is_read_again(tmp_path):
+def test_a_known_page_whose_file_was_no_report_is_read_again(memory_db):
     """The page's bytes were seen (attachment_pages), but no report stands under its URL: read it."""
-    db = open_db(tmp_path / "archive.db")
+    db = memory_db
     body = "<html><head><title>2023年政府信息公开工作年度报告</title></head><body><div class='TRS_Editor'>" \
            "<p><a href='/nb/2023.pdf'>2023年政府信息公开工作年度报告.pdf</a></p></div></body></html>"
     page = _doc("http://x.gov.cn/nb/2.html", body.encode())

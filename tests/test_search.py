@@ -166,9 +166,9 @@ def test_padding_that_the_time_limit_cannot_stop_is_refused(client):
     assert "not authorized" in r.json()["error"]
 
 
-def test_excel_download_of_a_question_says_when_rows_were_cut(tmp_path):
+def test_excel_download_of_a_question_says_when_rows_were_cut(db_path):
     """A question answers at most max_returned_rows rows: the file says so in its last line."""
-    ds = make_datasette(build_fixture_db(tmp_path / "archive.db"))
+    ds = make_datasette(build_fixture_db(db_path))
     ds._settings["max_returned_rows"] = ds.max_returned_rows = 2
     loop = asyncio.new_event_loop()
     try:
@@ -182,7 +182,7 @@ def test_excel_download_of_a_question_says_when_rows_were_cut(tmp_path):
     assert lines[-1] == "……只导出了前 2 行（每个问题最多返回这么多行）；请加条件缩小范围分批下载"
 
 
-def test_serving_removes_its_private_metadata_folder(tmp_path, monkeypatch):
+def test_serving_removes_its_private_metadata_folder(db_path, monkeypatch):
     """The metadata lives in a 0700 folder while Datasette runs, and goes with it."""
     from crawler.publish import serve
 
@@ -194,6 +194,6 @@ def test_serving_removes_its_private_metadata_folder(tmp_path, monkeypatch):
         return 0
 
     monkeypatch.setattr(serve, "_serve", fake_serve)
-    assert serve.run_datasette(tmp_path / "archive.db") == 0
+    assert serve.run_datasette(db_path) == 0
     assert seen["mode"] == 0o700 and seen["meta"].name == "metadata-archive.yml"
     assert not seen["meta"].parent.exists()

@@ -10,15 +10,14 @@ import pytest
 from crawler.demo.faults import edit_report
 from crawler.demo.generator import build_demo_web
 from crawler.demo.server import DemoWeb, addresses
-from tests.helpers import free_port
-from tests.test_operations_crawl import FAST, ROOT, query
+from tests.helpers import ROOT, TESTS_PROFILE, free_port, query, read_feed
 
 pytestmark = pytest.mark.slow
 
 
 def crawl(db, registry) -> None:
     out = subprocess.run([sys.executable, "-m", "crawler", "crawl", "--db", str(db), "--sites", str(registry),
-                          "--site", "yiyang", *FAST], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                          "--site", "yiyang", *TESTS_PROFILE], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
 
 
@@ -50,8 +49,6 @@ def test_changed_report_gets_a_version_and_its_cell_changes(shared_dir, tmp_path
     assert {(c["old_version"], c["new_version"]) for c in changes} == {(1, 2)}
     assert query(db, "select count(*) n from reports where version > 1")[0]["n"] == 1
     # the second crawl's silent edit is in the journalist's feed, with the cells it changed
-    from tests.test_feeds import read_feed
-
     (entry,) = read_feed(db, "订阅悄悄修改")
     assert entry["id"] == f"nianbao:edit:{report['id']}:2"
     def shown(v: float | None) -> str:

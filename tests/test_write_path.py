@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FILES = ROOT / "tests" / "files"
 
 
-def test_crawl_ingest_reextract_write_only_through_the_store(tmp_path):
-    db = tmp_path / "archive.db"
+def test_crawl_ingest_reextract_write_only_through_the_store(db_path):
+    db = db_path
     files = [FILES / "extract_report_2021.html", FILES / "extract_report_2019_gbk.html"]
     proc = subprocess.run([sys.executable, "-m", "tests.write_audit", str(db), "xigong", *map(str, files)],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)

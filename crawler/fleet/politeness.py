@@ -27,14 +27,15 @@ from twisted.internet import task
 from crawler.fleet.keys import Keys, resilient
 from crawler.fleet.queue import _NOW, RENEW
 
+# ARGV: now ('' = Redis time), concurrency, delay, ttl, token. Returns 0 (taken), -1 (full) or ms to wait.
 ACQUIRE = _NOW + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
 local nxt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if now < nxt then return math.ceil((nxt - now) * 1000) end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[4])
-redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 60)
-redis.call('SET', KEYS[2], string.format('%.6f', now + tonumber(ARGV[2])), 'EX', math.ceil(tonumber(ARGV[2])) + 60)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[5])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[4])) + 60)
+redis.call('SET', KEYS[2], string.format('%.6f', now + tonumber(ARGV[3])), 'EX', math.ceil(tonumber(ARGV[3])) + 60)
 return 0
 """
 
@@ -86,7 +87,7 @@ class FleetSlotMiddleware:
             by_host.setdefault(host, []).append(token)
         try:
             for host, tokens in by_host.items():
-                self._renew(keys=[self.keys.slot(host)], args=[self.ttl, *tokens])
+                self._renew(keys=[self.keys.slot(host)], args=["", self.ttl, *tokens])
         except Exception:  # the next renewal retries; a slot lost meanwhile only frees a place early
             logger.exception("renewing fleet slots failed")
 
@@ -118,7 +119,7 @@ class FleetSlotMiddleware:
         waited = False
         while True:
             wait_ms = self._acquire(keys=[self.keys.slot(host), self.keys.slot_next(host)],
-                                    args=[concurrency, delay, self.ttl, token])
+                                    args=["", concurrency, delay, self.ttl, token])
             if wait_ms == 0:
                 break
             waited = True
