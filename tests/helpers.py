@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import sqlite3
 import subprocess
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
+
+from crawler import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NIANBAO_SHARED", ROOT.parent / "shared"))
@@ -180,3 +183,43 @@ def col(name: str) -> str:
 def shot(pg, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def make_gold(template: str, seed: int, blanks: bool = False) -> dict:
+    """A complete gold: small and large counts, decimals, negative changes, every rule satisfied.
+
+    ``blanks=True`` leaves zeros blank (None) as many bodies print them: mostly empty tables.
+    """
+    rng = random.Random(seed)
+    rows = schema.template_rows(template)
+    cells: dict[str, int | float] = {}
+    for r in rows["proactive"]:
+        for c in r.columns:
+            key = f"proactive.{r.key}.{c}"
+            if key in schema.DECIMAL_CELLS:
+                cells[key] = round(rng.uniform(0.5, 900), rng.choice((1, 2)))
+            elif c in schema.SIGNED_COLUMNS:
+                cells[key] = rng.randint(-9, 9)
+            else:
+                cells[key] = rng.choice((0, rng.randint(1, 30), rng.randint(100, 9999)))
+    results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
+    for col in schema.APPLICANT_COLUMNS:
+        done = {r: rng.randint(0, 40) if rng.random() < 0.5 else 0 for r in results}
+        total, forward = sum(done.values()), rng.randint(0, 5)
+        over = min(rng.randint(0, 4), total + forward)
+        column = {"new_received": total + forward - over, "carried_over": over, **done,
+                  "results_total": total, "carried_forward": forward}
+        for row, value in column.items():
+            cells[f"requests.{row}.{col}"] = value
+    for r in rows["requests"]:
+        cells[f"requests.{r.key}.total"] = sum(cells[f"requests.{r.key}.{c}"] for c in schema.APPLICANT_COLUMNS)
+    for r in schema.APPEALS:
+        parts = [rng.randint(0, 12) for _ in range(4)]
+        for c, v in zip(schema.APPEAL_COLUMNS, [*parts, sum(parts)], strict=True):
+            cells[f"appeals.{r.key}.{c}"] = v
+    if blanks:
+        cells = {k: (None if v == 0 and k.startswith(("requests", "appeals")) else v) for k, v in cells.items()}
+    year = rng.choice((2021, 2022, 2023, 2024)) if template == "2021" else rng.choice((2019, 2020))
+    return {"source": f"gold-{template}-{seed}", "template": template, "year": year,
+            "agency": f"{rng.choice(('洛阳市孟津区', '淮安市洪泽区', '平潭综合实验区'))}人民政府",
+            "cells": cells, "complete": True}

@@ -8,7 +8,6 @@ on disk, LibreOffice is slow) and crawler.extract.extract_bytes reads them.
 from __future__ import annotations
 
 import io
-import random
 import zipfile
 
 import pytest
@@ -21,48 +20,9 @@ from crawler.extract.checks import check_report
 from crawler.extract.files import read_file, sniff
 from crawler.extract.files.office import convert
 from tests.conftest import ROOT
+from tests.helpers import make_gold
 
 FILES = ROOT / "tests" / "files"
-
-
-def make_gold(template: str, seed: int, blanks: bool = False) -> dict:
-    """A complete gold: small and large counts, decimals, negative changes, every rule satisfied.
-
-    ``blanks=True`` leaves zeros blank (None) as many bodies print them: mostly empty tables.
-    """
-    rng = random.Random(seed)
-    rows = schema.template_rows(template)
-    cells: dict[str, int | float] = {}
-    for r in rows["proactive"]:
-        for c in r.columns:
-            key = f"proactive.{r.key}.{c}"
-            if key in schema.DECIMAL_CELLS:
-                cells[key] = round(rng.uniform(0.5, 900), rng.choice((1, 2)))
-            elif c in schema.SIGNED_COLUMNS:
-                cells[key] = rng.randint(-9, 9)
-            else:
-                cells[key] = rng.choice((0, rng.randint(1, 30), rng.randint(100, 9999)))
-    results = schema.RESULT_ROWS_2021 if template == "2021" else schema.RESULT_ROWS_2019
-    for col in schema.APPLICANT_COLUMNS:
-        done = {r: rng.randint(0, 40) if rng.random() < 0.5 else 0 for r in results}
-        total, forward = sum(done.values()), rng.randint(0, 5)
-        over = min(rng.randint(0, 4), total + forward)
-        column = {"new_received": total + forward - over, "carried_over": over, **done,
-                  "results_total": total, "carried_forward": forward}
-        for row, value in column.items():
-            cells[f"requests.{row}.{col}"] = value
-    for r in rows["requests"]:
-        cells[f"requests.{r.key}.total"] = sum(cells[f"requests.{r.key}.{c}"] for c in schema.APPLICANT_COLUMNS)
-    for r in schema.APPEALS:
-        parts = [rng.randint(0, 12) for _ in range(4)]
-        for c, v in zip(schema.APPEAL_COLUMNS, [*parts, sum(parts)], strict=True):
-            cells[f"appeals.{r.key}.{c}"] = v
-    if blanks:
-        cells = {k: (None if v == 0 and k.startswith(("requests", "appeals")) else v) for k, v in cells.items()}
-    year = rng.choice((2021, 2022, 2023, 2024)) if template == "2021" else rng.choice((2019, 2020))
-    return {"source": f"gold-{template}-{seed}", "template": template, "year": year,
-            "agency": f"{rng.choice(('洛阳市孟津区', '淮安市洪泽区', '平潭综合实验区'))}人民政府",
-            "cells": cells, "complete": True}
 
 
 GOLDS = [make_gold("2021", 1), make_gold("2019", 2), make_gold("2021", 3)]

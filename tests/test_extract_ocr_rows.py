@@ -22,7 +22,7 @@ from crawler.extract.checks import check_report
 from crawler.extract.files.layout import Box
 from crawler.extract.files.ocr import ScannedPage
 from crawler.extract.files.pages import page_document
-from tests.test_extract_files import make_gold
+from tests.helpers import make_gold
 
 WIDTH = 1000
 PITCH = 40  # a row's height on the page

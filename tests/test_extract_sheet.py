@@ -20,7 +20,7 @@ from crawler.demo.attachments import appeals_table, place, requests_table
 from crawler.extract import extract_bytes
 from crawler.extract.checks import check_report
 from crawler.extract.files import read_file
-from tests.test_extract_files import make_gold
+from tests.helpers import make_gold
 
 # Table 二 as the sheet prints it (2021 template); 规章 and 行政规范性文件 are the numbers.
 PROACTIVE = {
