@@ -228,8 +228,8 @@ def rebuild_report_facts(db: sqlite_utils.Database) -> None:
     wide_defs = ["id integer primary key"] + [
         f"{quoted(k)} {'real' if k in schema.DECIMAL_CELLS else 'integer'}" for k in keys]
     conn.execute(f"create table report_cells_wide ({', '.join(wide_defs)})")
-    n = len(REPORT_COLUMNS) + len(DERIVED_COLUMNS) + len(FIGURES) + len(RATES)
-    insert_fact = f"insert into report_facts values ({', '.join('?' * n)})"
+    fact_columns = len(REPORT_COLUMNS) + len(DERIVED_COLUMNS) + len(FIGURES) + len(RATES)
+    insert_fact = f"insert into report_facts values ({', '.join('?' * fact_columns)})"
     insert_wide = f"insert into report_cells_wide values ({', '.join('?' * (len(keys) + 1))})"
     facts: list[tuple] = []
     wide: list[tuple] = []
