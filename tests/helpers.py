@@ -94,6 +94,25 @@ def served_datasette(db_path: Path, log_path: Path | None = None, timeout: float
             log.close()
 
 
+@contextmanager
+def datasette_client(db_path: Path) -> Iterator:
+    """`get(path, **params)`: a sync GET on an in-process Datasette serving db_path as `nianbao serve` does."""
+    from crawler.publish.serve import make_datasette
+
+    ds = make_datasette(db_path)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(ds.invoke_startup())
+
+        def get(path: str, **params):
+            url = path + ("?" + urlencode(params, doseq=True) if params else "")
+            return loop.run_until_complete(ds.client.get(url))
+
+        yield get
+    finally:
+        loop.close()
+
+
 def run_demo(db: Path, web_port: int) -> subprocess.CompletedProcess:
     """`nianbao demo --no-serve`: the demo web on `web_port`, crawled from its portals into `db`."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -120,16 +139,8 @@ def read_feed(db_path, name: str, **params) -> list[dict]:
     """(id, title, content) of every entry of one feed, from a Datasette started on the archive as it is."""
     from datasette.utils import tilde_encode
 
-    from crawler.publish.serve import make_datasette
-
-    ds = make_datasette(db_path)
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(ds.invoke_startup())
-        query = {"地区": "", "类型": "", **params}
-        r = loop.run_until_complete(ds.client.get(f"/archive/{tilde_encode(name)}.atom?{urlencode(query)}"))
-    finally:
-        loop.close()
+    with datasette_client(db_path) as get:
+        r = get(f"/archive/{tilde_encode(name)}.atom", **{"地区": "", "类型": "", **params})
     assert r.status_code == 200, r.text
     root = ET.fromstring(r.content)
     return [{"id": e.findtext(f"{ATOM}id"), "title": e.findtext(f"{ATOM}title"),

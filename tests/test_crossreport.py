@@ -7,10 +7,8 @@ with ``DemoCorpus.cross_gold``.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
-from urllib.parse import urlencode
 
 import pytest
 import sqlite_utils
@@ -18,6 +16,7 @@ import sqlite_utils
 from crawler.derive.bodies import body_name, load_aliases, normalize_name
 from crawler.derive.crossreport import KINDS, rebuild_cross_findings
 from crawler.derive.crossreport.score import finding_keys, findings_on_clean_bodies, gold_keys, score
+from tests.helpers import datasette_client
 
 pytestmark = pytest.mark.slow
 
@@ -88,18 +87,12 @@ QUERIES = {"carry_over": "与上年不衔接", "text_vs_table": "正文与表格
 def test_datasette_canned_queries_link_reports_and_originals(crawled):
     from datasette.utils import tilde_encode
 
-    from crawler.publish.serve import make_datasette
-
     db, _, path = crawled
-    ds = make_datasette(path)
-    loop = asyncio.new_event_loop()
-    try:
-        loop.run_until_complete(ds.invoke_startup())
+    with datasette_client(path) as client:
 
         def get(name: str, fmt: str = ".json", **params):
-            params = {"机关": "", "年度": "", **params}
-            url = f"/{path.stem}/{tilde_encode(name)}{fmt}?" + urlencode({**params, "_shape": "objects"})
-            r = loop.run_until_complete(ds.client.get(url))
+            r = client(f"/{path.stem}/{tilde_encode(name)}{fmt}", **{"机关": "", "年度": "", **params},
+                       _shape="objects")
             assert r.status_code == 200, r.text[:500]
             return r
 
@@ -113,8 +106,6 @@ def test_datasette_canned_queries_link_reports_and_originals(crawled):
         assert "/-/original/" in html and "/reports/" in html and "存档原件 #" in html
         timeline = get("机关历年年报", 机关="孟津县人民政府").json()["rows"]
         assert [r["年度"] for r in timeline] == list(range(2018, 2026))
-    finally:
-        loop.close()
 
 
 def _missing_by_printed_name(db: sqlite_utils.Database, year: int) -> set[tuple[str, str]]:
@@ -128,22 +119,17 @@ def test_missing_question_goes_through_bodies_and_agrees_with_findings(crawled):
     """某年无报告的机关 = 未发布 = the planted gaps, year by year; no renamed body is ever accused."""
     from datasette.utils import tilde_encode
 
-    from crawler.publish.serve import make_datasette
-
     db, corpus, path = crawled
-    ds = make_datasette(path)
-    loop = asyncio.new_event_loop()
-
-    def rows(name: str, **params) -> list[dict]:
-        url = f"/{path.stem}/{tilde_encode(name)}.json?" + urlencode({**params, "_shape": "objects", "_size": "max"})
-        r = loop.run_until_complete(ds.client.get(url))
-        assert r.status_code == 200, r.text[:500]
-        return r.json()["rows"]
 
     printed = {(r.site, r.year, r.agency) for r in corpus.reports}
     accused_by_printed_name = 0
-    try:
-        loop.run_until_complete(ds.invoke_startup())
+    with datasette_client(path) as client:
+
+        def rows(name: str, **params) -> list[dict]:
+            r = client(f"/{path.stem}/{tilde_encode(name)}.json", **params, _shape="objects", _size="max")
+            assert r.status_code == 200, r.text[:500]
+            return r.json()["rows"]
+
         for year in range(2019, 2026):
             question = rows("某年无报告的机关", 年度=str(year))
             findings = rows("未发布", 机关="", 年度=str(year))
@@ -164,8 +150,6 @@ def test_missing_question_goes_through_bodies_and_agrees_with_findings(crawled):
                 (site, agency) for site, agency in _missing_by_printed_name(db, year)
                 if any(s == site and y == year and body_name(a, None, y, s, load_aliases())
                        == body_name(agency, None, year - 1, site, load_aliases()) for s, y, a in printed)})
-    finally:
-        loop.close()
     # the demo plants renamings: asked of printed names, the question would accuse bodies that published
     assert accused_by_printed_name >= 3
 
@@ -179,20 +163,14 @@ def test_every_cross_finding_has_its_region(crawled):
 def test_a_partial_name_finds_the_body_or_its_candidates(crawled):
     from datasette.utils import tilde_encode
 
-    from crawler.publish.serve import make_datasette
-
     _, _, path = crawled
-    ds = make_datasette(path)
-    loop = asyncio.new_event_loop()
+    with datasette_client(path) as client:
 
-    def rows(**params) -> list[dict]:
-        url = f"/{path.stem}/{tilde_encode('同一机关两年对比')}.json?" + urlencode({**params, "_shape": "objects"})
-        r = loop.run_until_complete(ds.client.get(url))
-        assert r.status_code == 200, r.text[:500]
-        return r.json()["rows"]
+        def rows(**params) -> list[dict]:
+            r = client(f"/{path.stem}/{tilde_encode('同一机关两年对比')}.json", **params, _shape="objects")
+            assert r.status_code == 200, r.text[:500]
+            return r.json()["rows"]
 
-    try:
-        loop.run_until_complete(ds.invoke_startup())
         one = rows(机关="孟津区人民政府", 第一年度="2020", 第二年度="2021")  # printed 孟津县… then 洛阳市孟津区…
         assert {r["机关"] for r in one} == {"洛阳市孟津区人民政府"}
         total = next(r for r in one if r["项目"] == "一、本年新收政府信息公开申请数量·总计")
@@ -200,5 +178,3 @@ def test_a_partial_name_finds_the_body_or_its_candidates(crawled):
         several = rows(机关="教育局", 第一年度="2022", 第二年度="2023")
         assert len(several) >= 4 and {r["部分"] for r in several} == {"候选机关"}
         assert "孟津区教育局" in {r["机关"] for r in several}
-    finally:
-        loop.close()

@@ -6,10 +6,8 @@ same metadata, plugins and settings as `nianbao serve`.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import sqlite_utils
@@ -19,7 +17,8 @@ from crawler.derive import labels
 from crawler.derive.views import install_views, tokens_for_short_terms
 from crawler.publish import metadata, queries
 from crawler.publish.fixtures import build_fixture_db
-from crawler.publish.serve import make_datasette, serve_command_args
+from crawler.publish.serve import serve_command_args
+from tests.helpers import datasette_client
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +29,8 @@ def fixture_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def client(fixture_db):
     """A sync GET for the in-process Datasette (one event loop for the module)."""
-    ds = make_datasette(fixture_db)
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(ds.invoke_startup())
-
-    def get(path: str, **params):
-        url = path + ("?" + urlencode(params, doseq=True) if params else "")
-        return loop.run_until_complete(ds.client.get(url))
-
-    yield get
-    loop.close()
+    with datasette_client(fixture_db) as get:
+        yield get
 
 
 def table_json(get, name: str, **params) -> dict:

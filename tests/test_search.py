@@ -17,6 +17,7 @@ from datasette.utils import tilde_encode
 from crawler.publish import search
 from crawler.publish.fixtures import build_fixture_db
 from crawler.publish.serve import make_datasette, metadata_path, serve_command_args
+from tests.helpers import datasette_client
 
 
 def test_terms_words_and_phrases():
@@ -38,16 +39,8 @@ def test_snippet_is_the_sentence_with_the_most_terms():
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    ds = make_datasette(build_fixture_db(tmp_path_factory.mktemp("search") / "archive.db"))
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(ds.invoke_startup())
-
-    def get(path: str, **params):
-        url = path + ("?" + urlencode(params, doseq=True) if params else "")
-        return loop.run_until_complete(ds.client.get(url))
-
-    yield get
-    loop.close()
+    with datasette_client(build_fixture_db(tmp_path_factory.mktemp("search") / "archive.db")) as get:
+        yield get
 
 
 def rows(get, name: str, **params) -> list[dict]:
