@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from crawler.crawl.runner import project_settings
@@ -41,3 +43,23 @@ def test_overrides_parse_strings_and_json_and_round_trip():
         parse_overrides(["NOVALUE"])
     with pytest.raises(ValueError, match="ITEM_PIPELINES"):
         parse_overrides(["ITEM_PIPELINES={bad"])
+
+
+def test_a_profile_that_cannot_be_imported_is_one_line_and_opens_no_run(tmp_path):
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+
+    registry = tmp_path / "one.yaml"
+    registry.write_text(
+        'sites:\n  - {slug: t1, name: 测试, code: "410308", level: district, family: dateid,\n'
+        '     allowed_domains: ["127.0.0.1"], columns: [{name: 年报, body_level: government,\n'
+        '     url: "http://127.0.0.1:9/list.html"}], settings: {}, source: test, checked: 2026-12-03}\n',
+        encoding="utf-8")
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(main, ["crawl", "--db", str(db), "--sites", str(registry), "--national", "-",
+                                       "--settings-module", "crawler.settings.nope"])
+    assert result.exit_code == 1, result.output
+    assert "settings profile crawler.settings.nope: cannot be imported" in result.output
+    runs = sqlite3.connect(db).execute("select count(*) from crawl_runs").fetchone()[0] if db.exists() else 0
+    assert runs == 0

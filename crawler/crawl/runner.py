@@ -21,6 +21,7 @@ from scrapy.spiderloader import SpiderLoader
 
 from crawler.crawl.incremental import known_reports
 from crawler.crawl.runs import CrawlResult, OpenRun, SpiderRun, close_run, crawl_lock, fail_run, open_run
+from crawler.exceptions import CrawlFailed
 
 #: The production profile; crawler/settings/ also holds `demo`, `fleet_demo` and `tests`.
 DEFAULT_SETTINGS_MODULE = "crawler.settings"
@@ -30,9 +31,12 @@ def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = Non
                      module: str | None = None) -> Settings:
     """A settings profile (module, else $SCRAPY_SETTINGS_MODULE, else crawler.settings), the archive path
     and any `-s NAME=VALUE` overrides, in Scrapy's order of precedence."""
+    name = module or os.environ.get("SCRAPY_SETTINGS_MODULE") or DEFAULT_SETTINGS_MODULE
     settings = Settings()
-    settings.setmodule(module or os.environ.get("SCRAPY_SETTINGS_MODULE") or DEFAULT_SETTINGS_MODULE,
-                       priority="project")
+    try:
+        settings.setmodule(name, priority="project")
+    except ImportError as e:
+        raise CrawlFailed(f"settings profile {name}: cannot be imported ({e})") from e
     settings.set("NIANBAO_DB", str(db_path), priority="cmdline")
     for k, v in (overrides or {}).items():
         settings.set(k, v, priority="cmdline")
@@ -61,8 +65,8 @@ def _crawl(db_path: str | Path, sites: list[Any], *, registry_name: str, setting
            settings_module: str | None, incremental: bool) -> CrawlResult:
     from crawler.archive.documents import DocumentStore
 
+    scrapy_settings = project_settings(db_path, settings, settings_module)  # a bad profile opens no run
     run = open_run(db_path, sites, registry_name=registry_name, incremental=incremental)
-    scrapy_settings = project_settings(db_path, settings, settings_module)
     scrapy_settings.set("NIANBAO_RECORD_RUN", False, priority="cmdline")  # this run is recorded here, once
     try:
         spiders = _run_spiders(db_path, sites, scrapy_settings, run, incremental=incremental)
