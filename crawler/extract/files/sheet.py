@@ -13,6 +13,7 @@ one row.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import zipfile
@@ -100,13 +101,14 @@ def _value_start(slots: list[_Slot]) -> int | None:
     return labels[-1].last + 1 if labels else slots[0].col
 
 
-def _header(rows: list[list[_Slot]], at: int, start: int) -> list[_Slot] | None:
-    """The nearest row above `at` with no number that names two columns or more from `start` on."""
-    for k in range(at - 1, -1, -1):
-        row = rows[k]
-        if any(s.is_number for s in row):
-            continue
-        named = [s for s in row if s.text and s.last >= start]
+def _header(rows: list[list[_Slot]], wordy: list[int], at: int, start: int) -> list[_Slot] | None:
+    """The nearest row above `at` with no number that names two columns or more from `start` on.
+
+    `wordy` lists (ascending) the rows that hold no number: only they are walked back through, so a
+    sheet of thousands of value rows under one header costs one step a row, not one a row above it.
+    """
+    for i in range(bisect.bisect_left(wordy, at) - 1, -1, -1):
+        named = [s for s in rows[wordy[i]] if s.text and s.last >= start]
         if len(named) >= 2:
             return named
     return None
@@ -158,10 +160,11 @@ def _one_label(sheet: _Sheet, rows: list[int], bounds: list[int]) -> list[list[_
 def _table(sheet: _Sheet, rows: list[int]) -> list[Line]:
     bounds = sorted(set().union(*(sheet.starts(r) for r in rows)))
     slotted = _one_label(sheet, rows, bounds)
+    wordy = [k for k, row in enumerate(slotted) if not any(s.is_number for s in row)]
     lines = []
     for k, row in enumerate(slotted):
         start = _value_start(row)
-        header = _header(slotted, k, start) if start is not None else None
+        header = _header(slotted, wordy, k, start) if start is not None else None
         cells = _under_header(row, header, start) if header and start is not None else [s.text for s in row]
         lines.append(Line(cells, grid=True))
     return lines
