@@ -23,10 +23,16 @@ from pathlib import Path
 #: zlib level: 9 keeps no more of the demo text than 6 does.
 LEVEL = 6
 _HERE = Path(__file__).resolve().parent
-#: The preset dictionary new texts are compressed with.
+#: The preset dictionary new texts are compressed with. Stored texts name it by its Adler-32, so its
+#: bytes must never change (.gitattributes keeps git from touching its line ends): a new dictionary is a
+#: new file with a new checksum added below, the old one kept for the texts already stored.
 DICTIONARY = (_HERE / "text_dict_1.txt").read_bytes()
+DICTIONARY_ADLER32 = 0x0DE2CFB4
+if zlib.adler32(DICTIONARY) != DICTIONARY_ADLER32:
+    raise RuntimeError(f"{_HERE / 'text_dict_1.txt'}: changed (Adler-32 {zlib.adler32(DICTIONARY):#010x}, "
+                       f"stored texts name {DICTIONARY_ADLER32:#010x}); restore it and add a new dictionary instead")
 #: Every dictionary a stored text may name, by its Adler-32.
-DICTIONARIES = {zlib.adler32(DICTIONARY): DICTIONARY}
+DICTIONARIES = {DICTIONARY_ADLER32: DICTIONARY}
 
 
 def pack_text(text: str | bytes | None) -> str | bytes | None:
