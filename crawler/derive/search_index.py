@@ -13,11 +13,13 @@ exact values it indexed, so:
   `search_stale` before an update changes them or a delete removes them, once per report between syncs;
 * `sync_search_index` (run by install_views, after every write run) takes each stale report out of both
   indexes with those old values, then indexes every report not in `search_indexed`. If a stale copy is
-  not what was indexed (a writer went around the triggers), both indexes are rebuilt from `reports`.
+  not what was indexed (a change went around the triggers, then a later one through them), both indexes
+  are rebuilt from `reports` rather than told wrong values.
 
 Writers change reports by UPDATE and DELETE (crawler/record/store.py). An `INSERT OR REPLACE` of an
-indexed report would delete its row without firing the delete trigger (SQLite fires it only with
-`recursive_triggers` on) and leave its old terms in the indexes: no writer does that.
+indexed report deletes its row without firing the delete trigger unless `recursive_triggers` is on (it is
+on every sqlite-utils connection, `open_db`; off on a raw sqlite3 one): on a raw connection that change
+queues nothing, and nothing notices it until the report changes again, so no writer may do that.
 """
 
 from __future__ import annotations
@@ -120,7 +122,6 @@ def _add(conn: sqlite3.Connection, rows: list[tuple]) -> None:
     conn.executemany("insert into reports_fts (rowid, title, text) values (?, ?, ?)", trigram)
     conn.executemany("insert into report_bigrams_fts (rowid, tokens) values (?, ?)", bigram)
     conn.executemany("insert into search_indexed (id, digest) values (?, ?)", indexed)
-    rows.clear()
 
 
 def _forget(conn: sqlite3.Connection, rows: list[tuple]) -> None:

@@ -461,11 +461,6 @@ def scan_page(image, name: str | None = None) -> ScannedPage:
     return ScannedPage.of([b for b in boxes if id(b) not in inside], gray.shape[1], fixed)
 
 
-def image_items(image, name: str | None = None) -> list:
-    """One page image → Item list (tables and text lines, top to bottom), as read."""
-    return scan_page(image, name).items()
-
-
 def read_image(data: bytes, name: str | None = None):
     """A PNG/JPEG scan → Document."""
     import io

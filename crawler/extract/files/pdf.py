@@ -240,5 +240,5 @@ def read_pdf(data: bytes, name: str | None = None) -> Document:
                     raise fail(name, f"more than {MAX_OCR_PAGES} pages need OCR (no usable text layer)")
                 dpi = render_dpi(page, name)  # checked before rendering: the bitmap is allocated first
                 pages.append(scan_page(page.to_image(resolution=dpi).original, name))
-            page.close()  # frees the page's parsed objects: memory stays one page deep
+            page.close()  # frees the page's parsed objects (a scanned page keeps only its OCR boxes)
     return page_document(pages, recognized=ocr_done > 0)
